@@ -1,0 +1,59 @@
+import type { Db } from '../db/database.js';
+
+/** The account's key holder as of this request: the Agent Key user and its client group. */
+export type AccountKeyHolder = {
+  account_id: number;
+  timezone: string;
+  user_id: number;
+  client_group_id: number;
+  is_all_clients: number;
+  key_hash: string;
+};
+
+/** The account API key, stored only as its sha256. */
+export function createApiKeyRepository(db: Db) {
+  return {
+    /**
+     * Finds the account whose key has this hash, joined with its Agent Key user's current client group:
+     * one indexed query per request, so a regenerated key or a changed group applies at once in every
+     * process sharing the database.
+     */
+    async findAccountKeyHolder(keyHash: string): Promise<AccountKeyHolder | undefined> {
+      return db
+        .selectFrom('account_api_keys as k')
+        .innerJoin('accounts as a', 'a.id', 'k.account_id')
+        .innerJoin('users as u', (join) => join.onRef('u.account_id', '=', 'k.account_id').on('u.is_agent_key', '=', 1))
+        .innerJoin('client_groups as g', 'g.id', 'u.client_group_id')
+        .select(['k.account_id', 'a.timezone', 'u.id as user_id', 'u.client_group_id', 'g.is_all_clients', 'k.key_hash'])
+        .where('k.key_hash', '=', keyHash)
+        .executeTakeFirst();
+    },
+
+    /** Replaces the account's key in one statement, so concurrent regenerations leave exactly one. */
+    async replace(accountId: number, keyHash: string, now: number, byUserId: number | null): Promise<void> {
+      await db
+        .insertInto('account_api_keys')
+        .values({ account_id: accountId, key_hash: keyHash, generated_at: now, generated_by_user_id: byUserId })
+        .onConflict((oc) =>
+          oc.column('account_id').doUpdateSet({ key_hash: keyHash, generated_at: now, generated_by_user_id: byUserId }),
+        )
+        .execute();
+    },
+
+    async revoke(accountId: number): Promise<boolean> {
+      const result = await db.deleteFrom('account_api_keys').where('account_id', '=', accountId).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async info(accountId: number) {
+      return db
+        .selectFrom('account_api_keys as k')
+        .leftJoin('users as u', 'u.id', 'k.generated_by_user_id')
+        .select(['k.generated_at', 'u.email as generated_by'])
+        .where('k.account_id', '=', accountId)
+        .executeTakeFirst();
+    },
+  };
+}
+
+export type ApiKeyRepository = ReturnType<typeof createApiKeyRepository>;

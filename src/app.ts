@@ -1,0 +1,44 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import type { Clock } from './lib/clock.js';
+import { createServices } from './services.js';
+import { registerDeapiRoutes } from './deapi/deapi.routes.js';
+
+export type AppDeps = {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  logger: Logger;
+};
+
+/**
+ * The composition root: repositories, then services, then routes, wired in plain code.
+ * It does not listen; src/main.ts and the CLI's `serve` do.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database, clock, logger } = deps;
+  const services = createServices({ config, database, clock });
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Behind a reverse proxy set trustProxy through a future option; loopback installs see the peer address.
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+  });
+  await app.register(formbody);
+
+  registerDeapiRoutes(app, {
+    apiKeys: services.apiKeys,
+    repos: services.repos,
+    clock,
+    hostname: config.hostname,
+    publicUrl: config.publicUrl,
+    unknownServiceCode: config.unknownServiceCode,
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+  return app;
+}

@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.js';
+import { AppError } from '../errors.js';
+import { registerApiKey } from './commands/apikey.command.js';
+import { registerSeed } from './commands/seed.command.js';
+import { registerServe } from './commands/serve.command.js';
+import { UsageError } from './context.js';
+
+/** `./bin/sightline`: every command takes `--db PATH|URL`; errors are one line on stderr. */
+export function buildProgram(): Command {
+  const program = new Command('sightline')
+    .description('Sightline: self-hosted RMM data back end, compatible with the N-sight Data Extraction API')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerServe(program);
+  registerSeed(program);
+  registerApiKey(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+async function main() {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    const message = error instanceof Error ? error.message : String(error);
+    const known = error instanceof AppError || error instanceof UsageError || error instanceof ConfigError;
+    console.error(`sightline: ${known ? message : `unexpected error: ${message.split('\n')[0]}`}`);
+    process.exit(known && !(error instanceof AppError) ? 2 : 1);
+  }
+}
+
+await main();

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Sightline reads from the environment, parsed once. Nothing else reads `process.env`.
+ * CLI flags (`--db`, `--port`, `--host`) override these in `src/cli/`.
+ */
+const envSchema = z.object({
+  /** SQLite file path or a `postgres://` URL. */
+  SIGHTLINE_DB: z.string().min(1).default('./data/sightline.db'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** The URL customers use to reach this server; the API page and token email show `<url>/api/`. */
+  SIGHTLINE_PUBLIC_URL: z.string().url().optional(),
+  /** The `host` attribute of every `<result>`; defaults to the public URL's host name. */
+  SIGHTLINE_HOSTNAME: z.string().min(1).optional(),
+  /** Error code answered for an unknown service (N-sight's own code was never recorded). */
+  SIGHTLINE_UNKNOWN_SERVICE_CODE: z.coerce.number().int().min(1).max(99).default(2),
+  /** SMTP server for "Email API Token"; without it messages go to the outbox table. */
+  SIGHTLINE_SMTP_URL: z.string().url().optional(),
+  SIGHTLINE_MAIL_FROM: z.string().min(3).default('Sightline <no-reply@sightline.local>'),
+  /** Bad API keys from one address before it is answered 429, and the window they are counted in. */
+  SIGHTLINE_BAD_KEY_LIMIT: z.coerce.number().int().min(1).default(20),
+  SIGHTLINE_BAD_KEY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Secret that signs dashboard cookies; generated per process when unset (sessions then end on restart). */
+  SIGHTLINE_COOKIE_SECRET: z.string().min(32).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  db: string;
+  port: number;
+  host: string;
+  publicUrl: string;
+  hostname: string;
+  unknownServiceCode: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  badKeyLimit: number;
+  badKeyWindowSeconds: number;
+  cookieSecret: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment, listing every bad variable in one error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const port = overrides.port ?? e.PORT;
+  const host = overrides.host ?? e.HOST;
+  const publicUrl = (overrides.publicUrl ?? e.SIGHTLINE_PUBLIC_URL ?? `http://${displayHost(host)}:${port}`).replace(/\/+$/, '');
+  return {
+    db: overrides.db ?? e.SIGHTLINE_DB,
+    port,
+    host,
+    publicUrl,
+    hostname: overrides.hostname ?? e.SIGHTLINE_HOSTNAME ?? new URL(publicUrl).hostname,
+    unknownServiceCode: e.SIGHTLINE_UNKNOWN_SERVICE_CODE,
+    smtpUrl: overrides.smtpUrl ?? e.SIGHTLINE_SMTP_URL,
+    mailFrom: e.SIGHTLINE_MAIL_FROM,
+    badKeyLimit: overrides.badKeyLimit ?? e.SIGHTLINE_BAD_KEY_LIMIT,
+    badKeyWindowSeconds: overrides.badKeyWindowSeconds ?? e.SIGHTLINE_BAD_KEY_WINDOW_SECONDS,
+    cookieSecret: overrides.cookieSecret ?? e.SIGHTLINE_COOKIE_SECRET,
+    logLevel: overrides.logLevel ?? e.LOG_LEVEL,
+  };
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,31 @@
+import { Kysely } from 'kysely';
+import { createDialect, type DialectName } from './dialect.js';
+import type { Database } from './schema.js';
+import { migrateToLatest } from './migrate.js';
+
+export type Db = Kysely<Database>;
+
+export type DatabaseHandle = {
+  db: Db;
+  dialect: DialectName;
+  /** Where it lives, for messages; a PostgreSQL URL has its password removed. */
+  location: string;
+  close(): Promise<void>;
+};
+
+/** Opens SQLite (a file path) or PostgreSQL (a `postgres://` URL) and brings the schema up to date. */
+export async function openDatabase(url: string, options: { migrate?: boolean } = {}): Promise<DatabaseHandle> {
+  const handle = createDialect(url);
+  const db = new Kysely<Database>({ dialect: handle.dialect });
+  if (options.migrate !== false) await migrateToLatest(db, handle.name);
+  return {
+    db,
+    dialect: handle.name,
+    location: redactUrl(url),
+    close: () => db.destroy(),
+  };
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}

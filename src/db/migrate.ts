@@ -1,0 +1,31 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { DialectName } from './dialect.js';
+import { foundation } from './migrations/0001-foundation.js';
+
+/** A migration receives the dialect so it can use the helpers of dialect.ts. */
+export type SightlineMigration = {
+  up(db: Kysely<any>, dialect: DialectName): Promise<void>;
+};
+
+/** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
+const MIGRATIONS: Record<string, SightlineMigration> = {
+  '0001-foundation': foundation,
+};
+
+export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, migration] of Object.entries(MIGRATIONS)) {
+    migrations[name] = { up: (trx) => migration.up(trx, dialect) };
+  }
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'sightline_migrations',
+    migrationLockTableName: 'sightline_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+}

@@ -1,0 +1,224 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables as Kysely sees them. Conventions: snake_case names matching N-sight's field names where one
+ * exists; every row carries `account_id`; times are whole seconds since the epoch (UTC) in `*_at`
+ * columns, on both databases; flags are 0/1 integers, as the wire sends them; calendar dates that N-sight
+ * shows as `YYYY-MM-DD` are stored as that text.
+ */
+export interface Database {
+  accounts: AccountTable;
+  users: UserTable;
+  client_groups: ClientGroupTable;
+  client_group_members: ClientGroupMemberTable;
+  clients: ClientTable;
+  sites: SiteTable;
+  devices: DeviceTable;
+  checks: CheckTable;
+  check_notes: CheckNoteTable;
+  outages: OutageTable;
+  account_api_keys: AccountApiKeyTable;
+}
+
+export interface AccountTable {
+  id: Generated<number>;
+  name: string;
+  timezone: string;
+  territory: string;
+  language: string;
+  /** Base URL of this deployment as the account's users reach it; null = the server's configured URL. */
+  public_url: string | null;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  account_id: number;
+  email: string;
+  /** scrypt hash (see src/lib/password.ts); null until a password is set. */
+  password_hash: string | null;
+  /** System role key (`superuser`, `administrator`, …) or `custom`. */
+  role: string;
+  custom_role_id: number | null;
+  user_type: 'staff' | 'client';
+  is_agent_key: number;
+  client_group_id: number;
+  dashboard_access: number;
+  active: number;
+  created_at: number;
+}
+
+export interface ClientGroupTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  /** The built-in All Clients group: always complete, so membership rows are not consulted. */
+  is_all_clients: number;
+}
+
+export interface ClientGroupMemberTable {
+  account_id: number;
+  client_group_id: number;
+  client_id: number;
+}
+
+export interface ClientTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  timezone: Generated<string>;
+  view_dashboard: Generated<number>;
+  view_wkstsn_assets: Generated<number>;
+  dashboard_username: Generated<string>;
+  creation_date: Generated<string>;
+  officehoursemail: Generated<string>;
+  officehourssms: Generated<string>;
+  outofofficehoursemail: Generated<string>;
+  outofofficehourssms: Generated<string>;
+  licenseconfig: Generated<string>;
+  reportconfig: Generated<string>;
+}
+
+export interface SiteTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  name: string;
+  connection_ok: Generated<number>;
+  creation_date: Generated<string>;
+  primary_router: Generated<string>;
+  secondary_router: Generated<string>;
+  workstation_template: Generated<string>;
+  server_template: Generated<string>;
+}
+
+export const DeviceType = { server: 'server', workstation: 'workstation', mobile_device: 'mobile_device' } as const;
+export type DeviceType = (typeof DeviceType)[keyof typeof DeviceType];
+
+export interface DeviceTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  site_id: number;
+  device_type: DeviceType;
+  guid: string;
+  name: string;
+  description: string;
+  /** Last logged-on user, DOMAIN\user. */
+  username: string;
+  domain: string;
+  manufacturer: string;
+  model: string;
+  ip: string;
+  external_ip: string;
+  mac1: string;
+  mac2: string;
+  mac3: string;
+  os: string;
+  os_details: string;
+  os_type: number;
+  service_pack: string;
+  os_serial_number: string;
+  os_product_key: string;
+  install_date: string;
+  last_boot_at: number | null;
+  last_response_at: number | null;
+  last_scan_at: number | null;
+  /** Set while the device is overdue (no upload within its interval): when that began. */
+  overdue_since: number | null;
+  /** Set while the device is offline on purpose, e.g. "offline - maintenance mode". */
+  offline_reason: string | null;
+  agent_version: string;
+  agent_mode: number;
+  online: number;
+  dsc_active: number;
+  dsc_hour: number;
+  dsc_status: number;
+  active_247: number;
+  check_interval_247: number;
+  status_247: number;
+  utc_offset: number;
+  tz_bias: number;
+  tz_dst_bias: number;
+  tz_std_bias: number;
+  tz_mode: number;
+  tz_dst_date: string;
+  tz_std_date: string;
+  wins_name: string;
+  role: number;
+  chassis_type: number;
+  device_serial: string;
+  processor_count: number;
+  total_memory: number;
+  takecontrol: number;
+  patch: number;
+  mav: number;
+  mob: number;
+  systray: number;
+  mavbreck: number;
+  webprotection: number;
+  riskintelligence: number;
+}
+
+/** statusid on the wire. */
+export const CheckStatus = { pass: 0, fail: 1, cleared: 2, notRun: 3 } as const;
+export type CheckStatus = (typeof CheckStatus)[keyof typeof CheckStatus];
+
+/** dsc_247 on the wire: 1 = Daily Safety Check, 2 = 24x7. */
+export const CheckFrequency = { dsc: 1, twentyFourSeven: 2 } as const;
+
+export interface CheckTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Denormalised from the device so failing checks can be listed per client without joins. */
+  client_id: number;
+  site_id: number;
+  device_id: number;
+  uid: number;
+  sync_status: number;
+  check_type: number;
+  /** 1 for Windows Automated Tasks (list_failing_checks check_type=tasks). */
+  is_task: number;
+  description: string;
+  dsc_247: number;
+  statusid: number;
+  consecutive_fails: number;
+  last_run_at: number | null;
+  email: number;
+  sms: number;
+  emailrecovery: number;
+  smsrecovery: number;
+  extra: string;
+  formatted_output: string;
+}
+
+export interface CheckNoteTable {
+  id: Generated<number>;
+  account_id: number;
+  check_id: number;
+  device_id: number;
+  user_id: number | null;
+  created_at: number;
+  private_note: string;
+  public_note: string;
+}
+
+export interface OutageTable {
+  id: Generated<number>;
+  account_id: number;
+  device_id: number;
+  check_id: number | null;
+  /** DEVICE_OVERDUE, CHECK_FAILURE, … */
+  reason: string;
+  started_at: number;
+  ended_at: number | null;
+  cause: string;
+}
+
+export interface AccountApiKeyTable {
+  account_id: number;
+  /** sha256 of the key, hex. The key itself is 128 random bits, so a fast hash is safe here. */
+  key_hash: string;
+  generated_at: number;
+  generated_by_user_id: number | null;
+}

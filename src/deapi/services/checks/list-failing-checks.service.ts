@@ -1,0 +1,117 @@
+import { errors } from '../../../errors.js';
+import { utcDateTime } from '../../../lib/dates.js';
+import { CheckStatus } from '../../../db/schema.js';
+import type { Scope } from '../../../access/scope.js';
+import type { Repositories } from '../../../repositories.js';
+import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+import { checkStatusText, localRun } from './check-presenter.js';
+
+const deviceChildren: XmlNode[] = [
+  x.int('id', 'Device id'),
+  x.text('name', 'Device name'),
+  x.group('failed_checks', [
+    x.list('check', 'checks', [
+      x.int('checkid', 'Check id'),
+      x.int('check_type', 'Check type code'),
+      x.text('description', 'Check description'),
+      x.text('formatted_output', 'Formatted first line of the result (may contain HTML)', { canBeEmpty: true }),
+      x.str('checkstatus', 'Check status, e.g. testerror'),
+      x.date('date', 'Device-local date of the failing run'),
+      x.str('time', 'Device-local time of the failing run'),
+    ]),
+  ], { key: 'failed' }),
+  x.group('overdue', [x.date('startdate', 'Date the device became overdue (UTC)'), x.str('starttime', 'Time it became overdue (UTC)')], {
+    key: 'overdue',
+    optional: true,
+  }),
+  x.group('offline', [x.text('description', 'Why the device is offline, e.g. "offline - maintenance mode"')], { key: 'offline', optional: true }),
+];
+
+export const listFailingChecks: ServiceSpec = {
+  name: 'list_failing_checks',
+  family: 'checks',
+  description: 'Lists the failing checks, and overdue or offline devices, of every client or of one client.',
+  params: {
+    clientid: param.id('Optional. Limit the result to one client.', false),
+    check_type: param.oneOf(['checks', 'tasks', 'random'], 'Optional. checks or random: all failing checks; tasks: Windows Automated Tasks only.'),
+  },
+  permission: null,
+  notes:
+    'check_type is disputed between clients: without it, or with checks or random, every failing check is listed (with overdue and offline devices); tasks lists only failing automated tasks. Clients are streamed in id order, sites by name, devices by name.',
+  shape: [
+    x.group('items', [
+      x.list('client', 'clients', [
+        x.int('clientid', 'Client id'),
+        x.text('name', 'Client name'),
+        x.list('site', 'sites', [
+          x.int('siteid', 'Site id'),
+          x.text('name', 'Site name'),
+          x.group('servers', [x.list('server', 'servers', deviceChildren)], { key: undefined }),
+          x.group('workstations', [x.list('workstation', 'workstations', deviceChildren)], { key: undefined }),
+        ]),
+      ], { stream: true }),
+    ]),
+  ],
+  async handler({ caller, repos }, params: { clientid?: number; check_type?: string }) {
+    const onlyTasks = params.check_type === 'tasks';
+    if (params.clientid !== undefined) {
+      const client = await repos.clients.findVisible(caller.scope, params.clientid);
+      if (!client) throw errors.invalidValue('clientid');
+      return { clients: failingClients(repos, caller.scope, onlyTasks, [client]) };
+    }
+    return { clients: failingClients(repos, caller.scope, onlyTasks) };
+  },
+};
+
+type ClientRef = { id: number; name: string };
+
+/** One client at a time: its problem devices and their failing checks, grouped by site. */
+async function* failingClients(repos: Repositories, scope: Scope, onlyTasks: boolean, only?: ClientRef[]) {
+  const clientPages = only ? [only] : repos.clients.pages(scope);
+  for await (const page of clientPages) {
+    const out = [];
+    for (const client of page) {
+      const sites = await failingSites(repos, scope, client.id, onlyTasks);
+      if (sites.length > 0) out.push({ clientid: client.id, name: client.name, sites });
+    }
+    if (out.length > 0) yield out;
+  }
+}
+
+async function failingSites(repos: Repositories, scope: Scope, clientId: number, onlyTasks: boolean) {
+  const [devices, checks] = await Promise.all([
+    repos.devices.problemDevicesOfClient(scope, clientId, onlyTasks),
+    repos.checks.failingOfClient(scope, clientId, onlyTasks),
+  ]);
+  const checksByDevice = new Map<number, typeof checks>();
+  for (const k of checks) {
+    let list = checksByDevice.get(k.device_id);
+    if (!list) checksByDevice.set(k.device_id, (list = []));
+    list.push(k);
+  }
+  type SiteOut = { siteid: number; name: string; servers: unknown[]; workstations: unknown[] };
+  const sites: SiteOut[] = [];
+  let current: SiteOut | undefined;
+  for (const d of devices) {
+    if (current?.siteid !== d.site_id) sites.push((current = { siteid: d.site_id, name: d.site_name, servers: [], workstations: [] }));
+    const failed = (checksByDevice.get(d.id) ?? []).map((k) => ({
+      checkid: k.id,
+      check_type: k.check_type,
+      description: k.description,
+      formatted_output: k.formatted_output,
+      checkstatus: checkStatusText(CheckStatus.fail),
+      ...localRun(k.last_run_at, d.utc_offset),
+    }));
+    const overdue = d.overdue_since === null ? undefined : { startdate: utcDateTime(d.overdue_since).slice(0, 10), starttime: utcDateTime(d.overdue_since).slice(11) };
+    const device = {
+      id: d.id,
+      name: d.name,
+      failed: { checks: failed },
+      overdue: onlyTasks ? undefined : overdue,
+      offline: onlyTasks || d.offline_reason === null ? undefined : { description: d.offline_reason },
+    };
+    if (d.device_type === 'server') current.servers.push(device);
+    else if (d.device_type === 'workstation') current.workstations.push(device);
+  }
+  return sites;
+}

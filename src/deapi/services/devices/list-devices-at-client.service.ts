@@ -1,0 +1,81 @@
+import type { DeviceType } from '../../../db/schema.js';
+import type { DeviceSummaryRow } from '../../../devices/device.repository.js';
+import { errors } from '../../../errors.js';
+import { DEVICE_TYPES } from '../clients/list-clients.service.js';
+import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+
+function shapeFor(deviceType: DeviceType): XmlNode[] {
+  return [
+    x.group('items', [
+      x.group('client', [
+        x.int('id', 'Client id'),
+        x.text('name', 'Client name'),
+        x.list('site', 'sites', [
+          x.int('id', 'Site id'),
+          x.text('name', 'Site name'),
+          x.list(deviceType, 'devices', [
+            x.int('id', 'Device id (deviceid)'),
+            x.text('name', 'Device name'),
+            x.text('username', 'Last logged-on user, e.g. Company\\Administrator', { canBeEmpty: true }),
+            x.text('description', 'Dashboard description', { canBeEmpty: true }),
+            x.str('status', 'Device status: Ok, Failed (failing checks), Overdue or Offline'),
+            x.group('checkcount', [
+              x.int('dsc_247', 'Number of checks (24x7 and Daily Safety Check)'),
+              x.int('pass', 'Passing checks'),
+              x.int('clear', 'Cleared checks'),
+              x.int('fail', 'Failing checks'),
+            ], { key: 'checkcount' }),
+            x.flag('takecontrol', 'Take Control (remote control) enabled'),
+            x.flag('patch', 'Patch Management enabled'),
+            x.flag('mav', 'Managed Antivirus enabled'),
+            x.flag('mob', 'Backup & Recovery (Managed Online Backup) enabled'),
+            x.flag('systray', 'System tray icon enabled'),
+            x.flag('mavbreck', 'Legacy Managed Antivirus engine'),
+            x.flag('webprotection', 'Web Protection enabled'),
+            x.flag('riskintelligence', 'Risk Intelligence enabled'),
+          ], { stream: true }),
+        ], { stream: true }),
+      ], { key: 'client' }),
+    ]),
+  ];
+}
+
+export const listDevicesAtClient: ServiceSpec = {
+  name: 'list_devices_at_client',
+  family: 'devices',
+  description: 'Lists all devices of one type at a client, across its sites, ordered by site name and then device name.',
+  params: {
+    clientid: param.id('The clientid must be a valid id.'),
+    devicetype: param.oneOf(DEVICE_TYPES, 'The type of device to list (lower case).', { required: true, default: 'server' }),
+  },
+  permission: null,
+  notes:
+    'status is derived: Failed when a check fails, else Overdue, else Offline, else Ok (N-sight documents only "Ok"). checkcount/dsc_247 counts all checks. A client with no devices of the type answers its sites with no devices.',
+  shape: shapeFor('server'),
+  shapeFor: (params: { devicetype?: DeviceType }) => shapeFor(params.devicetype ?? 'server'),
+  async handler({ caller, repos }, params: { clientid: number; devicetype: DeviceType }) {
+    const client = await repos.clients.findVisible(caller.scope, params.clientid);
+    if (!client) throw errors.invalidValue('clientid');
+    const sites = await repos.sites.listByClientByName(caller.scope, client.id);
+    async function* sitePages() {
+      yield sites.map((site) => ({
+        id: site.id,
+        name: site.name,
+        devices: presentPages(repos.devices.pagesBySiteByName(caller.scope, site.id, params.devicetype)),
+      }));
+    }
+    return { client: { id: client.id, name: client.name, sites: sitePages() } };
+  },
+};
+
+async function* presentPages(pages: AsyncIterable<DeviceSummaryRow[]>) {
+  for await (const page of pages) yield page.map(presentSummary);
+}
+
+function presentSummary(d: DeviceSummaryRow) {
+  return {
+    ...d,
+    status: d.check_fail > 0 ? 'Failed' : d.overdue_since !== null ? 'Overdue' : d.offline_reason !== null ? 'Offline' : 'Ok',
+    checkcount: { dsc_247: d.check_total, pass: d.check_pass, clear: d.check_clear, fail: d.check_fail },
+  };
+}

@@ -1,0 +1,110 @@
+import { type Selectable, sql } from 'kysely';
+import type { Scope } from '../access/scope.js';
+import type { Db } from '../db/database.js';
+import { CheckStatus, type DeviceTable, type DeviceType } from '../db/schema.js';
+import { inScope, keysetPages } from '../db/scope-filter.js';
+
+export type DeviceRow = Selectable<DeviceTable>;
+
+export type DeviceSummaryRow = {
+  id: number;
+  name: string;
+  username: string;
+  description: string;
+  overdue_since: number | null;
+  offline_reason: string | null;
+  takecontrol: number;
+  patch: number;
+  mav: number;
+  mob: number;
+  systray: number;
+  mavbreck: number;
+  webprotection: number;
+  riskintelligence: number;
+  check_total: number;
+  check_pass: number;
+  check_clear: number;
+  check_fail: number;
+};
+
+export function createDeviceRepository(db: Db) {
+  const checkCount = (status?: number) =>
+    status === undefined
+      ? sql<number>`(select count(*) from checks k where k.device_id = d.id)`
+      : sql<number>`(select count(*) from checks k where k.device_id = d.id and k.statusid = ${status})`;
+
+  return {
+    /** Every column of the devices of one type at a site, in id order (list_servers / list_workstations). */
+    pagesBySite(scope: Scope, siteId: number, deviceType: DeviceType) {
+      return keysetPages(
+        (after: number | undefined, limit) =>
+          db
+            .selectFrom('devices as d')
+            .selectAll('d')
+            .where(inScope(scope, 'd'))
+            .where('d.site_id', '=', siteId)
+            .where('d.device_type', '=', deviceType)
+            .where('d.id', '>', after ?? 0)
+            .orderBy('d.id')
+            .limit(limit)
+            .execute(),
+        (row) => row.id,
+      );
+    },
+
+    /** Devices of one type at a site ordered by name, with their check counts (list_devices_at_client). */
+    pagesBySiteByName(scope: Scope, siteId: number, deviceType: DeviceType) {
+      return keysetPages(
+        (after: { name: string; id: number } | undefined, limit) => {
+          let q = db
+            .selectFrom('devices as d')
+            .select([
+              'd.id', 'd.name', 'd.username', 'd.description', 'd.overdue_since', 'd.offline_reason',
+              'd.takecontrol', 'd.patch', 'd.mav', 'd.mob', 'd.systray', 'd.mavbreck', 'd.webprotection', 'd.riskintelligence',
+              checkCount().as('check_total'),
+              checkCount(CheckStatus.pass).as('check_pass'),
+              checkCount(CheckStatus.cleared).as('check_clear'),
+              checkCount(CheckStatus.fail).as('check_fail'),
+            ])
+            .where(inScope(scope, 'd'))
+            .where('d.site_id', '=', siteId)
+            .where('d.device_type', '=', deviceType);
+          if (after) {
+            q = q.where((eb) => eb.or([eb('d.name', '>', after.name), eb.and([eb('d.name', '=', after.name), eb('d.id', '>', after.id)])]));
+          }
+          return q.orderBy('d.name').orderBy('d.id').limit(limit).execute() as Promise<DeviceSummaryRow[]>;
+        },
+        (row) => ({ name: row.name, id: row.id }),
+      );
+    },
+
+    /** The device if it exists and the scope sees it. */
+    async findVisible(scope: Scope, deviceId: number): Promise<DeviceRow | undefined> {
+      return db.selectFrom('devices as d').selectAll('d').where('d.id', '=', deviceId).where(inScope(scope, 'd')).executeTakeFirst();
+    },
+
+    /**
+     * Devices of one client that need attention (failing checks of the chosen kind, overdue or offline),
+     * with their site, for list_failing_checks. One client's problem devices are held at once.
+     */
+    async problemDevicesOfClient(scope: Scope, clientId: number, onlyTasks: boolean) {
+      const failing = onlyTasks
+        ? sql<boolean>`exists (select 1 from checks k where k.device_id = d.id and k.statusid = ${CheckStatus.fail} and k.is_task = 1)`
+        : sql<boolean>`(d.overdue_since is not null or d.offline_reason is not null or exists (select 1 from checks k where k.device_id = d.id and k.statusid = ${CheckStatus.fail}))`;
+      return db
+        .selectFrom('devices as d')
+        .innerJoin('sites as s', 's.id', 'd.site_id')
+        .select(['d.id', 'd.name', 'd.device_type', 'd.site_id', 's.name as site_name', 'd.overdue_since', 'd.offline_reason', 'd.utc_offset'])
+        .where(inScope(scope, 'd'))
+        .where('d.client_id', '=', clientId)
+        .where(failing)
+        .orderBy('s.name')
+        .orderBy('d.site_id')
+        .orderBy('d.name')
+        .orderBy('d.id')
+        .execute();
+    },
+  };
+}
+
+export type DeviceRepository = ReturnType<typeof createDeviceRepository>;

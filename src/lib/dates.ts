@@ -1,0 +1,75 @@
+/**
+ * The date formats of the Data Extraction API (api-services.md §0 "Dates"). Stored times are epoch
+ * seconds (UTC); these turn them into wire text.
+ */
+
+export const ZERO_DATETIME = '0000-00-00 00:00:00';
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC (utc_*, scantime, last_scan_time); null gives '' or the zero value. */
+export function utcDateTime(epochSeconds: number | null, whenNull = ''): string {
+  if (epochSeconds === null) return whenNull;
+  const d = new Date(epochSeconds * 1000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
+/** Date and time parts of an instant shifted by a fixed offset in seconds (device-local times). */
+export function shiftedParts(epochSeconds: number, offsetSeconds: number): { date: string; time: string } {
+  const full = utcDateTime(epochSeconds + offsetSeconds);
+  return { date: full.slice(0, 10), time: full.slice(11) };
+}
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = offsetFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    offsetFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Wall-clock parts of an instant in an IANA timezone. */
+export function zonedParts(date: Date, timeZone: string) {
+  const parts: Record<string, number> = {};
+  for (const p of formatterFor(timeZone).formatToParts(date)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return parts as { year: number; month: number; day: number; hour: number; minute: number; second: number };
+}
+
+/** `2015-07-20T09:45:09+01:00`: the `created` attribute, in the account's timezone. */
+export function isoWithOffset(date: Date, timeZone: string): string {
+  const p = zonedParts(date, timeZone);
+  const wallMs = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  const offsetMinutes = Math.round((wallMs - Math.floor(date.getTime() / 1000) * 1000) / 60000);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** Whether an IANA timezone name is known to this runtime. */
+export function isValidTimeZone(name: string): boolean {
+  try {
+    formatterFor(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `YYYY-MM-DD` of an instant (UTC). */
+export function utcDate(epochSeconds: number): string {
+  return utcDateTime(epochSeconds).slice(0, 10);
+}

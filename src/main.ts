@@ -1,0 +1,38 @@
+// `npm start`: Sightline on the default SQLite file. On first run it creates the demo account, fills it
+// with demo data and prints the API key to try it with.
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { createLogger } from './lib/logger.js';
+import { systemClock } from './lib/clock.js';
+import { createServices } from './services.js';
+import { listen } from './server.js';
+import { seedDemoAccount } from './seed/demo-account.js';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config.db);
+  const services = createServices({ config, database, clock: systemClock });
+
+  let firstRun: Awaited<ReturnType<typeof seedDemoAccount>> | undefined;
+  if ((await services.accounts.count()) === 0) {
+    console.log(`Empty database at ${database.location}: creating the demo account "demo"…`);
+    firstRun = await seedDemoAccount(services, systemClock);
+  }
+
+  const { url } = await listen(config, database, logger);
+  console.log(`Sightline listening on ${url}`);
+  console.log(`  Data Extraction API: ${config.publicUrl}/api/`);
+  if (firstRun) {
+    console.log(`  Demo account "demo": ${firstRun.summary.clients} clients, ${firstRun.summary.devices} devices`);
+    console.log(`  API key (shown once, stored only as a hash): ${firstRun.apiKey}`);
+    console.log(`  Try: curl '${config.publicUrl}/api/?apikey=${firstRun.apiKey}&service=list_clients'`);
+  } else {
+    console.log('  New API key for an account: ./bin/sightline apikey regenerate --account demo');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`sightline: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+import { createAccountRepository } from './accounts/account.repository.js';
+import { createApiKeyRepository } from './api-keys/api-key.repository.js';
+import { createCheckRepository } from './checks/check.repository.js';
+import { createClientRepository } from './clients/client.repository.js';
+import type { Db } from './db/database.js';
+import { createDeviceRepository } from './devices/device.repository.js';
+import { createOutageRepository } from './outages/outage.repository.js';
+import { createSiteRepository } from './sites/site.repository.js';
+
+/** Every repository over one database: the only code that speaks SQL. */
+export function createRepositories(db: Db) {
+  return {
+    accounts: createAccountRepository(db),
+    apiKeys: createApiKeyRepository(db),
+    clients: createClientRepository(db),
+    sites: createSiteRepository(db),
+    devices: createDeviceRepository(db),
+    checks: createCheckRepository(db),
+    outages: createOutageRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,0 +1,296 @@
+import type { Insertable } from 'kysely';
+import type { CheckNoteTable, CheckTable, DeviceTable, DeviceType, OutageTable } from '../db/schema.js';
+import { CheckStatus } from '../db/schema.js';
+import { utcDate } from '../lib/dates.js';
+import {
+  AGENT_VERSIONS, CHECK_TEMPLATES, COMPANY_FIRST, COMPANY_KIND, COMPANY_SUFFIX, FIRST_NAMES, SERVER_HARDWARE,
+  SERVER_OS, SERVER_ROLES, SITE_NAMES, TIMEZONES, WORKSTATION_HARDWARE, WORKSTATION_OS,
+} from './catalog.js';
+import { Prng } from './prng.js';
+import type { SeedRepository } from './seed.repository.js';
+
+export type SeedOptions = {
+  accountId: number;
+  clients: number;
+  devices: number;
+  seed: string | number;
+  /** Epoch seconds "now"; times are generated relative to it (rounded down to the hour). */
+  now: number;
+  onProgress?: (devicesDone: number, devicesTotal: number) => void;
+};
+
+export type SeedSummary = { clients: number; sites: number; devices: number; checks: number; outages: number };
+
+const DEVICES_PER_BATCH = 500;
+
+/**
+ * Creates a believable MSP's data: clients of uneven size (a few large, many small), each with servers
+ * and workstations over several sites, a realistic mix of checks with some failing, some devices overdue
+ * or offline, open and closed outages, and check notes. The same seed gives the same data.
+ */
+export async function seedDemoData(repo: SeedRepository, options: SeedOptions): Promise<SeedSummary> {
+  const rng = new Prng(options.seed);
+  const now = Math.floor(options.now / 3600) * 3600;
+  const summary: SeedSummary = { clients: 0, sites: 0, devices: 0, checks: 0, outages: 0 };
+  const taken = await repo.existingClientNames(options.accountId);
+  const sizes = deviceCounts(rng, options.clients, options.devices);
+  let devicesDone = 0;
+  options.onProgress?.(0, options.devices);
+
+  for (let c = 0; c < options.clients; c++) {
+    const name = uniqueName(clientName(rng), taken);
+    const size = sizes[c]!;
+    await repo.transaction(async (trx) => {
+      const [client] = await trx.insertClients([
+        {
+          account_id: options.accountId,
+          name,
+          timezone: rng.chance(0.2) ? rng.pick(TIMEZONES) : '',
+          view_dashboard: rng.chance(0.3) ? 1 : 0,
+          view_wkstsn_assets: rng.chance(0.5) ? 1 : 0,
+          dashboard_username: '',
+          creation_date: utcDate(now - rng.int(30, 2000) * 86400),
+        },
+      ]);
+      summary.clients++;
+      const siteCount = Math.min(SITE_NAMES.length, 1 + Math.floor(Math.log2(1 + size / 8)) + rng.int(0, 1));
+      const siteNames = shuffled(rng, SITE_NAMES).slice(0, siteCount);
+      const sites = await trx.insertSites(
+        siteNames.map((siteName) => ({
+          account_id: options.accountId,
+          client_id: client!.id,
+          name: siteName,
+          connection_ok: rng.chance(0.95) ? 1 : 0,
+          creation_date: utcDate(now - rng.int(10, 1500) * 86400),
+          primary_router: `${rng.int(80, 220)}.${rng.int(1, 254)}.${rng.int(1, 254)}.${rng.int(1, 254)}`,
+          secondary_router: rng.chance(0.3) ? `10.${rng.int(0, 254)}.${rng.int(0, 254)}.1` : '',
+        })),
+      );
+      summary.sites += sites.length;
+
+      const servers = Math.max(1, Math.round(size * (0.06 + rng.next() * 0.1)));
+      const prefix = client!.name.replace(/[^A-Za-z]/g, '').slice(0, 4).toUpperCase();
+      for (let start = 0; start < size; start += DEVICES_PER_BATCH) {
+        const devices: Insertable<DeviceTable>[] = [];
+        for (let i = start; i < Math.min(size, start + DEVICES_PER_BATCH); i++) {
+          // The first device of every client is a server and the second a workstation, so both exist everywhere.
+          const type: DeviceType = i === 0 || (i !== 1 && i < servers) ? 'server' : 'workstation';
+          const site = i < sites.length ? sites[i]! : sites[skewedIndex(rng, sites.length)]!;
+          devices.push(deviceRow(rng, options.accountId, client!.id, site.id, type, prefix, i, now));
+        }
+        const inserted = await trx.insertDevices(devices);
+        const ids = new Map(inserted.map((d) => [d.guid, d.id]));
+        const checkRows: Insertable<CheckTable>[] = [];
+        const deviceOf = new Map<number, Insertable<DeviceTable>>();
+        for (const d of devices) {
+          const id = ids.get(d.guid!)!;
+          deviceOf.set(id, d);
+          checkRows.push(...checkRowsFor(rng, d, id, now));
+        }
+        const checks = await trx.insertChecks(checkRows);
+        const { outages, notes } = eventsFor(rng, options.accountId, deviceOf, checkRows, checks, now);
+        await trx.insertOutages(outages);
+        await trx.insertCheckNotes(notes);
+        summary.devices += devices.length;
+        summary.checks += checks.length;
+        summary.outages += outages.length;
+        devicesDone += devices.length;
+        options.onProgress?.(devicesDone, options.devices);
+      }
+    });
+  }
+  return summary;
+}
+
+/** Splits `total` devices over `clients`, heavily skewed (a Zipf-like curve), at least 2 each where possible. */
+export function deviceCounts(rng: Prng, clients: number, total: number): number[] {
+  if (clients === 0) return [];
+  const minimum = total >= clients * 2 ? 2 : 0;
+  const weights = Array.from({ length: clients }, (_, i) => 1 / Math.pow(i + 1, 0.9) * (0.6 + rng.next() * 0.8));
+  const spare = total - minimum * clients;
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const counts = weights.map((w) => minimum + Math.floor((w / sum) * spare));
+  let left = total - counts.reduce((a, b) => a + b, 0);
+  for (let i = 0; left > 0; i = (i + 1) % clients, left--) counts[i]!++;
+  // Large clients should not all be the first ones created.
+  return shuffled(rng, counts);
+}
+
+function clientName(rng: Prng): string {
+  return `${rng.pick(COMPANY_FIRST)} ${rng.pick(COMPANY_KIND)} ${rng.pick(COMPANY_SUFFIX)}`;
+}
+
+function uniqueName(name: string, taken: Set<string>): string {
+  let candidate = name;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${name} (${n})`;
+  taken.add(candidate);
+  return candidate;
+}
+
+function shuffled<T>(rng: Prng, items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** Index biased toward 0: the first site (head office) holds most devices. */
+function skewedIndex(rng: Prng, length: number): number {
+  return Math.min(length - 1, Math.floor(Math.pow(rng.next(), 2) * length));
+}
+
+function mac(rng: Prng): string {
+  return Array.from({ length: 6 }, () => rng.hex(2).toUpperCase()).join(':');
+}
+
+function deviceRow(
+  rng: Prng, accountId: number, clientId: number, siteId: number, type: DeviceType, prefix: string, index: number, now: number,
+): Insertable<DeviceTable> {
+  const server = type === 'server';
+  const [os, osDetails, servicePack] = server ? rng.pick(SERVER_OS) : rng.pick(WORKSTATION_OS);
+  const hw = server ? rng.pick(SERVER_HARDWARE) : rng.pick(WORKSTATION_HARDWARE);
+  const user = rng.pick(FIRST_NAMES);
+  const domain = `${prefix || 'CORP'}`;
+  const name = server ? `${prefix}-${rng.pick(SERVER_ROLES)}${String(index + 1).padStart(2, '0')}` : `${prefix}-${rng.chance(0.4) ? 'LT' : 'WS'}${String(index + 1).padStart(3, '0')}`;
+  const overdue = rng.chance(server ? 0.02 : 0.04);
+  const offline = !overdue && rng.chance(0.01);
+  const lastResponse = overdue ? now - rng.int(2, 96) * 3600 : now - rng.int(60, 900);
+  const utcOffset = rng.pick([0, 3600, -18000, -21600, 36000]);
+  const chassis = server ? 23 : (hw as readonly [string, string, number])[2] ?? 3;
+  return {
+    account_id: accountId,
+    client_id: clientId,
+    site_id: siteId,
+    device_type: type,
+    guid: `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`,
+    name,
+    description: server ? `${name} ${hw[1]}` : `${user[0]!.toUpperCase()}${user.slice(1)}'s ${chassis === 10 ? 'laptop' : 'desktop'}`,
+    username: `${domain}\\${user}`,
+    domain: `${domain.toLowerCase()}.local`,
+    manufacturer: hw[0],
+    model: hw[1],
+    ip: `192.168.${rng.int(0, 20)}.${rng.int(2, 254)}`,
+    external_ip: `${rng.int(80, 220)}.${rng.int(1, 254)}.${rng.int(1, 254)}.${rng.int(1, 254)}`,
+    mac1: mac(rng),
+    mac2: rng.chance(0.3) ? mac(rng) : '',
+    mac3: '',
+    os,
+    os_details: osDetails,
+    os_type: server ? 2 : 1,
+    service_pack: servicePack,
+    os_serial_number: `${rng.int(10000, 99999)}-${rng.int(10000, 99999)}-${rng.int(10000, 99999)}-AA${rng.int(100, 999)}`,
+    os_product_key: '',
+    install_date: utcDate(now - rng.int(20, 1500) * 86400),
+    last_boot_at: rng.chance(0.03) ? null : lastResponse - rng.int(3600, 40 * 86400),
+    last_response_at: lastResponse,
+    last_scan_at: rng.chance(0.05) ? null : now - rng.int(3600, 7 * 86400),
+    overdue_since: overdue ? lastResponse + 3600 : null,
+    offline_reason: offline ? 'offline - maintenance mode' : null,
+    agent_version: rng.pick(AGENT_VERSIONS),
+    agent_mode: 1,
+    online: overdue || offline ? 0 : 1,
+    dsc_active: 1,
+    dsc_hour: rng.int(0, 6),
+    dsc_status: 1,
+    active_247: 1,
+    check_interval_247: rng.pick([5, 15, 60]),
+    status_247: 0, // filled in by the check count below
+    utc_offset: utcOffset,
+    tz_bias: -utcOffset / 60,
+    tz_dst_bias: -60,
+    tz_std_bias: 0,
+    tz_mode: 1,
+    tz_dst_date: '0000-03-05:00T01:00:00',
+    tz_std_date: '0000-10-05:00T02:00:00',
+    wins_name: name.slice(0, 15),
+    role: server ? 2 : 1,
+    chassis_type: chassis,
+    device_serial: `${hw[0].slice(0, 2).toUpperCase()}${rng.hex(8).toUpperCase()}`,
+    processor_count: server ? rng.pick([4, 8, 16, 32]) : rng.pick([2, 4, 8]),
+    total_memory: (server ? rng.pick([16, 32, 64, 128]) : rng.pick([8, 16, 32])) * 1024 ** 3,
+    takecontrol: 1,
+    patch: rng.chance(0.8) ? 1 : 0,
+    mav: rng.chance(0.7) ? 1 : 0,
+    mob: server && rng.chance(0.8) ? 1 : rng.chance(0.1) ? 1 : 0,
+    systray: server ? 0 : 1,
+    mavbreck: 0,
+    webprotection: server ? 0 : rng.chance(0.4) ? 1 : 0,
+    riskintelligence: rng.chance(0.25) ? 1 : 0,
+  };
+}
+
+function checkRowsFor(rng: Prng, d: Insertable<DeviceTable>, deviceId: number, now: number): Insertable<CheckTable>[] {
+  const server = d.device_type === 'server';
+  const templates = CHECK_TEMPLATES.filter((t) => (server ? t.servers !== false : t.workstations !== false) && rng.chance(server ? 0.85 : 0.55));
+  // Overdue devices fail more (their last results were bad more often).
+  const failRate = d.overdue_since ? 0.15 : 0.05;
+  const rows = templates.map((t, i): Insertable<CheckTable> => {
+    const roll = rng.next();
+    const status = roll < failRate ? CheckStatus.fail : roll < failRate + 0.01 ? CheckStatus.cleared : roll > 0.99 ? CheckStatus.notRun : CheckStatus.pass;
+    const failing = status === CheckStatus.fail;
+    const lastRun = status === CheckStatus.notRun ? null : (d.last_response_at as number) - (t.dsc247 === 1 ? rng.int(0, 20) * 3600 : rng.int(0, 900));
+    return {
+      account_id: d.account_id,
+      client_id: d.client_id,
+      site_id: d.site_id,
+      device_id: deviceId,
+      uid: deviceId * 100 + i,
+      sync_status: 1,
+      check_type: t.type,
+      is_task: t.task ? 1 : 0,
+      description: t.description,
+      dsc_247: t.dsc247,
+      statusid: status,
+      consecutive_fails: failing ? rng.int(1, 30) : 0,
+      last_run_at: lastRun,
+      email: rng.chance(0.6) ? 1 : 0,
+      sms: rng.chance(0.1) ? 1 : 0,
+      emailrecovery: rng.chance(0.3) ? 1 : 0,
+      smsrecovery: 0,
+      extra: failing ? rng.pick(t.fail) : t.ok,
+      formatted_output: failing ? `<b>${rng.pick(t.fail)}</b>` : t.ok,
+    };
+  });
+  d.status_247 = rows.filter((r) => r.dsc_247 === 2).length;
+  void now;
+  return rows;
+}
+
+/** Outages (open for failing checks and overdue devices, some closed in the past) and a few notes. */
+function eventsFor(
+  rng: Prng,
+  accountId: number,
+  devices: Map<number, Insertable<DeviceTable>>,
+  checkRows: Insertable<CheckTable>[],
+  inserted: { id: number; device_id: number; uid: number }[],
+  now: number,
+): { outages: Insertable<OutageTable>[]; notes: Insertable<CheckNoteTable>[] } {
+  const outages: Insertable<OutageTable>[] = [];
+  const notes: Insertable<CheckNoteTable>[] = [];
+  const idByUid = new Map(inserted.map((k) => [k.uid, k.id]));
+  for (const [deviceId, d] of devices) {
+    if (d.overdue_since) outages.push({ account_id: accountId, device_id: deviceId, check_id: null, reason: 'DEVICE_OVERDUE', started_at: d.overdue_since as number, ended_at: null, cause: '' });
+    if (rng.chance(0.1)) {
+      const start = now - rng.int(3, 60) * 86400;
+      outages.push({ account_id: accountId, device_id: deviceId, check_id: null, reason: 'DEVICE_OVERDUE', started_at: start, ended_at: start + rng.int(1, 48) * 3600, cause: '' });
+    }
+  }
+  for (const k of checkRows) {
+    const checkId = idByUid.get(k.uid as number)!;
+    if (k.statusid === CheckStatus.fail) {
+      outages.push({
+        account_id: accountId, device_id: k.device_id, check_id: checkId, reason: 'CHECK_FAILURE',
+        started_at: (k.last_run_at as number) - (k.consecutive_fails as number) * 900, ended_at: null, cause: k.extra as string,
+      });
+      if (rng.chance(0.3)) {
+        notes.push({ account_id: accountId, check_id: checkId, device_id: k.device_id, user_id: null, created_at: now - rng.int(1, 72) * 3600, private_note: 'Investigating; customer informed.', public_note: rng.chance(0.5) ? 'We are looking into this.' : '' });
+      }
+    } else if (k.statusid === CheckStatus.pass && rng.chance(0.03)) {
+      const start = now - rng.int(2, 59) * 86400;
+      outages.push({ account_id: accountId, device_id: k.device_id, check_id: checkId, reason: 'CHECK_FAILURE', started_at: start, ended_at: start + rng.int(1, 30) * 900, cause: k.extra as string });
+    }
+  }
+  return { outages, notes };
+}

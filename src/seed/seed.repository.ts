@@ -1,0 +1,65 @@
+import type { Insertable } from 'kysely';
+import type { Db } from '../db/database.js';
+import { MAX_BIND_PARAMETERS } from '../db/dialect.js';
+import type { CheckNoteTable, CheckTable, ClientTable, DeviceTable, OutageTable, SiteTable } from '../db/schema.js';
+
+/** Bulk inserts for the demo-data generator, batched under the bind-parameter limit. */
+export function createSeedRepository(db: Db) {
+  return {
+    ...seedOperations(db),
+    /** Runs one unit of seeding in a transaction, so a crash leaves whole clients or none. */
+    transaction<T>(work: (ops: SeedOperations) => Promise<T>): Promise<T> {
+      return db.transaction().execute((trx) => work(seedOperations(trx)));
+    },
+  };
+}
+
+function seedOperations(db: Db) {
+  async function insertMany<T extends object>(table: string, rows: T[], returning?: string[]): Promise<any[]> {
+    if (rows.length === 0) return [];
+    const perRow = Object.keys(rows[0]!).length;
+    const batch = Math.max(1, Math.floor(MAX_BIND_PARAMETERS / perRow));
+    const out: any[] = [];
+    for (let i = 0; i < rows.length; i += batch) {
+      const q = db.insertInto(table as any).values(rows.slice(i, i + batch) as any);
+      if (returning) out.push(...(await q.returning(returning as any).execute()));
+      else await q.execute();
+    }
+    return out;
+  }
+
+  return {
+    async existingClientNames(accountId: number): Promise<Set<string>> {
+      const rows = await db.selectFrom('clients').select('name').where('account_id', '=', accountId).execute();
+      return new Set(rows.map((r) => r.name));
+    },
+
+    async insertClients(rows: Insertable<ClientTable>[]): Promise<{ id: number; name: string }[]> {
+      return insertMany('clients', rows, ['id', 'name']);
+    },
+    async insertSites(rows: Insertable<SiteTable>[]): Promise<{ id: number; name: string; client_id: number }[]> {
+      return insertMany('sites', rows, ['id', 'name', 'client_id']);
+    },
+    async insertDevices(rows: Insertable<DeviceTable>[]): Promise<{ id: number; guid: string }[]> {
+      return insertMany('devices', rows, ['id', 'guid']);
+    },
+    async insertChecks(rows: Insertable<CheckTable>[]): Promise<{ id: number; device_id: number; uid: number }[]> {
+      return insertMany('checks', rows, ['id', 'device_id', 'uid']);
+    },
+    async insertOutages(rows: Insertable<OutageTable>[]): Promise<void> {
+      await insertMany('outages', rows);
+    },
+    async insertCheckNotes(rows: Insertable<CheckNoteTable>[]): Promise<void> {
+      await insertMany('check_notes', rows);
+    },
+    async addClientsToGroup(accountId: number, groupId: number, clientIds: number[]): Promise<void> {
+      await insertMany(
+        'client_group_members',
+        clientIds.map((client_id) => ({ account_id: accountId, client_group_id: groupId, client_id })),
+      );
+    },
+  };
+}
+
+type SeedOperations = ReturnType<typeof seedOperations>;
+export type SeedRepository = ReturnType<typeof createSeedRepository>;

@@ -1,0 +1,49 @@
+import type { Scope } from '../access/scope.js';
+import type { Db } from '../db/database.js';
+import { inScope, keysetPages } from '../db/scope-filter.js';
+
+const SITE_COLUMNS = ['s.id', 's.client_id', 's.name', 's.connection_ok', 's.creation_date', 's.primary_router', 's.secondary_router'] as const;
+
+export function createSiteRepository(db: Db) {
+  return {
+    /** Sites of one client in id order. The client must already be known to be visible. */
+    pagesByClient(scope: Scope, clientId: number) {
+      return keysetPages(
+        (after: number | undefined, limit) =>
+          db
+            .selectFrom('sites as s')
+            .select(SITE_COLUMNS)
+            .where(inScope(scope, 's'))
+            .where('s.client_id', '=', clientId)
+            .where('s.id', '>', after ?? 0)
+            .orderBy('s.id')
+            .limit(limit)
+            .execute(),
+        (row) => row.id,
+      );
+    },
+
+    /** Sites of one client ordered by name (list_devices_at_client's order). A client has few sites. */
+    async listByClientByName(scope: Scope, clientId: number) {
+      return db
+        .selectFrom('sites as s')
+        .select(['s.id', 's.name'])
+        .where(inScope(scope, 's'))
+        .where('s.client_id', '=', clientId)
+        .orderBy('s.name')
+        .orderBy('s.id')
+        .execute();
+    },
+
+    async findVisible(scope: Scope, siteId: number) {
+      return db
+        .selectFrom('sites as s')
+        .select(SITE_COLUMNS)
+        .where('s.id', '=', siteId)
+        .where(inScope(scope, 's'))
+        .executeTakeFirst();
+    },
+  };
+}
+
+export type SiteRepository = ReturnType<typeof createSiteRepository>;
