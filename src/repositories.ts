@@ -6,6 +6,8 @@ import type { Db } from './db/database.js';
 import { createDeviceRepository } from './devices/device.repository.js';
 import { createOutageRepository } from './outages/outage.repository.js';
 import { createSiteRepository } from './sites/site.repository.js';
+import { createTemplateRepository } from './templates/template.repository.js';
+import { createUserRepository } from './users/user.repository.js';
 
 /** Every repository over one database: the only code that speaks SQL. */
 export function createRepositories(db: Db) {
@@ -17,6 +19,8 @@ export function createRepositories(db: Db) {
     devices: createDeviceRepository(db),
     checks: createCheckRepository(db),
     outages: createOutageRepository(db),
+    templates: createTemplateRepository(db),
+    users: createUserRepository(db),
   };
 }
 

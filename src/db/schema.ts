@@ -18,6 +18,16 @@ export interface Database {
   check_notes: CheckNoteTable;
   outages: OutageTable;
   account_api_keys: AccountApiKeyTable;
+  installation_templates: InstallationTemplateTable;
+}
+
+/** Monitoring templates (list_templates; add_site's workstationtemplate / servertemplate). */
+export interface InstallationTemplateTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  device_type: 'server' | 'workstation';
+  created_at: number;
 }
 
 export interface AccountTable {

@@ -33,6 +33,7 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
   const now = Math.floor(options.now / 3600) * 3600;
   const summary: SeedSummary = { clients: 0, sites: 0, devices: 0, checks: 0, outages: 0 };
   const taken = await repo.existingClientNames(options.accountId);
+  await repo.ensureTemplates(options.accountId, now);
   const sizes = deviceCounts(rng, options.clients, options.devices);
   let devicesDone = 0;
   options.onProgress?.(0, options.devices);

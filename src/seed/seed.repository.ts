@@ -29,6 +29,17 @@ function seedOperations(db: Db) {
   }
 
   return {
+    /** The monitoring templates every demo account has (list_templates, add_site). */
+    async ensureTemplates(accountId: number, now: number): Promise<void> {
+      const existing = await db.selectFrom('installation_templates').select('id').where('account_id', '=', accountId).limit(1).execute();
+      if (existing.length > 0) return;
+      const names: [string, 'server' | 'workstation'][] = [
+        ['Default Server Template', 'server'], ['Domain Controller', 'server'], ['SQL Server', 'server'],
+        ['Default Workstation Template', 'workstation'], ['Laptop - Remote Worker', 'workstation'],
+      ];
+      await db.insertInto('installation_templates').values(names.map(([name, device_type]) => ({ account_id: accountId, name, device_type, created_at: now }))).execute();
+    },
+
     async existingClientNames(accountId: number): Promise<Set<string>> {
       const rows = await db.selectFrom('clients').select('name').where('account_id', '=', accountId).execute();
       return new Set(rows.map((r) => r.name));

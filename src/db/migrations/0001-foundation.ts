@@ -36,7 +36,8 @@ export const foundation: SightlineMigration = {
       .addColumn('dashboard_access', 'integer', int(1))
       .addColumn('active', 'integer', int(1))
       .addColumn('created_at', 'bigint', (col) => col.notNull())
-      .addUniqueConstraint('users_account_email', ['account_id', 'email'])
+      // Emails are user names, and the login form has no account field: unique across the deployment.
+      .addUniqueConstraint('users_email', ['email'])
       .execute();
 
     await withIdColumn(dialect, db.schema.createTable('clients'))
@@ -140,6 +141,14 @@ export const foundation: SightlineMigration = {
       .addColumn('cause', 'varchar(1000)', text('cause'))
       .execute();
     await db.schema.createIndex('outages_device').on('outages').columns(['device_id', 'id']).execute();
+
+    await withIdColumn(dialect, db.schema.createTable('installation_templates'))
+      .addColumn('account_id', 'bigint', reference('accounts'))
+      .addColumn('name', 'varchar(200)', (col) => col.notNull())
+      .addColumn('device_type', 'varchar(16)', (col) => col.notNull())
+      .addColumn('created_at', 'bigint', (col) => col.notNull())
+      .execute();
+    await db.schema.createIndex('installation_templates_account').on('installation_templates').columns(['account_id', 'device_type']).execute();
 
     await db.schema
       .createTable('account_api_keys')
