@@ -82,7 +82,7 @@ export async function makeCheck(
     .executeTakeFirstOrThrow();
 }
 
-/** A small MSP: account "acme" with two clients, sites, servers, workstations, checks, an outage and a note. */
+/** A small MSP: account "acme" with three clients, sites, servers, workstations, checks, an outage and a note. */
 export async function makeFleet(database: DatabaseHandle, accountName = 'acme') {
   const { account, apiKey, services } = await makeAccount(database, accountName);
   const a = account.id;
@@ -108,11 +108,15 @@ export async function makeFleet(database: DatabaseHandle, accountName = 'acme') 
     { account_id: a, device_id: alphaDc.id, check_id: backup.id, reason: 'CHECK_FAILURE', started_at: NOW - 90 * 86400, ended_at: NOW - 89 * 86400, cause: 'too old to list' },
   ]).execute();
   await database.db.insertInto('check_notes').values({ account_id: a, check_id: disk.id, device_id: alphaDc.id, user_id: null, created_at: NOW - 1800, private_note: 'Freed space on C:', public_note: 'Working on it' }).execute();
+  // Created last so the ids above stay stable: a healthy client with workstations only (devicetype filters).
+  const gamma = await makeClient(database, a, 'Gamma Clinic');
+  const gammaSurgery = await makeSite(database, a, gamma.id, 'Surgery');
+  const gammaWs = await makeDevice(database, at(gamma, gammaSurgery), 'workstation', 'GAMMA-WS001');
   return {
     account, apiKey, services,
-    clients: { alpha, beta },
-    sites: { alphaHq, alphaBranch, betaMain },
-    devices: { alphaDc, alphaWs, alphaWs2, betaSrv, betaWs },
+    clients: { alpha, beta, gamma },
+    sites: { alphaHq, alphaBranch, betaMain, gammaSurgery },
+    devices: { alphaDc, alphaWs, alphaWs2, betaSrv, betaWs, gammaWs },
     checks: { disk, backup, task },
   };
 }
