@@ -41,6 +41,7 @@ describe.each(DIALECTS)('golden answers on %s', (dialect) => {
     ['list_failing_checks.client', (f) => ({ service: 'list_failing_checks', clientid: f.clients.beta.id })],
     ['list_failing_checks.tasks', () => ({ service: 'list_failing_checks', check_type: 'tasks' })],
     ['list_outages', (f) => ({ service: 'list_outages', deviceid: f.devices.alphaDc.id })],
+    ['list_sites.describe', () => ({ service: 'list_sites', describe: 'true' })],
   ];
 
   it.each(cases)('%s', async (golden, params) => {
