@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely';
 import type { DatabaseHandle } from '../src/db/database.js';
 import type { CheckTable, DeviceTable, DeviceType } from '../src/db/schema.js';
 import { CheckStatus } from '../src/db/schema.js';
+import { MAX_BIND_PARAMETERS } from '../src/db/dialect.js';
 import { fixedClock } from '../src/lib/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createServices } from '../src/services.js';
@@ -40,14 +41,11 @@ export async function makeSite(database: DatabaseHandle, accountId: number, clie
     .executeTakeFirstOrThrow();
 }
 
-export async function makeDevice(
-  database: DatabaseHandle,
-  site: { accountId: number; clientId: number; siteId: number },
-  type: DeviceType,
-  name: string,
-  extra: Partial<Insertable<DeviceTable>> = {},
-) {
-  const row: Insertable<DeviceTable> = {
+type SiteRef = { accountId: number; clientId: number; siteId: number };
+
+/** A device row with believable defaults; every value a golden shows is fixed here. */
+export function deviceRow(site: SiteRef, type: DeviceType, name: string, extra: Partial<Insertable<DeviceTable>> = {}): Insertable<DeviceTable> {
+  return {
     account_id: site.accountId, client_id: site.clientId, site_id: site.siteId, device_type: type,
     guid: `guid-${name}`, name, description: `${name} description`, username: 'CORP\\alice', domain: 'corp.local',
     manufacturer: 'Dell Inc.', model: 'OptiPlex 7090', ip: '192.168.1.10', external_ip: '198.51.100.7',
@@ -61,7 +59,19 @@ export async function makeDevice(
     takecontrol: 1, patch: 1, mav: 1, mob: 0, systray: 1, mavbreck: 0, webprotection: 0, riskintelligence: 0,
     ...extra,
   };
-  return database.db.insertInto('devices').values(row).returning(['id', 'name']).executeTakeFirstOrThrow();
+}
+
+export async function makeDevice(database: DatabaseHandle, site: SiteRef, type: DeviceType, name: string, extra: Partial<Insertable<DeviceTable>> = {}) {
+  return database.db.insertInto('devices').values(deviceRow(site, type, name, extra)).returning(['id', 'name']).executeTakeFirstOrThrow();
+}
+
+/** Many devices at one site (streaming tests), inserted in one transaction in batches under the bind limit. */
+export async function makeDevices(database: DatabaseHandle, site: SiteRef, type: DeviceType, count: number, prefix = 'BULK') {
+  const rows = Array.from({ length: count }, (_, i) => deviceRow(site, type, `${prefix}-${String(i).padStart(6, '0')}`));
+  const batch = Math.floor(MAX_BIND_PARAMETERS / Object.keys(rows[0]!).length);
+  await database.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < rows.length; i += batch) await trx.insertInto('devices').values(rows.slice(i, i + batch)).execute();
+  });
 }
 
 export async function makeCheck(
