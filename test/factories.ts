@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely';
 import type { DatabaseHandle } from '../src/db/database.js';
 import type { CheckTable, DeviceTable, DeviceType } from '../src/db/schema.js';
 import { CheckStatus } from '../src/db/schema.js';
+import { MAX_BIND_PARAMETERS } from '../src/db/dialect.js';
 import { fixedClock } from '../src/lib/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createServices } from '../src/services.js';
@@ -40,14 +41,11 @@ export async function makeSite(database: DatabaseHandle, accountId: number, clie
     .executeTakeFirstOrThrow();
 }
 
-export async function makeDevice(
-  database: DatabaseHandle,
-  site: { accountId: number; clientId: number; siteId: number },
-  type: DeviceType,
-  name: string,
-  extra: Partial<Insertable<DeviceTable>> = {},
-) {
-  const row: Insertable<DeviceTable> = {
+type SiteRef = { accountId: number; clientId: number; siteId: number };
+
+/** A device row with believable defaults; every value a golden shows is fixed here. */
+export function deviceRow(site: SiteRef, type: DeviceType, name: string, extra: Partial<Insertable<DeviceTable>> = {}): Insertable<DeviceTable> {
+  return {
     account_id: site.accountId, client_id: site.clientId, site_id: site.siteId, device_type: type,
     guid: `guid-${name}`, name, description: `${name} description`, username: 'CORP\\alice', domain: 'corp.local',
     manufacturer: 'Dell Inc.', model: 'OptiPlex 7090', ip: '192.168.1.10', external_ip: '198.51.100.7',
@@ -61,7 +59,19 @@ export async function makeDevice(
     takecontrol: 1, patch: 1, mav: 1, mob: 0, systray: 1, mavbreck: 0, webprotection: 0, riskintelligence: 0,
     ...extra,
   };
-  return database.db.insertInto('devices').values(row).returning(['id', 'name']).executeTakeFirstOrThrow();
+}
+
+export async function makeDevice(database: DatabaseHandle, site: SiteRef, type: DeviceType, name: string, extra: Partial<Insertable<DeviceTable>> = {}) {
+  return database.db.insertInto('devices').values(deviceRow(site, type, name, extra)).returning(['id', 'name']).executeTakeFirstOrThrow();
+}
+
+/** Many devices at one site (streaming tests), inserted in one transaction in batches under the bind limit. */
+export async function makeDevices(database: DatabaseHandle, site: SiteRef, type: DeviceType, count: number, prefix = 'BULK') {
+  const rows = Array.from({ length: count }, (_, i) => deviceRow(site, type, `${prefix}-${String(i).padStart(6, '0')}`));
+  const batch = Math.floor(MAX_BIND_PARAMETERS / Object.keys(rows[0]!).length);
+  await database.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < rows.length; i += batch) await trx.insertInto('devices').values(rows.slice(i, i + batch)).execute();
+  });
 }
 
 export async function makeCheck(
@@ -82,7 +92,7 @@ export async function makeCheck(
     .executeTakeFirstOrThrow();
 }
 
-/** A small MSP: account "acme" with two clients, sites, servers, workstations, checks, an outage and a note. */
+/** A small MSP: account "acme" with three clients, sites, servers, workstations, checks, an outage and a note. */
 export async function makeFleet(database: DatabaseHandle, accountName = 'acme') {
   const { account, apiKey, services } = await makeAccount(database, accountName);
   const a = account.id;
@@ -108,11 +118,15 @@ export async function makeFleet(database: DatabaseHandle, accountName = 'acme') 
     { account_id: a, device_id: alphaDc.id, check_id: backup.id, reason: 'CHECK_FAILURE', started_at: NOW - 90 * 86400, ended_at: NOW - 89 * 86400, cause: 'too old to list' },
   ]).execute();
   await database.db.insertInto('check_notes').values({ account_id: a, check_id: disk.id, device_id: alphaDc.id, user_id: null, created_at: NOW - 1800, private_note: 'Freed space on C:', public_note: 'Working on it' }).execute();
+  // Created last so the ids above stay stable: a healthy client with workstations only (devicetype filters).
+  const gamma = await makeClient(database, a, 'Gamma Clinic');
+  const gammaSurgery = await makeSite(database, a, gamma.id, 'Surgery');
+  const gammaWs = await makeDevice(database, at(gamma, gammaSurgery), 'workstation', 'GAMMA-WS001');
   return {
     account, apiKey, services,
-    clients: { alpha, beta },
-    sites: { alphaHq, alphaBranch, betaMain },
-    devices: { alphaDc, alphaWs, alphaWs2, betaSrv, betaWs },
+    clients: { alpha, beta, gamma },
+    sites: { alphaHq, alphaBranch, betaMain, gammaSurgery },
+    devices: { alphaDc, alphaWs, alphaWs2, betaSrv, betaWs, gammaWs },
     checks: { disk, backup, task },
   };
 }

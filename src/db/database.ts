@@ -1,4 +1,4 @@
-import { Kysely } from 'kysely';
+import { Kysely, type LogEvent } from 'kysely';
 import { createDialect, type DialectName } from './dialect.js';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
@@ -13,10 +13,16 @@ export type DatabaseHandle = {
   close(): Promise<void>;
 };
 
+export type OpenOptions = {
+  migrate?: boolean;
+  /** Called after every query (Kysely's `log` hook): tests count queries; a profiler could time them. */
+  onQuery?: (event: LogEvent) => void;
+};
+
 /** Opens SQLite (a file path) or PostgreSQL (a `postgres://` URL) and brings the schema up to date. */
-export async function openDatabase(url: string, options: { migrate?: boolean } = {}): Promise<DatabaseHandle> {
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
   const handle = createDialect(url);
-  const db = new Kysely<Database>({ dialect: handle.dialect });
+  const db = new Kysely<Database>({ dialect: handle.dialect, ...(options.onQuery ? { log: options.onQuery } : {}) });
   if (options.migrate !== false) await migrateToLatest(db, handle.name);
   return {
     db,
