@@ -9,7 +9,7 @@ import type { AvDefinitionTable } from '../db/schema.js';
 export function createAvRepository(db: Db) {
   return {
     async products() {
-      return db.selectFrom('av_products').select(['id', 'name']).orderBy('name').orderBy('id').execute();
+      return db.selectFrom('av_products').select(['id', 'name']).orderBy('id').execute();
     },
 
     async findProduct(productId: string) {

@@ -9,7 +9,7 @@ export const listSupportedAvProducts: ServiceSpec = {
   description: 'Lists the display name and identifier of every antivirus product the Antivirus Update Check supports.',
   params: {},
   permission: null,
-  notes: 'Answered as result > products > product with id then name (the WLA fixture\'s names; PY reads products > product). The id is the product parameter of list_av_definitions and get_av_definition_release_date. Products are listed by name.',
+  notes: 'Answered as result > products > product with id then name (the WLA fixture\'s names; PY reads products > product). The id is the product parameter of list_av_definitions and get_av_definition_release_date. Products are listed by id.',
   shape: [x.group('products', [x.list('product', 'products', [x.str('id', 'Product identifier, e.g. bitdefender'), x.text('name', 'Product display name')])])],
   async handler({ repos }) {
     return { products: await repos.antivirus.products() };

@@ -19,7 +19,7 @@ function history(kind: PerformanceKind): XmlNode {
   }
   children.push(...values);
   if (kind === 'memory_usage') children.push(x.int('total', 'Total physical memory (MB)'));
-  return x.group('history', [x.list('data', 'data', children)]);
+  return x.group('history', [x.list('data', 'data', children)], { key: 'history' });
 }
 
 const threshold = (name: string, description: string) => x.str(name, `Threshold: ${description}`);

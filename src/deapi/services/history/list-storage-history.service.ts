@@ -11,7 +11,7 @@ const SINCE_DESCRIPTION = 'Optional, inclusive. UTC, in the interval\'s format: 
 function historyShape(interval: StorageInterval, sizeElement: string, sizeDescription: string): XmlNode {
   const period = interval.toLowerCase();
   const formats = { DAY: 'YYYY-MM-DD', WEEK: 'YYYYWnn (ISO week)', MONTH: 'YYYY-MM' };
-  return x.group('history', [x.list('data', 'data', [x.str(period, `The ${period} (${formats[interval]})`, { key: 'period' }), x.int(sizeElement, sizeDescription, { key: 'size' })])]);
+  return x.group('history', [x.list('data', 'data', [x.str(period, `The ${period} (${formats[interval]})`, { key: 'period' }), x.int(sizeElement, sizeDescription, { key: 'size' })])], { key: 'history' });
 }
 
 async function loadSeries(
