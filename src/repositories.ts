@@ -1,5 +1,8 @@
 import { createAccountRepository } from './accounts/account.repository.js';
 import { createApiKeyRepository } from './api-keys/api-key.repository.js';
+import { createAvRepository } from './antivirus/av.repository.js';
+import { createMobRepository } from './backup/mob.repository.js';
+import { createHistoryRepository } from './history/history.repository.js';
 import { createCheckRepository } from './checks/check.repository.js';
 import { createClientRepository } from './clients/client.repository.js';
 import type { Db } from './db/database.js';
@@ -21,6 +24,9 @@ export function createRepositories(db: Db) {
     outages: createOutageRepository(db),
     templates: createTemplateRepository(db),
     users: createUserRepository(db),
+    history: createHistoryRepository(db),
+    mob: createMobRepository(db),
+    antivirus: createAvRepository(db),
   };
 }
 

@@ -19,6 +19,104 @@ export interface Database {
   outages: OutageTable;
   account_api_keys: AccountApiKeyTable;
   installation_templates: InstallationTemplateTable;
+  performance_monitors: PerformanceMonitorTable;
+  storage_monitors: StorageMonitorTable;
+  check_day_results: CheckDayResultTable;
+  mob_sessions: MobSessionTable;
+  av_products: AvProductTable;
+  av_definitions: AvDefinitionTable;
+}
+
+/** The sections of list_performance_history, one monitor row per host / disk / interface / counter. */
+export const PerformanceKind = ['bandwidth', 'cpu_load', 'cpu_queue', 'disk_load', 'network_usage', 'memory_usage'] as const;
+export type PerformanceKind = (typeof PerformanceKind)[number];
+
+/** A performance or bandwidth check's series; samples are derived from `seed` (src/history/performance-series.ts). */
+export interface PerformanceMonitorTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  device_id: number;
+  check_id: number;
+  kind: PerformanceKind;
+  /** Descriptive check name (bandwidth hosts). */
+  name: string;
+  /** The host, disk (C:) or network adapter monitored. */
+  target: string;
+  /** JSON object of the check's thresholds, element name to value. */
+  thresholds: string;
+  /** CPUs reported separately by cpu_load (1 = single-value form). */
+  cpu_count: number;
+  seed: number;
+  /** No sample starts before this. */
+  created_at: number;
+}
+
+/** A drive-space or Exchange store-size check's series, derived day by day (src/history/storage-series.ts). */
+export interface StorageMonitorTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  device_id: number;
+  check_id: number;
+  kind: 'drive' | 'exchange_store';
+  drive_letter: string;
+  mount_point: string;
+  store_name: string;
+  edb_file: string;
+  slv_file: string;
+  first_day: string;
+  base_mb: number;
+  daily_growth_mb: number;
+  seed: number;
+}
+
+/** A day (account timezone) on which a check did not simply run and pass. */
+export const DayResult = { fail: 'FAIL', cleared: 'CLEARED', inactive: 'INACTIVE', pass: 'PASS' } as const;
+export type DayResult = (typeof DayResult)[keyof typeof DayResult];
+
+export interface CheckDayResultTable {
+  account_id: number;
+  client_id: number;
+  device_id: number;
+  check_id: number;
+  day: string;
+  result: DayResult;
+}
+
+export interface MobSessionTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  site_id: number;
+  device_id: number;
+  storage_account_id: string;
+  slot_id: number;
+  type: 'BACKUP' | 'RESTORE';
+  plugin: string;
+  started_at: number;
+  ended_at: number;
+  selection_size: number;
+  selection_item_count: number;
+  size_change: number;
+  item_count_change: number;
+  removed_item_count: number;
+  processed_size: number;
+  processed_item_count: number;
+  transferred_size: number;
+  error_count: number;
+  status: string;
+}
+
+export interface AvProductTable {
+  id: string;
+  name: string;
+}
+
+export interface AvDefinitionTable {
+  product_id: string;
+  version: string;
+  released_at: number;
 }
 
 /** Monitoring templates (list_templates; add_site's workstationtemplate / servertemplate). */

@@ -7,6 +7,14 @@ import { listDeviceMonitoringDetails } from './services/devices/list-device-moni
 import { listChecks } from './services/checks/list-checks.service.js';
 import { listFailingChecks } from './services/checks/list-failing-checks.service.js';
 import { listOutages } from './services/checks/list-outages.service.js';
+import { getFormattedCheckOutput, listCheckConfig, listFmtCheckResult } from './services/checks/check-output.service.js';
+import { listTemplates } from './services/checks/list-templates.service.js';
+import { listPerformanceHistory } from './services/history/list-performance-history.service.js';
+import { listDriveSpaceHistory, listExchangeStorageHistory } from './services/history/list-storage-history.service.js';
+import { listBackupHistory } from './services/backup/list-backup-history.service.js';
+import { listMobSessions, mobListSelectionSize } from './services/backup/mob.service.js';
+import { getAvDefinitionReleaseDate, listAvDefinitions, listSupportedAvProducts } from './services/antivirus/av-definitions.service.js';
+import { listAvHistory } from './services/antivirus/list-av-history.service.js';
 
 /** Every Data Extraction API service Sightline answers. docs/services.md lists the same (a test checks). */
 export const SERVICES: readonly ServiceSpec[] = [
@@ -20,6 +28,20 @@ export const SERVICES: readonly ServiceSpec[] = [
   listChecks,
   listFailingChecks,
   listOutages,
+  listCheckConfig,
+  getFormattedCheckOutput,
+  listFmtCheckResult,
+  listTemplates,
+  listPerformanceHistory,
+  listDriveSpaceHistory,
+  listExchangeStorageHistory,
+  listBackupHistory,
+  mobListSelectionSize,
+  listMobSessions,
+  listSupportedAvProducts,
+  listAvDefinitions,
+  getAvDefinitionReleaseDate,
+  listAvHistory,
 ];
 
 export const SERVICES_BY_NAME: ReadonlyMap<string, ServiceSpec> = new Map(SERVICES.map((s) => [s.name, s]));

@@ -63,6 +63,10 @@ export function renderNodeSync(w: XmlWriter, node: XmlNode, data: Data): void {
   switch (node.kind) {
     case 'field': {
       const value = data[node.key ?? node.name];
+      if (node.repeated && Array.isArray(value)) {
+        for (const item of value) w.text(node.name, item, node.cdata);
+        return;
+      }
       if (value == null && node.optional) return;
       w.text(node.name, value, node.cdata);
       return;

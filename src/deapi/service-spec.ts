@@ -119,6 +119,8 @@ export type FieldNode = {
   /** Omit the element when the value is null/undefined (instead of writing it empty). */
   readonly optional?: boolean;
   readonly canBeEmpty?: boolean;
+  /** One element per item of an array value (`<checks><name>a</name><name>b</name></checks>`). */
+  readonly repeated?: boolean;
 };
 
 /** An element holding children, rendered from `data[key]` (or from `data` itself without a key). */

@@ -73,3 +73,42 @@ export function isValidTimeZone(name: string): boolean {
 export function utcDate(epochSeconds: number): string {
   return utcDateTime(epochSeconds).slice(0, 10);
 }
+
+/** `YYYY-MM-DD` of an instant in an IANA timezone (the account's "today" for 60-day histories). */
+export function zonedDate(epochSeconds: number, timeZone: string): string {
+  const p = zonedParts(new Date(epochSeconds * 1000), timeZone);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+/** Calendar arithmetic on `YYYY-MM-DD` text (no timezone involved: a date is a date). */
+export function addDays(day: string, days: number): string {
+  return utcDate(Date.parse(`${day}T00:00:00Z`) / 1000 + days * 86400);
+}
+
+/** Whether text is a real `YYYY-MM-DD` calendar date. */
+export function isCalendarDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && addDays(text, 0) === text;
+}
+
+/** ISO-8601 week of a date as N-sight writes it: `2013W31` (ISO week-numbering year, week 01–53). */
+export function isoWeek(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  const weekday = (d.getUTCDay() + 6) % 7; // Monday = 0
+  const thursday = new Date(d.getTime() + (3 - weekday) * 86400000);
+  const year = thursday.getUTCFullYear();
+  // The week holding a date's Thursday belongs to that Thursday's year; count whole weeks from 1 January.
+  const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / 86400000 / 7);
+  return `${year}W${pad(week)}`;
+}
+
+/**
+ * Parses a UTC `YYYY-MM-DD HH:MM:SS` (or `T`-separated, optionally `Z`) into epoch seconds; undefined
+ * when malformed or not a real instant.
+ */
+export function parseUtcDateTime(text: string): number | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2}):(\d{2})Z?$/.exec(text);
+  if (!m || !isCalendarDate(m[1]!)) return undefined;
+  const [h, min, s] = [Number(m[2]), Number(m[3]), Number(m[4])];
+  if (h > 23 || min > 59 || s > 59) return undefined;
+  return Date.parse(`${m[1]}T00:00:00Z`) / 1000 + h * 3600 + min * 60 + s;
+}

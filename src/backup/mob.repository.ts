@@ -1,0 +1,29 @@
+import type { Insertable } from 'kysely';
+import type { Scope } from '../access/scope.js';
+import type { Db } from '../db/database.js';
+import type { MobSessionTable } from '../db/schema.js';
+import { inScope } from '../db/scope-filter.js';
+
+/** Backup & Recovery (formerly Managed Online Backup) sessions. */
+export function createMobRepository(db: Db) {
+  const sessions = (scope: Scope, deviceId: number) =>
+    db.selectFrom('mob_sessions as m').selectAll('m').where(inScope(scope, 'm')).where('m.device_id', '=', deviceId);
+
+  return {
+    /** Every session of one device, oldest first (a device keeps them for life, so this can be long). */
+    async listByDevice(scope: Scope, deviceId: number) {
+      return sessions(scope, deviceId).orderBy('m.started_at').orderBy('m.id').execute();
+    },
+
+    /** Sessions of one device that started in [from, to), oldest first (one month of selection sizes). */
+    async listByDeviceBetween(scope: Scope, deviceId: number, from: number, to: number) {
+      return sessions(scope, deviceId).where('m.started_at', '>=', from).where('m.started_at', '<', to).orderBy('m.started_at').orderBy('m.id').execute();
+    },
+
+    async insertMany(rows: Insertable<MobSessionTable>[]) {
+      if (rows.length > 0) await db.insertInto('mob_sessions').values(rows).execute();
+    },
+  };
+}
+
+export type MobRepository = ReturnType<typeof createMobRepository>;
