@@ -7,6 +7,15 @@ import { listDeviceMonitoringDetails } from './services/devices/list-device-moni
 import { listChecks } from './services/checks/list-checks.service.js';
 import { listFailingChecks } from './services/checks/list-failing-checks.service.js';
 import { listOutages } from './services/checks/list-outages.service.js';
+import { listAllHardware, listAllSoftware, listDeviceAssetDetails, listLicensedSoftware } from './services/assets/asset-inventory.service.js';
+import { listClientLicenseCount, listLicenseGroupItems, listLicenseGroups } from './services/assets/licenses.service.js';
+import { patchListAll } from './services/patches/patch-list-all.service.js';
+import { listMavQuarantine, mavQuarantineList } from './services/mav/mav-quarantine.service.js';
+import { listMavScans, mavScanDeviceList } from './services/mav/mav-scans.service.js';
+import { listMavThreats } from './services/mav/mav-threats.service.js';
+import { listGeneralSettings, listWallchartSettings } from './services/settings/settings.service.js';
+import { listActiveDirectoryUsers } from './services/other/active-directory-users.service.js';
+import { getTakeControlConnectionUrl } from './services/other/take-control-url.service.js';
 
 /** Every Data Extraction API service Sightline answers. docs/services.md lists the same (a test checks). */
 export const SERVICES: readonly ServiceSpec[] = [
@@ -20,6 +29,23 @@ export const SERVICES: readonly ServiceSpec[] = [
   listChecks,
   listFailingChecks,
   listOutages,
+  listAllHardware,
+  listAllSoftware,
+  listLicenseGroups,
+  listLicenseGroupItems,
+  listClientLicenseCount,
+  listLicensedSoftware,
+  listDeviceAssetDetails,
+  patchListAll,
+  mavQuarantineList,
+  mavScanDeviceList,
+  listMavScans,
+  listMavThreats,
+  listMavQuarantine,
+  listGeneralSettings,
+  listWallchartSettings,
+  listActiveDirectoryUsers,
+  getTakeControlConnectionUrl,
 ];
 
 export const SERVICES_BY_NAME: ReadonlyMap<string, ServiceSpec> = new Map(SERVICES.map((s) => [s.name, s]));
