@@ -1,13 +1,18 @@
 import { createAccountRepository } from './accounts/account.repository.js';
+import { createAdUserRepository } from './ad-users/ad-user.repository.js';
 import { createApiKeyRepository } from './api-keys/api-key.repository.js';
 import { createAvRepository } from './antivirus/av.repository.js';
 import { createMobRepository } from './backup/mob.repository.js';
 import { createHistoryRepository } from './history/history.repository.js';
+import { createAssetRepository } from './assets/asset.repository.js';
 import { createCheckRepository } from './checks/check.repository.js';
 import { createClientRepository } from './clients/client.repository.js';
 import type { Db } from './db/database.js';
 import { createDeviceRepository } from './devices/device.repository.js';
+import { createMavRepository } from './mav/mav.repository.js';
 import { createOutageRepository } from './outages/outage.repository.js';
+import { createPatchRepository } from './patches/patch.repository.js';
+import { createSettingsRepository } from './settings/settings.repository.js';
 import { createSiteRepository } from './sites/site.repository.js';
 import { createTemplateRepository } from './templates/template.repository.js';
 import { createUserRepository } from './users/user.repository.js';
@@ -27,6 +32,11 @@ export function createRepositories(db: Db) {
     history: createHistoryRepository(db),
     mob: createMobRepository(db),
     antivirus: createAvRepository(db),
+    assets: createAssetRepository(db),
+    patches: createPatchRepository(db),
+    mav: createMavRepository(db),
+    settings: createSettingsRepository(db),
+    adUsers: createAdUserRepository(db),
   };
 }
 

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { DialectName } from './dialect.js';
 import { foundation } from './migrations/0001-foundation.js';
 import { history } from './migrations/0003-history.js';
+import { assets } from './migrations/0004-assets.js';
 
 /** A migration receives the dialect so it can use the helpers of dialect.ts. */
 export type SightlineMigration = {
@@ -12,6 +13,7 @@ export type SightlineMigration = {
 const MIGRATIONS: Record<string, SightlineMigration> = {
   '0001-foundation': foundation,
   '0003-history': history,
+  '0004-assets': assets,
 };
 
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {

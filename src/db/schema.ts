@@ -25,6 +25,21 @@ export interface Database {
   mob_sessions: MobSessionTable;
   av_products: AvProductTable;
   av_definitions: AvDefinitionTable;
+  software_catalog: SoftwareCatalogTable;
+  device_software: DeviceSoftwareTable;
+  device_hardware: DeviceHardwareTable;
+  license_groups: LicenseGroupTable;
+  license_group_items: LicenseGroupItemTable;
+  client_license_counts: ClientLicenseCountTable;
+  patch_catalog: PatchCatalogTable;
+  device_patches: DevicePatchTable;
+  mav_scans: MavScanTable;
+  mav_threats: MavThreatTable;
+  mav_traces: MavTraceTable;
+  mav_scan_errors: MavScanErrorTable;
+  mav_quarantine: MavQuarantineTable;
+  ad_users: AdUserTable;
+  account_settings: AccountSettingsTable;
 }
 
 /** The sections of list_performance_history, one monitor row per host / disk / interface / counter. */
@@ -329,4 +344,196 @@ export interface AccountApiKeyTable {
   key_hash: string;
   generated_at: number;
   generated_by_user_id: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Asset tracking, patches, Managed Antivirus, Active Directory, settings (migration 0004)
+
+/** A software title, shared by every device and account (catalogid on the wire). */
+export interface SoftwareCatalogTable {
+  id: Generated<number>;
+  name: string;
+  publisher: string;
+  /** Hotfix | Update | All. */
+  software_type: string;
+}
+
+export interface DeviceSoftwareTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  device_id: number;
+  catalog_id: number;
+  version: string;
+  installed_at: number | null;
+  modified: number;
+  deleted_at: number | null;
+}
+
+/** hardware_type: 1 Network Adapter … 16 Floppy Disk Drive (api-services.md §6.1). */
+export interface DeviceHardwareTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  device_id: number;
+  hardware_type: number;
+  name: string;
+  manufacturer: string;
+  details: string;
+  status: string;
+  deleted: number;
+  modified: number;
+}
+
+export interface LicenseGroupTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+}
+
+export interface LicenseGroupItemTable {
+  id: Generated<number>;
+  account_id: number;
+  license_group_id: number;
+  catalog_id: number;
+}
+
+export interface ClientLicenseCountTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  license_group_id: number;
+  owned: string;
+}
+
+export interface PatchCatalogTable {
+  id: Generated<number>;
+  title: string;
+  product: string;
+  severity: number;
+  url: string;
+  released_at: number | null;
+  uninstallable: number;
+}
+
+/** policy and status codes as patch_list_all sends them (api-services.md §7.1). */
+export const PatchPolicy = { ignore: 1, approve: 2, doNothing: 4, userIgnore: 65, userApprove: 66, userDoNothing: 68 } as const;
+export const PatchStatus = { missing: 1, pending: 2, queued: 4, installed: 8, failed: 16, ignored: 23, rebootRequired: 64 } as const;
+
+export interface DevicePatchTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  device_id: number;
+  patch_catalog_id: number;
+  policy: number;
+  status: number;
+  installed_at: number | null;
+  deployable: number;
+}
+
+/** The MAV engine (the `v` parameter's values): 1 VIPRE, 2 Bitdefender. */
+export const MavEngine = { vipre: 1, bitdefender: 2 } as const;
+export type MavEngine = (typeof MavEngine)[keyof typeof MavEngine];
+
+/** Scan kinds and states, stored engine-neutral; the presenters map them to each engine's wire values. */
+export const MAV_SCAN_KINDS = ['quick', 'deep', 'active', 'custom', 'behavioral', 'ids', 'device'] as const;
+export type MavScanKind = (typeof MAV_SCAN_KINDS)[number];
+export const MAV_SCAN_STATES = ['finished', 'canceled', 'error', 'paused', 'running'] as const;
+export type MavScanState = (typeof MAV_SCAN_STATES)[number];
+
+export interface MavScanTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  device_id: number;
+  engine: number;
+  kind: MavScanKind;
+  state: MavScanState;
+  started_at: number;
+  ended_at: number | null;
+  cookies_scanned: number;
+  files_scanned: number;
+  folders_scanned: number;
+  registry_scanned: number;
+  processes_scanned: number;
+}
+
+/** A threat found by one scan; `status` is the engine's own wire text (QUARANTINED, Blocked, …). */
+export interface MavThreatTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  device_id: number;
+  scan_id: number;
+  name: string;
+  category: string;
+  status: string;
+}
+
+export interface MavTraceTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  threat_id: number;
+  trace_type: string;
+  description: string;
+  /** Bitdefender only; '' for VIPRE. */
+  status: string;
+}
+
+export interface MavScanErrorTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  scan_id: number;
+  item: string;
+  reason: string;
+}
+
+/** statusid: 1 Quarantined … 9 Failed to delete (api-services.md §8.1). */
+export interface MavQuarantineTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  device_id: number;
+  threat_id: number;
+  guid: string;
+  statusid: number;
+  event_at: number;
+}
+
+export interface AdUserTable {
+  id: Generated<number>;
+  account_id: number;
+  client_id: number;
+  site_id: number;
+  device_id: number;
+  /** Hex objectGUID, the LDAP property AD users are told apart by. */
+  object_guid: string;
+  /** 0 unchanged, 1 change unknown, 2 modified, 3 new, 4 deleted, 5 restored. */
+  status: number;
+  samaccountname: string;
+  displayname: string;
+  mail: string;
+  department: string;
+  title: string;
+  last_logon_at: number | null;
+  enabled: number;
+}
+
+export interface AccountSettingsTable {
+  account_id: number;
+  clear24x7checks: Generated<number>;
+  cleardailysafetychecks: Generated<number>;
+  notesbacklog: Generated<number>;
+  forcenotes: Generated<number>;
+  wallchart_servers_show24x7problems: Generated<number>;
+  wallchart_servers_showdailysafetycheckproblems: Generated<number>;
+  wallchart_servers_showautomatedtaskproblems: Generated<number>;
+  wallchart_servers_includeoverdueservers: Generated<number>;
+  wallchart_servers_includeofflineservers: Generated<number>;
+  wallchart_workstations_show24x7problems: Generated<number>;
+  wallchart_workstations_showdailysafetycheckproblems: Generated<number>;
+  wallchart_workstations_showautomatedtaskproblems: Generated<number>;
 }

@@ -49,7 +49,7 @@ async function handle(deps: DeapiDeps, request: FastifyRequest, reply: FastifyRe
     if (spec.permission && !caller.permissions.has(spec.permission)) throw errors.permissionDenied(spec.name);
     if (spec.write && !caller.canWrite) throw errors.permissionDenied('this key is read-only');
     const params = parseParams(spec.params, raw);
-    const data = await spec.handler({ caller, repos: deps.repos, clock: deps.clock }, params);
+    const data = await spec.handler({ caller, repos: deps.repos, clock: deps.clock, publicUrl: deps.publicUrl }, params);
     const shape = spec.shapeFor ? spec.shapeFor(params) : spec.shape;
     return reply.send(Readable.from(renderDocument(spec.root ?? 'result', attributes, shape, data), { objectMode: false }));
   } catch (error) {

@@ -15,6 +15,15 @@ import { listBackupHistory } from './services/backup/list-backup-history.service
 import { listMobSessions, mobListSelectionSize } from './services/backup/mob.service.js';
 import { getAvDefinitionReleaseDate, listAvDefinitions, listSupportedAvProducts } from './services/antivirus/av-definitions.service.js';
 import { listAvHistory } from './services/antivirus/list-av-history.service.js';
+import { listAllHardware, listAllSoftware, listDeviceAssetDetails, listLicensedSoftware } from './services/assets/asset-inventory.service.js';
+import { listClientLicenseCount, listLicenseGroupItems, listLicenseGroups } from './services/assets/licenses.service.js';
+import { patchListAll } from './services/patches/patch-list-all.service.js';
+import { listMavQuarantine, mavQuarantineList } from './services/mav/mav-quarantine.service.js';
+import { listMavScans, mavScanDeviceList } from './services/mav/mav-scans.service.js';
+import { listMavThreats } from './services/mav/mav-threats.service.js';
+import { listGeneralSettings, listWallchartSettings } from './services/settings/settings.service.js';
+import { listActiveDirectoryUsers } from './services/other/active-directory-users.service.js';
+import { getTakeControlConnectionUrl } from './services/other/take-control-url.service.js';
 
 /** Every Data Extraction API service Sightline answers. docs/services.md lists the same (a test checks). */
 export const SERVICES: readonly ServiceSpec[] = [
@@ -42,6 +51,23 @@ export const SERVICES: readonly ServiceSpec[] = [
   listAvDefinitions,
   getAvDefinitionReleaseDate,
   listAvHistory,
+  listAllHardware,
+  listAllSoftware,
+  listLicenseGroups,
+  listLicenseGroupItems,
+  listClientLicenseCount,
+  listLicensedSoftware,
+  listDeviceAssetDetails,
+  patchListAll,
+  mavQuarantineList,
+  mavScanDeviceList,
+  listMavScans,
+  listMavThreats,
+  listMavQuarantine,
+  listGeneralSettings,
+  listWallchartSettings,
+  listActiveDirectoryUsers,
+  getTakeControlConnectionUrl,
 ];
 
 export const SERVICES_BY_NAME: ReadonlyMap<string, ServiceSpec> = new Map(SERVICES.map((s) => [s.name, s]));

@@ -35,6 +35,8 @@ export type ServiceContext = {
   readonly caller: Caller;
   readonly repos: Repositories;
   readonly clock: Clock;
+  /** The deployment's configured base URL (an account's own public_url, when set, takes precedence). */
+  readonly publicUrl: string;
 };
 
 // ---------------------------------------------------------------------------------------------------

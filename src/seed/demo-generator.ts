@@ -6,6 +6,7 @@ import {
   AGENT_VERSIONS, CHECK_TEMPLATES, COMPANY_FIRST, COMPANY_KIND, COMPANY_SUFFIX, FIRST_NAMES, SERVER_HARDWARE,
   SERVER_OS, SERVER_ROLES, SITE_NAMES, TIMEZONES, WORKSTATION_HARDWARE, WORKSTATION_OS,
 } from './catalog.js';
+import { assignMavEngines, clientLicenseRows, prepareAssetSeed, seedAssetsForBatch } from './asset-generator.js';
 import { Prng } from './prng.js';
 import type { SeedRepository } from './seed.repository.js';
 
@@ -34,6 +35,9 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
   const summary: SeedSummary = { clients: 0, sites: 0, devices: 0, checks: 0, outages: 0 };
   const taken = await repo.existingClientNames(options.accountId);
   await repo.ensureTemplates(options.accountId, now);
+  // Asset, patch, antivirus and directory data draw from their own stream, leaving the rest unchanged.
+  const assetRng = new Prng(`${options.seed}/assets`);
+  const assets = await prepareAssetSeed(repo, options.accountId, now);
   const sizes = deviceCounts(rng, options.clients, options.devices);
   let devicesDone = 0;
   options.onProgress?.(0, options.devices);
@@ -54,6 +58,7 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
         },
       ]);
       summary.clients++;
+      await trx.insertRows('client_license_counts', clientLicenseRows(assetRng, assets, client!.id));
       const siteCount = Math.min(SITE_NAMES.length, 1 + Math.floor(Math.log2(1 + size / 8)) + rng.int(0, 1));
       const siteNames = shuffled(rng, SITE_NAMES).slice(0, siteCount);
       const sites = await trx.insertSites(
@@ -79,6 +84,7 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
           const site = i < sites.length ? sites[i]! : sites[skewedIndex(rng, sites.length)]!;
           devices.push(deviceRow(rng, options.accountId, client!.id, site.id, type, prefix, i, now));
         }
+        assignMavEngines(assetRng, devices);
         const inserted = await trx.insertDevices(devices);
         const ids = new Map(inserted.map((d) => [d.guid, d.id]));
         const checkRows: Insertable<CheckTable>[] = [];
@@ -92,6 +98,7 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
         const { outages, notes } = eventsFor(rng, options.accountId, deviceOf, checkRows, checks, now);
         await trx.insertOutages(outages);
         await trx.insertCheckNotes(notes);
+        await seedAssetsForBatch(trx, assetRng, assets, [...deviceOf].map(([id, row]) => ({ id, row })));
         summary.devices += devices.length;
         summary.checks += checks.length;
         summary.outages += outages.length;

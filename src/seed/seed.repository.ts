@@ -1,7 +1,9 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
 import { MAX_BIND_PARAMETERS } from '../db/dialect.js';
-import type { CheckNoteTable, CheckTable, ClientTable, DeviceTable, OutageTable, SiteTable } from '../db/schema.js';
+import type {
+  AccountSettingsTable, CheckNoteTable, CheckTable, ClientTable, Database, DeviceTable, OutageTable, PatchCatalogTable, SiteTable, SoftwareCatalogTable,
+} from '../db/schema.js';
 
 /** Bulk inserts for the demo-data generator, batched under the bind-parameter limit. */
 export function createSeedRepository(db: Db) {
@@ -26,6 +28,14 @@ function seedOperations(db: Db) {
       else await q.execute();
     }
     return out;
+  }
+
+  async function ensureNamed<T extends 'software_catalog' | 'patch_catalog'>(table: T, column: 'name' | 'title', entries: Insertable<Database[T]>[]) {
+    const rows = (await db.selectFrom(table as any).select(['id', column] as any).execute()) as { id: number; [k: string]: unknown }[];
+    const ids = new Map(rows.map((r) => [r[column] as string, r.id]));
+    const missing = entries.filter((e) => !ids.has((e as any)[column]));
+    for (const row of await insertMany(table, missing, ['id', column])) ids.set(row[column], row.id);
+    return ids;
   }
 
   return {
@@ -63,6 +73,41 @@ function seedOperations(db: Db) {
     async insertCheckNotes(rows: Insertable<CheckNoteTable>[]): Promise<void> {
       await insertMany('check_notes', rows);
     },
+    /** Bulk insert into one of the asset / patch / antivirus / directory tables (asset-generator.ts). */
+    async insertRows<T extends keyof Database>(table: T, rows: Insertable<Database[T]>[]): Promise<void> {
+      await insertMany(table, rows);
+    },
+    /** The same, returning the named columns of every inserted row (to link child rows by a natural key). */
+    async insertRowsReturning<T extends keyof Database, C extends string>(table: T, rows: Insertable<Database[T]>[], columns: C[]): Promise<Record<C, any>[]> {
+      return insertMany(table, rows, columns);
+    },
+
+    /** Software titles by name, adding the missing ones (the catalog is shared by every account). */
+    async ensureSoftwareCatalog(entries: Insertable<SoftwareCatalogTable>[]): Promise<Map<string, number>> {
+      return ensureNamed('software_catalog', 'name', entries);
+    },
+    /** Patches by title, adding the missing ones (shared by every account). */
+    async ensurePatchCatalog(entries: Insertable<PatchCatalogTable>[]): Promise<Map<string, number>> {
+      return ensureNamed('patch_catalog', 'title', entries);
+    },
+
+    /** The account's license groups by name with their titles, creating the missing groups. */
+    async ensureLicenseGroups(accountId: number, groups: { name: string; catalogIds: number[] }[]): Promise<Map<string, number>> {
+      const existing = await db.selectFrom('license_groups').select(['id', 'name']).where('account_id', '=', accountId).execute();
+      const ids = new Map(existing.map((g) => [g.name, g.id]));
+      for (const group of groups.filter((g) => !ids.has(g.name))) {
+        const { id } = await db.insertInto('license_groups').values({ account_id: accountId, name: group.name }).returning('id').executeTakeFirstOrThrow();
+        ids.set(group.name, id);
+        await insertMany('license_group_items', group.catalogIds.map((catalog_id) => ({ account_id: accountId, license_group_id: id, catalog_id })));
+      }
+      return ids;
+    },
+
+    /** Stores the account's settings unless it already has some (a re-seed keeps what was changed). */
+    async ensureAccountSettings(values: Insertable<AccountSettingsTable>): Promise<void> {
+      await db.insertInto('account_settings').values(values).onConflict((oc) => oc.column('account_id').doNothing()).execute();
+    },
+
     async addClientsToGroup(accountId: number, groupId: number, clientIds: number[]): Promise<void> {
       await insertMany(
         'client_group_members',
@@ -72,5 +117,5 @@ function seedOperations(db: Db) {
   };
 }
 
-type SeedOperations = ReturnType<typeof seedOperations>;
+export type SeedOperations = ReturnType<typeof seedOperations>;
 export type SeedRepository = ReturnType<typeof createSeedRepository>;

@@ -1,0 +1,46 @@
+import type { Scope } from '../../../access/scope.js';
+import { errors } from '../../../errors.js';
+import type { Repositories } from '../../../repositories.js';
+import { MAV_HISTORY_SECONDS, type EngineVersion } from './mav-presenter.js';
+
+/**
+ * Everything the MAV read services show about one device's last year of scans, loaded in five queries
+ * (a device has tens of scans, not thousands) and indexed by scan and threat.
+ */
+export async function loadMavHistory(repos: Repositories, scope: Scope, deviceId: number, version: EngineVersion, now: number) {
+  const device = await repos.devices.findVisible(scope, deviceId);
+  if (!device) throw errors.invalidValue('deviceid');
+  const since = now - MAV_HISTORY_SECONDS;
+  const [scans, threats, quarantine] = await Promise.all([
+    repos.mav.scans(scope, device.id, version.engines, since),
+    repos.mav.threatsOfDevice(scope, device.id, version.engines, since),
+    repos.mav.quarantine(scope, device.id, version.engines, null),
+  ]);
+  const [traces, scanErrors] = await Promise.all([
+    repos.mav.tracesOf(scope, threats.map((t) => t.id)),
+    repos.mav.errorsOf(scope, scans.map((s) => s.id)),
+  ]);
+  return {
+    device,
+    scans,
+    threats,
+    threatsByScan: groupBy(threats, (t) => t.scan_id),
+    tracesByThreat: groupBy(traces, (r) => r.threat_id),
+    quarantineByThreat: groupBy(quarantine, (q) => q.threat_id),
+    quarantineByScan: groupBy(quarantine, (q) => q.scan_id),
+    errorsByScan: groupBy(scanErrors, (e) => e.scan_id),
+  };
+}
+
+export type MavHistory = Awaited<ReturnType<typeof loadMavHistory>>;
+
+function groupBy<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = out.get(key);
+    if (list) list.push(row);
+    else out.set(key, [row]);
+  }
+  return out;
+}

@@ -1,0 +1,7 @@
+/**
+ * A list held in memory as the single page a streamed `x.items` shape expects. For per-device and
+ * per-account lists that are small by nature (a device's software, an account's license groups).
+ */
+export async function* onePage<T>(rows: T[]): AsyncGenerator<T[]> {
+  if (rows.length > 0) yield rows;
+}

@@ -1,0 +1,252 @@
+import type { Insertable } from 'kysely';
+import {
+  type AdUserTable, type ClientLicenseCountTable, type DeviceHardwareTable, type DevicePatchTable, type DeviceSoftwareTable, type DeviceTable,
+  MavEngine, type MavQuarantineTable, type MavScanErrorTable, type MavScanKind, type MavScanState, type MavTraceTable, PatchPolicy, PatchStatus,
+} from '../db/schema.js';
+import {
+  AD_DEPARTMENTS, AD_SURNAMES, AD_TITLES, LICENSE_GROUPS, LINUX_SOFTWARE, MAC_SOFTWARE, MAV_THREATS, MAV_TRACE_PATHS, PATCHES,
+  SERVER_SOFTWARE, WINDOWS_SOFTWARE,
+} from './asset-catalog.js';
+import { FIRST_NAMES } from './catalog.js';
+import type { Prng } from './prng.js';
+import type { SeedOperations, SeedRepository } from './seed.repository.js';
+
+/**
+ * Demo data for asset tracking, patches, Managed Antivirus and Active Directory, generated per device
+ * batch next to the devices themselves. It draws from its own PRNG (seeded from the run's seed), so the
+ * devices, checks and outages of a seed stay exactly what they were before this module existed.
+ * Volumes stay modest (about 25 rows per device, titles shared through catalog tables) so that seeding
+ * 50,000 devices is not much slower than without it.
+ */
+
+export type AssetSeedContext = {
+  accountId: number;
+  now: number;
+  software: Map<string, number>;
+  patches: Map<string, number>;
+  licenseGroups: number[];
+};
+
+type SoftwareEntry = readonly [string, string, string, readonly string[]];
+
+const ALL_SOFTWARE: readonly SoftwareEntry[] = [...WINDOWS_SOFTWARE, ...SERVER_SOFTWARE, ...MAC_SOFTWARE, ...LINUX_SOFTWARE];
+
+/** Once per seed run: the shared catalogs, the account's license groups and its settings. */
+export async function prepareAssetSeed(repo: SeedRepository, accountId: number, now: number): Promise<AssetSeedContext> {
+  const software = await repo.ensureSoftwareCatalog(
+    [...new Map(ALL_SOFTWARE.map(([name, publisher, software_type]) => [name, { name, publisher, software_type }])).values()],
+  );
+  const patches = await repo.ensurePatchCatalog(
+    PATCHES.map(([title, product, severity, daysAgo, uninstallable]) => ({
+      title, product, severity, uninstallable,
+      url: `https://support.microsoft.com/help/${/KB(\d+)/.exec(title)?.[1] ?? ''}`,
+      released_at: Math.floor((now - daysAgo * 86400) / 86400) * 86400,
+    })),
+  );
+  const groups = await repo.ensureLicenseGroups(
+    accountId,
+    LICENSE_GROUPS.map(([name, titles]) => ({ name, catalogIds: titles.map((t) => software.get(t)!) })),
+  );
+  await repo.ensureAccountSettings({ account_id: accountId, clear24x7checks: 0, cleardailysafetychecks: 1, notesbacklog: 60, forcenotes: 1, wallchart_servers_includeofflineservers: 1 });
+  return { accountId, now, software, patches, licenseGroups: [...groups.values()] };
+}
+
+/** Chooses each antivirus-enabled device's engine before the devices are stored: mostly Bitdefender, some legacy VIPRE. */
+export function assignMavEngines(rng: Prng, devices: Insertable<DeviceTable>[]): void {
+  for (const d of devices) d.mavbreck = d.mav === 1 && rng.chance(0.15) ? 1 : 0;
+}
+
+/** A client's license counts: licenses owned for some of the account's license groups. */
+export function clientLicenseRows(rng: Prng, ctx: AssetSeedContext, clientId: number): Insertable<ClientLicenseCountTable>[] {
+  return ctx.licenseGroups
+    .filter(() => rng.chance(0.6))
+    .map((license_group_id) => ({ account_id: ctx.accountId, client_id: clientId, license_group_id, owned: String(rng.pick([5, 10, 25, 50, 100, 250])) }));
+}
+
+export type AssetSummary = { software: number; hardware: number; patches: number; mavScans: number; adUsers: number };
+
+/** Generates and stores the asset data of one batch of freshly inserted devices. */
+export async function seedAssetsForBatch(
+  ops: SeedOperations,
+  rng: Prng,
+  ctx: AssetSeedContext,
+  devices: readonly { id: number; row: Insertable<DeviceTable> }[],
+): Promise<AssetSummary> {
+  const software: Insertable<DeviceSoftwareTable>[] = [];
+  const hardware: Insertable<DeviceHardwareTable>[] = [];
+  const patches: Insertable<DevicePatchTable>[] = [];
+  const adUsers: Insertable<AdUserTable>[] = [];
+  for (const { id, row } of devices) {
+    const owner = { account_id: ctx.accountId, client_id: row.client_id, device_id: id };
+    software.push(...softwareFor(rng, ctx, row, owner));
+    hardware.push(...hardwareFor(rng, row, owner));
+    if (row.patch === 1 && isWindows(row)) patches.push(...patchesFor(rng, ctx, owner));
+    if (row.device_type === 'server' && /-DC\d/.test(row.name as string)) adUsers.push(...adUsersFor(rng, ctx, row, id));
+  }
+  await ops.insertRows('device_software', software);
+  await ops.insertRows('device_hardware', hardware);
+  await ops.insertRows('device_patches', patches);
+  await ops.insertRows('ad_users', adUsers);
+  const mavScans = await seedMav(ops, rng, ctx, devices.filter((d) => d.row.mav === 1));
+  return { software: software.length, hardware: hardware.length, patches: patches.length, mavScans, adUsers: adUsers.length };
+}
+
+const isWindows = (d: Insertable<DeviceTable>) => (d.os as string).startsWith('Microsoft Windows');
+
+function softwareFor(rng: Prng, ctx: AssetSeedContext, d: Insertable<DeviceTable>, owner: { account_id: number; client_id: number; device_id: number }) {
+  const os = d.os as string;
+  const pool: readonly SoftwareEntry[] = os.startsWith('macOS') ? MAC_SOFTWARE : os.startsWith('Ubuntu') ? LINUX_SOFTWARE
+    : d.device_type === 'server' ? [...WINDOWS_SOFTWARE.filter((s) => s[2] !== 'All' || rng.chance(0.3)), ...SERVER_SOFTWARE.filter(() => rng.chance(0.5))]
+    : WINDOWS_SOFTWARE;
+  const rows: Insertable<DeviceSoftwareTable>[] = [];
+  for (const [name, , , versions] of pool) {
+    if (pool === WINDOWS_SOFTWARE && !rng.chance(0.45)) continue;
+    const uninstalled = rng.chance(0.02);
+    rows.push({
+      ...owner,
+      catalog_id: ctx.software.get(name)!,
+      version: rng.pick(versions),
+      installed_at: rng.chance(0.1) ? null : ctx.now - rng.int(1, 900) * 86400 - rng.int(0, 86399),
+      modified: rng.chance(0.05) ? 1 : 0,
+      deleted_at: uninstalled ? ctx.now - rng.int(1, 8) * 86400 : null,
+    });
+  }
+  return rows;
+}
+
+function hardwareFor(rng: Prng, d: Insertable<DeviceTable>, owner: { account_id: number; client_id: number; device_id: number }) {
+  const server = d.device_type === 'server';
+  const row = (hardware_type: number, name: string, manufacturer: string, details: string): Insertable<DeviceHardwareTable> => ({
+    ...owner, hardware_type, name, manufacturer, details, status: 'OK', deleted: 0, modified: 0,
+  });
+  const memory = Number(d.total_memory);
+  const cpu = server ? rng.pick(['Intel(R) Xeon(R) Silver 4314 CPU @ 2.40GHz', 'AMD EPYC 7313P 16-Core Processor']) : rng.pick(['Intel(R) Core(TM) i5-1145G7 @ 2.60GHz', 'Intel(R) Core(TM) i7-12700 @ 2.10GHz', 'AMD Ryzen 5 PRO 5650U']);
+  const rows = [
+    row(1, rng.pick(['Intel(R) Ethernet Connection I219-LM', 'Realtek PCIe GbE Family Controller', 'Broadcom NetXtreme Gigabit Ethernet']), '', `AdapterType=Ethernet 802.3 MACAddress=${d.mac1}`),
+    row(2, `${d.manufacturer} BIOS`, d.manufacturer as string, `SerialNumber=${d.device_serial}`),
+    row(13, cpu, cpu.startsWith('AMD') ? 'AuthenticAMD' : 'GenuineIntel', `NumberOfLogicalProcessors=${d.processor_count}`),
+    row(11, 'Physical Memory', rng.pick(['Samsung', 'SK Hynix', 'Micron', 'Kingston']), `Capacity=${memory}`),
+    row(9, rng.pick(['SAMSUNG MZVL2512HCJQ', 'KINGSTON SA400S37480G', 'Dell Express Flash NVMe P4610']), '', `Size=${rng.pick([256, 512, 960, 1920]) * 1e9}`),
+    row(10, 'C:', '', `FileSystem=NTFS Size=${rng.pick([254, 476, 930]) * 2 ** 30}`),
+  ];
+  if (!server) rows.push(row(7, rng.pick(['Generic PnP Monitor', 'DELL P2422H', 'HP E24 G4']), '', ''), row(8, rng.pick(['Intel(R) Iris(R) Xe Graphics', 'Intel(R) UHD Graphics 770']), 'Intel Corporation', ''));
+  if (rng.chance(0.03)) rows.push({ ...row(15, 'HL-DT-ST DVD+-RW GU90N', 'HL-DT-ST', ''), status: '', deleted: 1 });
+  return rows;
+}
+
+function patchesFor(rng: Prng, ctx: AssetSeedContext, owner: { account_id: number; client_id: number; device_id: number }) {
+  const rows: Insertable<DevicePatchTable>[] = [];
+  for (const [title] of PATCHES) {
+    if (!rng.chance(0.35)) continue;
+    const status = rng.weighted<number>([
+      [PatchStatus.installed, 60], [PatchStatus.missing, 18], [PatchStatus.pending, 6], [PatchStatus.queued, 3],
+      [PatchStatus.failed, 5], [PatchStatus.ignored, 4], [PatchStatus.rebootRequired, 4],
+    ]);
+    const policy = status === PatchStatus.ignored ? rng.pick([PatchPolicy.ignore, PatchPolicy.userIgnore]) : rng.weighted<number>([[PatchPolicy.approve, 80], [PatchPolicy.doNothing, 15], [PatchPolicy.userApprove, 5]]);
+    rows.push({
+      ...owner,
+      patch_catalog_id: ctx.patches.get(title)!,
+      policy,
+      status,
+      installed_at: status === PatchStatus.installed || status === PatchStatus.rebootRequired ? ctx.now - rng.int(1, 14) * 86400 - rng.int(0, 86399) : null,
+      deployable: status === PatchStatus.installed ? 0 : 1,
+    });
+  }
+  return rows;
+}
+
+function adUsersFor(rng: Prng, ctx: AssetSeedContext, d: Insertable<DeviceTable>, deviceId: number): Insertable<AdUserTable>[] {
+  const domain = (d.domain as string) || 'corp.local';
+  return Array.from({ length: rng.int(8, 25) }, (_, i) => {
+    const first = rng.pick(FIRST_NAMES);
+    const last = rng.pick(AD_SURNAMES);
+    const enabled = rng.chance(0.9) ? 1 : 0;
+    return {
+      account_id: ctx.accountId, client_id: d.client_id, site_id: d.site_id, device_id: deviceId,
+      object_guid: rng.hex(32),
+      status: rng.weighted([[0, 85], [2, 6], [3, 5], [4, 2], [1, 1], [5, 1]]),
+      samaccountname: `${first}.${last.toLowerCase()}${i > 0 && rng.chance(0.1) ? i : ''}`,
+      displayname: `${first[0]!.toUpperCase()}${first.slice(1)} ${last}`,
+      mail: `${first}.${last.toLowerCase()}@${domain.replace(/\.local$/, '.example')}`,
+      department: rng.pick(AD_DEPARTMENTS),
+      title: rng.pick(AD_TITLES),
+      last_logon_at: enabled && rng.chance(0.95) ? ctx.now - rng.int(60, 30 * 86400) : null,
+      enabled,
+    };
+  });
+}
+
+/**
+ * Two or three recent scans per antivirus-enabled device; a few find threats, which are quarantined,
+ * and a few VIPRE scans log an error. Rows are linked through ids returned by the inserts, matched on
+ * natural keys (device + start, scan + threat name) rather than on the order RETURNING happens to use.
+ */
+async function seedMav(ops: SeedOperations, rng: Prng, ctx: AssetSeedContext, devices: readonly { id: number; row: Insertable<DeviceTable> }[]): Promise<number> {
+  type Planned = { deviceId: number; clientId: number; engine: number; user: string; threats: number };
+  const scans = [];
+  const plans = new Map<string, Planned>();
+  for (const { id, row } of devices) {
+    const engine = row.mavbreck === 1 ? MavEngine.vipre : MavEngine.bitdefender;
+    const user = (row.username as string).split('\\').pop() ?? 'user';
+    const kinds: MavScanKind[] = ['quick', 'deep', ...(engine === MavEngine.bitdefender && rng.chance(0.3) ? ['active' as const] : [])];
+    for (const [i, kind] of kinds.entries()) {
+      const started = ctx.now - (i * 3 + rng.int(0, 2)) * 86400 - rng.int(600, 80000);
+      const running = i === 0 && rng.chance(0.02);
+      const state: MavScanState = running ? 'running' : rng.weighted([['finished', 95], ['canceled', 3], ['error', 2]] as const);
+      const files = kind === 'active' ? rng.int(1, 5) : kind === 'quick' ? rng.int(5000, 60000) : rng.int(150000, 900000);
+      scans.push({
+        account_id: ctx.accountId, client_id: row.client_id as number, device_id: id, engine, kind, state, started_at: started,
+        ended_at: running ? null : started + (kind === 'active' ? rng.int(1, 5) : kind === 'quick' ? rng.int(300, 1500) : rng.int(3600, 14400)),
+        cookies_scanned: engine === MavEngine.vipre ? rng.int(0, 400) : 0, files_scanned: files,
+        folders_scanned: engine === MavEngine.vipre ? Math.floor(files / 15) : 0, registry_scanned: kind === 'active' ? 0 : rng.int(2000, 40000),
+        processes_scanned: kind === 'active' ? 0 : rng.int(60, 250),
+      });
+      plans.set(`${id}:${started}`, { deviceId: id, clientId: row.client_id as number, engine, user, threats: rng.chance(0.04) ? rng.int(1, 2) : 0 });
+    }
+  }
+  const inserted = await ops.insertRowsReturning('mav_scans', scans, ['id', 'device_id', 'started_at']);
+  const threats = [];
+  const errors: Insertable<MavScanErrorTable>[] = [];
+  for (const scan of inserted) {
+    const plan = plans.get(`${scan.device_id}:${scan.started_at}`)!;
+    const owner = { account_id: ctx.accountId, client_id: plan.clientId };
+    const names = new Set<string>();
+    for (let t = 0; t < plan.threats; t++) {
+      const [name, category] = rng.pick(MAV_THREATS);
+      if (names.has(name)) continue;
+      names.add(name);
+      const status = plan.engine === MavEngine.vipre ? rng.weighted([['QUARANTINED', 80], ['DELETED', 15], ['REPORTED', 5]] as const) : rng.weighted([['Quarantined', 60], ['Blocked', 20], ['Deleted', 15], ['Cleaned', 5]] as const);
+      threats.push({ ...owner, device_id: plan.deviceId, scan_id: scan.id as number, name, category, status });
+    }
+    if (plan.engine === MavEngine.vipre && rng.chance(0.05)) errors.push({ ...owner, scan_id: scan.id, item: 'C:\\pagefile.sys', reason: rng.pick(['READ_FILE_ADS', 'OPEN_PROCESS', 'CORRUPT_ARCHIVE']) });
+  }
+  await ops.insertRows('mav_scan_errors', errors);
+  const scanById = new Map(inserted.map((s) => [s.id as number, s]));
+  const insertedThreats = await ops.insertRowsReturning('mav_threats', threats, ['id', 'scan_id', 'name']);
+  const statusOf = new Map(threats.map((t) => [`${t.scan_id}:${t.name}`, t.status]));
+  const traces: Insertable<MavTraceTable>[] = [];
+  const quarantine: Insertable<MavQuarantineTable>[] = [];
+  for (const threat of insertedThreats) {
+    const scan = scanById.get(threat.scan_id)!;
+    const plan = plans.get(`${scan.device_id}:${scan.started_at}`)!;
+    const owner = { account_id: ctx.accountId, client_id: plan.clientId };
+    const vipre = plan.engine === MavEngine.vipre;
+    const status = statusOf.get(`${threat.scan_id}:${threat.name}`)!;
+    for (let r = 0, n = vipre ? rng.int(1, 3) : 1; r < n; r++) {
+      const path = rng.pick(MAV_TRACE_PATHS).replace('{user}', plan.user).replace('{n}', String(rng.int(1000, 9999)));
+      traces.push({ ...owner, threat_id: threat.id, trace_type: vipre ? 'FILE' : 'File', description: path, status: vipre ? '' : status });
+    }
+    if (status === 'QUARANTINED' || status === 'Quarantined' || status === 'DELETED' || status === 'Deleted') {
+      const deleted = status.toUpperCase() === 'DELETED';
+      quarantine.push({
+        ...owner, device_id: plan.deviceId, threat_id: threat.id,
+        guid: vipre ? `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`.toUpperCase() : String(rng.int(1000, 999999)),
+        statusid: deleted ? 5 : rng.weighted([[1, 90], [3, 6], [2, 4]]),
+        event_at: (scan.started_at as number) + rng.int(5, 300),
+      });
+    }
+  }
+  await ops.insertRows('mav_traces', traces);
+  await ops.insertRows('mav_quarantine', quarantine);
+  return inserted.length;
+}
