@@ -10,6 +10,7 @@ import { createAuditService } from './audit/audit.service.js';
 import { createClientGroupService } from './client-groups/client-group.service.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
 import { createUserService } from './users/user.service.js';
+import { createPersonalKeyService } from './personal-keys/personal-key.service.js';
 import { createSeedRepository } from './seed/seed.repository.js';
 
 export type ServiceDeps = {
@@ -37,6 +38,7 @@ export function createServices(deps: ServiceDeps) {
     users: createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock }),
     clientGroups: createClientGroupService({ groups: repos.clientGroups, access, audit }),
     roles: createRoleService({ roles: repos.roles, access, audit, clock }),
+    personalKeys: createPersonalKeyService({ keys: repos.personalKeys, access, audit, clock }),
     seedRepository: createSeedRepository(deps.database.db),
   };
 }
