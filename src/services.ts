@@ -11,6 +11,8 @@ import { createClientGroupService } from './client-groups/client-group.service.j
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
 import { createUserService } from './users/user.service.js';
 import { createPersonalKeyService } from './personal-keys/personal-key.service.js';
+import { createApiKeyThrottle, createLoginAttempts } from './throttle/throttle.service.js';
+import { createApiAuthenticator } from './api-keys/api-authenticator.js';
 import { createSeedRepository } from './seed/seed.repository.js';
 
 export type ServiceDeps = {
@@ -28,17 +30,22 @@ export function createServices(deps: ServiceDeps) {
   const mailer = deps.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createOutboxMailer(repos.outbox, clock));
   const access = createAccessService({ roles: repos.roles });
   const audit = createAuditService({ audit: repos.audit, clock });
+  const apiKeys = createApiKeyService({ apiKeys: repos.apiKeys, accounts: repos.accounts, access, audit, mailer, clock, publicUrl: config.publicUrl });
+  const personalKeys = createPersonalKeyService({ keys: repos.personalKeys, access, audit, clock });
+  const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
   return {
     repos,
     mailer,
     access,
     audit,
     accounts: createAccountService({ accounts: repos.accounts, clock }),
-    apiKeys: createApiKeyService({ apiKeys: repos.apiKeys, accounts: repos.accounts, access, audit, mailer, clock, publicUrl: config.publicUrl }),
+    apiKeys,
+    personalKeys,
+    apiAuthenticator: createApiAuthenticator({ apiKeys, personalKeys, throttle }),
+    loginAttempts: createLoginAttempts({ throttle: repos.throttle, clock }),
     users: createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock }),
     clientGroups: createClientGroupService({ groups: repos.clientGroups, access, audit }),
     roles: createRoleService({ roles: repos.roles, access, audit, clock }),
-    personalKeys: createPersonalKeyService({ keys: repos.personalKeys, access, audit, clock }),
     seedRepository: createSeedRepository(deps.database.db),
   };
 }
