@@ -16,6 +16,12 @@ import { createSettingsRepository } from './settings/settings.repository.js';
 import { createSiteRepository } from './sites/site.repository.js';
 import { createTemplateRepository } from './templates/template.repository.js';
 import { createUserRepository } from './users/user.repository.js';
+import { createRoleRepository } from './access/role.repository.js';
+import { createAuditRepository } from './audit/audit.repository.js';
+import { createClientGroupRepository } from './client-groups/client-group.repository.js';
+import { createOutboxRepository } from './mail/outbox.repository.js';
+import { createThrottleRepository } from './throttle/throttle.repository.js';
+import { createPersonalKeyRepository } from './personal-keys/personal-key.repository.js';
 
 /** Every repository over one database: the only code that speaks SQL. */
 export function createRepositories(db: Db) {
@@ -37,6 +43,12 @@ export function createRepositories(db: Db) {
     mav: createMavRepository(db),
     settings: createSettingsRepository(db),
     adUsers: createAdUserRepository(db),
+    roles: createRoleRepository(db),
+    audit: createAuditRepository(db),
+    clientGroups: createClientGroupRepository(db),
+    outbox: createOutboxRepository(db),
+    throttle: createThrottleRepository(db),
+    personalKeys: createPersonalKeyRepository(db),
   };
 }
 

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { DialectName } from './dialect.js';
 import { foundation } from './migrations/0001-foundation.js';
+import { access } from './migrations/0002-access.js';
 import { history } from './migrations/0003-history.js';
 import { assets } from './migrations/0004-assets.js';
 
@@ -12,6 +13,7 @@ export type SightlineMigration = {
 /** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
 const MIGRATIONS: Record<string, SightlineMigration> = {
   '0001-foundation': foundation,
+  '0002-access': access,
   '0003-history': history,
   '0004-assets': assets,
 };
