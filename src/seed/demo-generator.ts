@@ -8,6 +8,7 @@ import {
 } from './catalog.js';
 import { Prng } from './prng.js';
 import type { SeedRepository } from './seed.repository.js';
+import { avDefinitionRows, seedHistory } from './history-generator.js';
 
 export type SeedOptions = {
   accountId: number;
@@ -26,7 +27,8 @@ const DEVICES_PER_BATCH = 500;
 /**
  * Creates a believable MSP's data: clients of uneven size (a few large, many small), each with servers
  * and workstations over several sites, a realistic mix of checks with some failing, some devices overdue
- * or offline, open and closed outages, and check notes. The same seed gives the same data.
+ * or offline, open and closed outages, check notes, and the history behind the history, backup and
+ * antivirus services (src/seed/history-generator.ts). The same seed gives the same data.
  */
 export async function seedDemoData(repo: SeedRepository, options: SeedOptions): Promise<SeedSummary> {
   const rng = new Prng(options.seed);
@@ -34,6 +36,9 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
   const summary: SeedSummary = { clients: 0, sites: 0, devices: 0, checks: 0, outages: 0 };
   const taken = await repo.existingClientNames(options.accountId);
   await repo.ensureTemplates(options.accountId, now);
+  const productIds = await repo.avProductIds();
+  await repo.ensureAvDefinitions(() => avDefinitionRows(productIds, now));
+  const timezone = await repo.accountTimezone(options.accountId);
   const sizes = deviceCounts(rng, options.clients, options.devices);
   let devicesDone = 0;
   options.onProgress?.(0, options.devices);
@@ -92,6 +97,15 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
         const { outages, notes } = eventsFor(rng, options.accountId, deviceOf, checkRows, checks, now);
         await trx.insertOutages(outages);
         await trx.insertCheckNotes(notes);
+        const idByUid = new Map(checks.map((k) => [k.uid, k.id]));
+        await seedHistory(trx, {
+          seed: `${options.seed}:history:${name}:${start}`,
+          accountId: options.accountId,
+          timezone,
+          now,
+          devices: deviceOf,
+          checks: checkRows.map((k) => ({ ...k, id: idByUid.get(k.uid as number)! })),
+        });
         summary.devices += devices.length;
         summary.checks += checks.length;
         summary.outages += outages.length;

@@ -1,7 +1,10 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
 import { MAX_BIND_PARAMETERS } from '../db/dialect.js';
-import type { CheckNoteTable, CheckTable, ClientTable, DeviceTable, OutageTable, SiteTable } from '../db/schema.js';
+import type {
+  AvDefinitionTable, CheckDayResultTable, CheckNoteTable, CheckTable, ClientTable, DeviceTable, MobSessionTable, OutageTable,
+  PerformanceMonitorTable, SiteTable, StorageMonitorTable,
+} from '../db/schema.js';
 
 /** Bulk inserts for the demo-data generator, batched under the bind-parameter limit. */
 export function createSeedRepository(db: Db) {
@@ -63,6 +66,37 @@ function seedOperations(db: Db) {
     async insertCheckNotes(rows: Insertable<CheckNoteTable>[]): Promise<void> {
       await insertMany('check_notes', rows);
     },
+    async insertPerformanceMonitors(rows: Insertable<PerformanceMonitorTable>[]): Promise<void> {
+      await insertMany('performance_monitors', rows);
+    },
+    async insertStorageMonitors(rows: Insertable<StorageMonitorTable>[]): Promise<void> {
+      await insertMany('storage_monitors', rows);
+    },
+    async insertDayResults(rows: Insertable<CheckDayResultTable>[]): Promise<void> {
+      await insertMany('check_day_results', rows);
+    },
+    async insertMobSessions(rows: Insertable<MobSessionTable>[]): Promise<void> {
+      await insertMany('mob_sessions', rows);
+    },
+
+    async accountTimezone(accountId: number): Promise<string> {
+      const row = await db.selectFrom('accounts').select('timezone').where('id', '=', accountId).executeTakeFirstOrThrow();
+      return row.timezone;
+    },
+
+    /**
+     * Daily definition releases of every catalogue product for the last `days` days, once per database
+     * (the catalogue is shared by all accounts): list_av_definitions has something to list.
+     */
+    async ensureAvDefinitions(rows: () => Insertable<AvDefinitionTable>[]): Promise<void> {
+      const existing = await db.selectFrom('av_definitions').select('product_id').limit(1).execute();
+      if (existing.length === 0) await insertMany('av_definitions', rows());
+    },
+
+    async avProductIds(): Promise<string[]> {
+      return (await db.selectFrom('av_products').select('id').orderBy('id').execute()).map((r) => r.id);
+    },
+
     async addClientsToGroup(accountId: number, groupId: number, clientIds: number[]): Promise<void> {
       await insertMany(
         'client_group_members',
@@ -72,5 +106,5 @@ function seedOperations(db: Db) {
   };
 }
 
-type SeedOperations = ReturnType<typeof seedOperations>;
+export type SeedOperations = ReturnType<typeof seedOperations>;
 export type SeedRepository = ReturnType<typeof createSeedRepository>;
