@@ -1,8 +1,10 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
 import type { MobSessionTable } from '../db/schema.js';
-import { inScope } from '../db/scope-filter.js';
+import { inScope, keysetPages } from '../db/scope-filter.js';
+
+export type MobSessionRow = Selectable<MobSessionTable>;
 
 /** Backup & Recovery (formerly Managed Online Backup) sessions. */
 export function createMobRepository(db: Db) {
@@ -10,9 +12,12 @@ export function createMobRepository(db: Db) {
     db.selectFrom('mob_sessions as m').selectAll('m').where(inScope(scope, 'm')).where('m.device_id', '=', deviceId);
 
   return {
-    /** Every session of one device, oldest first (a device keeps them for life, so this can be long). */
-    async listByDevice(scope: Scope, deviceId: number) {
-      return sessions(scope, deviceId).orderBy('m.started_at').orderBy('m.id').execute();
+    /** Every session of one device in recording order, as keyset pages (a device keeps them for life). */
+    pagesByDevice(scope: Scope, deviceId: number) {
+      return keysetPages(
+        (after: number | undefined, limit) => sessions(scope, deviceId).where('m.id', '>', after ?? 0).orderBy('m.id').limit(limit).execute(),
+        (row) => row.id,
+      );
     },
 
     /** Sessions of one device that started in [from, to), oldest first (one month of selection sizes). */

@@ -9,6 +9,7 @@ import {
 import { assignMavEngines, clientLicenseRows, prepareAssetSeed, seedAssetsForBatch } from './asset-generator.js';
 import { Prng } from './prng.js';
 import type { SeedRepository } from './seed.repository.js';
+import { avDefinitionRows, seedHistory } from './history-generator.js';
 
 export type SeedOptions = {
   accountId: number;
@@ -27,7 +28,8 @@ const DEVICES_PER_BATCH = 500;
 /**
  * Creates a believable MSP's data: clients of uneven size (a few large, many small), each with servers
  * and workstations over several sites, a realistic mix of checks with some failing, some devices overdue
- * or offline, open and closed outages, and check notes. The same seed gives the same data.
+ * or offline, open and closed outages, check notes, and the history behind the history, backup and
+ * antivirus services (src/seed/history-generator.ts). The same seed gives the same data.
  */
 export async function seedDemoData(repo: SeedRepository, options: SeedOptions): Promise<SeedSummary> {
   const rng = new Prng(options.seed);
@@ -38,6 +40,9 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
   // Asset, patch, antivirus and directory data draw from their own stream, leaving the rest unchanged.
   const assetRng = new Prng(`${options.seed}/assets`);
   const assets = await prepareAssetSeed(repo, options.accountId, now);
+  const productIds = await repo.avProductIds();
+  await repo.ensureAvDefinitions(() => avDefinitionRows(productIds, now));
+  const timezone = await repo.accountTimezone(options.accountId);
   const sizes = deviceCounts(rng, options.clients, options.devices);
   let devicesDone = 0;
   options.onProgress?.(0, options.devices);
@@ -99,6 +104,15 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
         await trx.insertOutages(outages);
         await trx.insertCheckNotes(notes);
         await seedAssetsForBatch(trx, assetRng, assets, [...deviceOf].map(([id, row]) => ({ id, row })));
+        const idByUid = new Map(checks.map((k) => [k.uid, k.id]));
+        await seedHistory(trx, {
+          seed: `${options.seed}:history:${name}:${start}`,
+          accountId: options.accountId,
+          timezone,
+          now,
+          devices: deviceOf,
+          checks: checkRows.map((k) => ({ ...k, id: idByUid.get(k.uid as number)! })),
+        });
         summary.devices += devices.length;
         summary.checks += checks.length;
         summary.outages += outages.length;

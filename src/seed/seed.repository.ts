@@ -2,7 +2,8 @@ import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
 import { MAX_BIND_PARAMETERS } from '../db/dialect.js';
 import type {
-  AccountSettingsTable, CheckNoteTable, CheckTable, ClientTable, Database, DeviceTable, OutageTable, PatchCatalogTable, SiteTable, SoftwareCatalogTable,
+  AccountSettingsTable, AvDefinitionTable, CheckDayResultTable, CheckNoteTable, CheckTable, ClientTable, Database, DeviceTable, MobSessionTable,
+  OutageTable, PatchCatalogTable, PerformanceMonitorTable, SiteTable, SoftwareCatalogTable, StorageMonitorTable,
 } from '../db/schema.js';
 
 /** Bulk inserts for the demo-data generator, batched under the bind-parameter limit. */
@@ -106,6 +107,37 @@ function seedOperations(db: Db) {
     /** Stores the account's settings unless it already has some (a re-seed keeps what was changed). */
     async ensureAccountSettings(values: Insertable<AccountSettingsTable>): Promise<void> {
       await db.insertInto('account_settings').values(values).onConflict((oc) => oc.column('account_id').doNothing()).execute();
+    },
+
+    async insertPerformanceMonitors(rows: Insertable<PerformanceMonitorTable>[]): Promise<void> {
+      await insertMany('performance_monitors', rows);
+    },
+    async insertStorageMonitors(rows: Insertable<StorageMonitorTable>[]): Promise<void> {
+      await insertMany('storage_monitors', rows);
+    },
+    async insertDayResults(rows: Insertable<CheckDayResultTable>[]): Promise<void> {
+      await insertMany('check_day_results', rows);
+    },
+    async insertMobSessions(rows: Insertable<MobSessionTable>[]): Promise<void> {
+      await insertMany('mob_sessions', rows);
+    },
+
+    async accountTimezone(accountId: number): Promise<string> {
+      const row = await db.selectFrom('accounts').select('timezone').where('id', '=', accountId).executeTakeFirstOrThrow();
+      return row.timezone;
+    },
+
+    /**
+     * Daily definition releases of every catalogue product for the last `days` days, once per database
+     * (the catalogue is shared by all accounts): list_av_definitions has something to list.
+     */
+    async ensureAvDefinitions(rows: () => Insertable<AvDefinitionTable>[]): Promise<void> {
+      const existing = await db.selectFrom('av_definitions').select('product_id').limit(1).execute();
+      if (existing.length === 0) await insertMany('av_definitions', rows());
+    },
+
+    async avProductIds(): Promise<string[]> {
+      return (await db.selectFrom('av_products').select('id').orderBy('id').execute()).map((r) => r.id);
     },
 
     async addClientsToGroup(accountId: number, groupId: number, clientIds: number[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type { MobSessionRow } from '../../../backup/mob.repository.js';
 import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
@@ -92,7 +93,7 @@ export const listMobSessions: ServiceSpec = {
   description: 'Returns every Backup & Recovery session of a device.',
   params: { deviceid: param.id('The deviceid must be a valid id.') },
   permission: null,
-  notes: 'Sessions sit directly under <result>, as the doc example shows (not in a mob_sessions element), oldest first. session_id is Sightline\'s session number.',
+  notes: 'Sessions sit directly under <result>, as the doc example shows (not in a mob_sessions element), in the order they were recorded (batches, oldest first), streamed. session_id is Sightline\'s session number.',
   shape: [
     x.list('session', 'sessions', [
       x.int('session_id', 'Unique session id'),
@@ -111,12 +112,15 @@ export const listMobSessions: ServiceSpec = {
       x.int('transferred_size', 'Transferred (bytes)'),
       x.int('error_count', 'Errors'),
       x.str('status', 'COMPLETED, INTERRUPTED, COMPLETED_WITH_ERRORS, FAILED, NOT_STARTED or CANCELED'),
-    ]),
+    ], { stream: true }),
   ],
   async handler({ caller, repos }, params: { deviceid: number }) {
     const device = await repos.devices.findVisible(caller.scope, params.deviceid);
     if (!device) throw errors.invalidValue('deviceid');
-    const rows = await repos.mob.listByDevice(caller.scope, device.id);
-    return { sessions: rows.map((s) => ({ ...s, session_id: s.id, start: utcDateTime(s.started_at), end: utcDateTime(s.ended_at) })) };
+    return { sessions: presentSessions(repos.mob.pagesByDevice(caller.scope, device.id)) };
   },
 };
+
+async function* presentSessions(pages: AsyncIterable<MobSessionRow[]>) {
+  for await (const page of pages) yield page.map((s) => ({ ...s, session_id: s.id, start: utcDateTime(s.started_at), end: utcDateTime(s.ended_at) }));
+}
