@@ -10,6 +10,7 @@ import { createAuditService } from './audit/audit.service.js';
 import { createClientGroupService } from './client-groups/client-group.service.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
 import { createUserService } from './users/user.service.js';
+import { createLoginService } from './users/login.service.js';
 import { createPersonalKeyService } from './personal-keys/personal-key.service.js';
 import { createApiKeyThrottle, createLoginAttempts } from './throttle/throttle.service.js';
 import { createApiAuthenticator } from './api-keys/api-authenticator.js';
@@ -32,6 +33,7 @@ export function createServices(deps: ServiceDeps) {
   const audit = createAuditService({ audit: repos.audit, clock });
   const apiKeys = createApiKeyService({ apiKeys: repos.apiKeys, accounts: repos.accounts, access, audit, mailer, clock, publicUrl: config.publicUrl });
   const personalKeys = createPersonalKeyService({ keys: repos.personalKeys, access, audit, clock });
+  const loginAttempts = createLoginAttempts({ throttle: repos.throttle, clock });
   const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
   return {
     repos,
@@ -42,7 +44,8 @@ export function createServices(deps: ServiceDeps) {
     apiKeys,
     personalKeys,
     apiAuthenticator: createApiAuthenticator({ apiKeys, personalKeys, throttle }),
-    loginAttempts: createLoginAttempts({ throttle: repos.throttle, clock }),
+    loginAttempts,
+    login: createLoginService({ users: repos.users, access, loginAttempts }),
     users: createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock }),
     clientGroups: createClientGroupService({ groups: repos.clientGroups, access, audit }),
     roles: createRoleService({ roles: repos.roles, access, audit, clock }),
