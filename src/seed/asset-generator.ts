@@ -4,7 +4,7 @@ import {
   MavEngine, type MavQuarantineTable, type MavScanErrorTable, type MavScanKind, type MavScanState, type MavTraceTable, PatchPolicy, PatchStatus,
 } from '../db/schema.js';
 import {
-  AD_DEPARTMENTS, AD_SURNAMES, AD_TITLES, LICENSE_GROUPS, LINUX_SOFTWARE, MAC_SOFTWARE, MAV_THREATS, MAV_TRACE_PATHS, PATCHES,
+  AD_DEPARTMENTS, AD_SURNAMES, AD_TITLES, LICENSE_GROUPS, LINUX_SOFTWARE, MAC_SOFTWARE, MAV_UNIX_TRACE_PATHS, MAV_THREATS, MAV_TRACE_PATHS, PATCHES,
   SERVER_SOFTWARE, WINDOWS_SOFTWARE,
 } from './asset-catalog.js';
 import { FIRST_NAMES } from './catalog.js';
@@ -180,12 +180,13 @@ function adUsersFor(rng: Prng, ctx: AssetSeedContext, d: Insertable<DeviceTable>
  * natural keys (device + start, scan + threat name) rather than on the order RETURNING happens to use.
  */
 async function seedMav(ops: SeedOperations, rng: Prng, ctx: AssetSeedContext, devices: readonly { id: number; row: Insertable<DeviceTable> }[]): Promise<number> {
-  type Planned = { deviceId: number; clientId: number; engine: number; user: string; threats: number };
+  type Planned = { deviceId: number; clientId: number; engine: number; user: string; paths: readonly string[]; threats: number };
   const scans = [];
   const plans = new Map<string, Planned>();
   for (const { id, row } of devices) {
     const engine = row.mavbreck === 1 ? MavEngine.vipre : MavEngine.bitdefender;
     const user = (row.username as string).split('\\').pop() ?? 'user';
+    const paths = isWindows(row) ? MAV_TRACE_PATHS : MAV_UNIX_TRACE_PATHS;
     const kinds: MavScanKind[] = ['quick', 'deep', ...(engine === MavEngine.bitdefender && rng.chance(0.1) ? ['active' as const] : [])];
     for (const [i, kind] of kinds.entries()) {
       const started = ctx.now - (i * 3 + rng.int(0, 2)) * 86400 - rng.int(600, 80000);
@@ -199,7 +200,7 @@ async function seedMav(ops: SeedOperations, rng: Prng, ctx: AssetSeedContext, de
         folders_scanned: engine === MavEngine.vipre ? Math.floor(files / 15) : 0, registry_scanned: kind === 'active' ? 0 : rng.int(2000, 40000),
         processes_scanned: kind === 'active' ? 0 : rng.int(60, 250),
       });
-      plans.set(`${id}:${started}`, { deviceId: id, clientId: row.client_id as number, engine, user, threats: rng.chance(0.04) ? rng.int(1, 2) : 0 });
+      plans.set(`${id}:${started}`, { deviceId: id, clientId: row.client_id as number, engine, user, paths, threats: rng.chance(0.04) ? rng.int(1, 2) : 0 });
     }
   }
   const inserted = await ops.insertRowsReturning('mav_scans', scans, ['id', 'device_id', 'started_at']);
@@ -231,7 +232,7 @@ async function seedMav(ops: SeedOperations, rng: Prng, ctx: AssetSeedContext, de
     const vipre = plan.engine === MavEngine.vipre;
     const status = statusOf.get(`${threat.scan_id}:${threat.name}`)!;
     for (let r = 0, n = vipre ? rng.int(1, 3) : 1; r < n; r++) {
-      const path = rng.pick(MAV_TRACE_PATHS).replace('{user}', plan.user).replace('{n}', String(rng.int(1000, 9999)));
+      const path = rng.pick(plan.paths).replace('{user}', plan.user).replace('{n}', String(rng.int(1000, 9999)));
       traces.push({ ...owner, threat_id: threat.id, trace_type: vipre ? 'FILE' : 'File', description: path, status: vipre ? '' : status });
     }
     if (status === 'QUARANTINED' || status === 'Quarantined' || status === 'DELETED' || status === 'Deleted') {
