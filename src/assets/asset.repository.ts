@@ -112,8 +112,9 @@ export function createAssetRepository(db: Db) {
           'g.name',
           'lc.owned',
           'lc.license_group_id',
+          // Through the client's devices, so device_software needs no index beyond (device_id, id).
           sql<number>`(select count(distinct s.device_id) from device_software s
-            where s.client_id = lc.client_id and s.deleted_at is null
+            where s.device_id in (select d.id from devices d where d.client_id = lc.client_id) and s.deleted_at is null
             and s.catalog_id in (select li.catalog_id from license_group_items li where li.license_group_id = lc.license_group_id))`.as('installed'),
         ])
         .where(inScope(scope, 'lc'))

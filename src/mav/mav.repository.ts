@@ -28,7 +28,7 @@ export function createMavRepository(db: Db) {
         .execute();
     },
 
-    /** Threats found by the given scans of one device, with their trace count, in id order. */
+    /** Threats found on one device by scans that started at or after `since`, with their trace count, in id order. */
     async threatsOfDevice(scope: Scope, deviceId: number, engines: readonly number[], since: number) {
       return db
         .selectFrom('mav_threats as t')

@@ -80,6 +80,9 @@ export const MAV_TRACE_PATHS = [
   'C:\\Users\\{user}\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\updater.lnk', 'C:\\ProgramData\\{n}\\svc.dll',
 ] as const;
 
+/** Trace paths on macOS and Linux devices. */
+export const MAV_UNIX_TRACE_PATHS = ['/Users/{user}/Downloads/installer_{n}.dmg', '/tmp/.cache-{n}/payload.sh'] as const;
+
 export const AD_DEPARTMENTS = ['Reception', 'Accounts', 'Operations', 'Sales', 'Management', 'IT', 'Warehouse', 'HR'] as const;
 export const AD_TITLES = ['Administrator', 'Manager', 'Assistant', 'Coordinator', 'Director', 'Technician', 'Analyst'] as const;
 export const AD_SURNAMES = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Wright', 'Walker', 'Evans'] as const;

@@ -4,7 +4,7 @@ import {
   MavEngine, type MavQuarantineTable, type MavScanErrorTable, type MavScanKind, type MavScanState, type MavTraceTable, PatchPolicy, PatchStatus,
 } from '../db/schema.js';
 import {
-  AD_DEPARTMENTS, AD_SURNAMES, AD_TITLES, LICENSE_GROUPS, LINUX_SOFTWARE, MAC_SOFTWARE, MAV_THREATS, MAV_TRACE_PATHS, PATCHES,
+  AD_DEPARTMENTS, AD_SURNAMES, AD_TITLES, LICENSE_GROUPS, LINUX_SOFTWARE, MAC_SOFTWARE, MAV_UNIX_TRACE_PATHS, MAV_THREATS, MAV_TRACE_PATHS, PATCHES,
   SERVER_SOFTWARE, WINDOWS_SOFTWARE,
 } from './asset-catalog.js';
 import { FIRST_NAMES } from './catalog.js';
@@ -15,7 +15,7 @@ import type { SeedOperations, SeedRepository } from './seed.repository.js';
  * Demo data for asset tracking, patches, Managed Antivirus and Active Directory, generated per device
  * batch next to the devices themselves. It draws from its own PRNG (seeded from the run's seed), so the
  * devices, checks and outages of a seed stay exactly what they were before this module existed.
- * Volumes stay modest (about 25 rows per device, titles shared through catalog tables) so that seeding
+ * Volumes stay modest (about 12 rows per device, titles shared through catalog tables) so that seeding
  * 50,000 devices is not much slower than without it.
  */
 
@@ -96,11 +96,11 @@ const isWindows = (d: Insertable<DeviceTable>) => (d.os as string).startsWith('M
 function softwareFor(rng: Prng, ctx: AssetSeedContext, d: Insertable<DeviceTable>, owner: { account_id: number; client_id: number; device_id: number }) {
   const os = d.os as string;
   const pool: readonly SoftwareEntry[] = os.startsWith('macOS') ? MAC_SOFTWARE : os.startsWith('Ubuntu') ? LINUX_SOFTWARE
-    : d.device_type === 'server' ? [...WINDOWS_SOFTWARE.filter((s) => s[2] !== 'All' || rng.chance(0.3)), ...SERVER_SOFTWARE.filter(() => rng.chance(0.5))]
+    : d.device_type === 'server' ? [...WINDOWS_SOFTWARE.filter((s) => rng.chance(s[2] === 'All' ? 0.15 : 0.5)), ...SERVER_SOFTWARE.filter(() => rng.chance(0.5))]
     : WINDOWS_SOFTWARE;
   const rows: Insertable<DeviceSoftwareTable>[] = [];
   for (const [name, , , versions] of pool) {
-    if (pool === WINDOWS_SOFTWARE && !rng.chance(0.45)) continue;
+    if (pool === WINDOWS_SOFTWARE && !rng.chance(0.2)) continue;
     const uninstalled = rng.chance(0.02);
     rows.push({
       ...owner,
@@ -123,13 +123,11 @@ function hardwareFor(rng: Prng, d: Insertable<DeviceTable>, owner: { account_id:
   const cpu = server ? rng.pick(['Intel(R) Xeon(R) Silver 4314 CPU @ 2.40GHz', 'AMD EPYC 7313P 16-Core Processor']) : rng.pick(['Intel(R) Core(TM) i5-1145G7 @ 2.60GHz', 'Intel(R) Core(TM) i7-12700 @ 2.10GHz', 'AMD Ryzen 5 PRO 5650U']);
   const rows = [
     row(1, rng.pick(['Intel(R) Ethernet Connection I219-LM', 'Realtek PCIe GbE Family Controller', 'Broadcom NetXtreme Gigabit Ethernet']), '', `AdapterType=Ethernet 802.3 MACAddress=${d.mac1}`),
-    row(2, `${d.manufacturer} BIOS`, d.manufacturer as string, `SerialNumber=${d.device_serial}`),
     row(13, cpu, cpu.startsWith('AMD') ? 'AuthenticAMD' : 'GenuineIntel', `NumberOfLogicalProcessors=${d.processor_count}`),
     row(11, 'Physical Memory', rng.pick(['Samsung', 'SK Hynix', 'Micron', 'Kingston']), `Capacity=${memory}`),
     row(9, rng.pick(['SAMSUNG MZVL2512HCJQ', 'KINGSTON SA400S37480G', 'Dell Express Flash NVMe P4610']), '', `Size=${rng.pick([256, 512, 960, 1920]) * 1e9}`),
-    row(10, 'C:', '', `FileSystem=NTFS Size=${rng.pick([254, 476, 930]) * 2 ** 30}`),
   ];
-  if (!server) rows.push(row(7, rng.pick(['Generic PnP Monitor', 'DELL P2422H', 'HP E24 G4']), '', ''), row(8, rng.pick(['Intel(R) Iris(R) Xe Graphics', 'Intel(R) UHD Graphics 770']), 'Intel Corporation', ''));
+  if (!server && rng.chance(0.3)) rows.push(row(7, rng.pick(['Generic PnP Monitor', 'DELL P2422H', 'HP E24 G4']), '', ''));
   if (rng.chance(0.03)) rows.push({ ...row(15, 'HL-DT-ST DVD+-RW GU90N', 'HL-DT-ST', ''), status: '', deleted: 1 });
   return rows;
 }
@@ -137,7 +135,7 @@ function hardwareFor(rng: Prng, d: Insertable<DeviceTable>, owner: { account_id:
 function patchesFor(rng: Prng, ctx: AssetSeedContext, owner: { account_id: number; client_id: number; device_id: number }) {
   const rows: Insertable<DevicePatchTable>[] = [];
   for (const [title] of PATCHES) {
-    if (!rng.chance(0.35)) continue;
+    if (!rng.chance(0.2)) continue;
     const status = rng.weighted<number>([
       [PatchStatus.installed, 60], [PatchStatus.missing, 18], [PatchStatus.pending, 6], [PatchStatus.queued, 3],
       [PatchStatus.failed, 5], [PatchStatus.ignored, 4], [PatchStatus.rebootRequired, 4],
@@ -182,13 +180,14 @@ function adUsersFor(rng: Prng, ctx: AssetSeedContext, d: Insertable<DeviceTable>
  * natural keys (device + start, scan + threat name) rather than on the order RETURNING happens to use.
  */
 async function seedMav(ops: SeedOperations, rng: Prng, ctx: AssetSeedContext, devices: readonly { id: number; row: Insertable<DeviceTable> }[]): Promise<number> {
-  type Planned = { deviceId: number; clientId: number; engine: number; user: string; threats: number };
+  type Planned = { deviceId: number; clientId: number; engine: number; user: string; paths: readonly string[]; threats: number };
   const scans = [];
   const plans = new Map<string, Planned>();
   for (const { id, row } of devices) {
     const engine = row.mavbreck === 1 ? MavEngine.vipre : MavEngine.bitdefender;
     const user = (row.username as string).split('\\').pop() ?? 'user';
-    const kinds: MavScanKind[] = ['quick', 'deep', ...(engine === MavEngine.bitdefender && rng.chance(0.3) ? ['active' as const] : [])];
+    const paths = isWindows(row) ? MAV_TRACE_PATHS : MAV_UNIX_TRACE_PATHS;
+    const kinds: MavScanKind[] = ['quick', 'deep', ...(engine === MavEngine.bitdefender && rng.chance(0.1) ? ['active' as const] : [])];
     for (const [i, kind] of kinds.entries()) {
       const started = ctx.now - (i * 3 + rng.int(0, 2)) * 86400 - rng.int(600, 80000);
       const running = i === 0 && rng.chance(0.02);
@@ -201,7 +200,7 @@ async function seedMav(ops: SeedOperations, rng: Prng, ctx: AssetSeedContext, de
         folders_scanned: engine === MavEngine.vipre ? Math.floor(files / 15) : 0, registry_scanned: kind === 'active' ? 0 : rng.int(2000, 40000),
         processes_scanned: kind === 'active' ? 0 : rng.int(60, 250),
       });
-      plans.set(`${id}:${started}`, { deviceId: id, clientId: row.client_id as number, engine, user, threats: rng.chance(0.04) ? rng.int(1, 2) : 0 });
+      plans.set(`${id}:${started}`, { deviceId: id, clientId: row.client_id as number, engine, user, paths, threats: rng.chance(0.04) ? rng.int(1, 2) : 0 });
     }
   }
   const inserted = await ops.insertRowsReturning('mav_scans', scans, ['id', 'device_id', 'started_at']);
@@ -233,7 +232,7 @@ async function seedMav(ops: SeedOperations, rng: Prng, ctx: AssetSeedContext, de
     const vipre = plan.engine === MavEngine.vipre;
     const status = statusOf.get(`${threat.scan_id}:${threat.name}`)!;
     for (let r = 0, n = vipre ? rng.int(1, 3) : 1; r < n; r++) {
-      const path = rng.pick(MAV_TRACE_PATHS).replace('{user}', plan.user).replace('{n}', String(rng.int(1000, 9999)));
+      const path = rng.pick(plan.paths).replace('{user}', plan.user).replace('{n}', String(rng.int(1000, 9999)));
       traces.push({ ...owner, threat_id: threat.id, trace_type: vipre ? 'FILE' : 'File', description: path, status: vipre ? '' : status });
     }
     if (status === 'QUARANTINED' || status === 'Quarantined' || status === 'DELETED' || status === 'Deleted') {

@@ -5,7 +5,7 @@ import type { AccountSettingsTable } from '../db/schema.js';
 
 export type AccountSettings = Omit<Selectable<AccountSettingsTable>, 'account_id'> & { language: string; timezone: string };
 
-/** What an account answers before anyone changed a setting (the migration's column defaults). */
+/** What an account answers before anyone changed a setting (the same as the migration's column defaults). */
 export const DEFAULT_SETTINGS: Omit<AccountSettings, 'language' | 'timezone'> = {
   clear24x7checks: 0,
   cleardailysafetychecks: 0,
@@ -29,15 +29,6 @@ export function createSettingsRepository(db: Db) {
       const row = await db.selectFrom('account_settings').selectAll().where('account_id', '=', scope.accountId).executeTakeFirst();
       const { account_id: _, ...stored } = row ?? { account_id: 0, ...DEFAULT_SETTINGS };
       return { ...stored, language: account.language, timezone: account.timezone };
-    },
-
-    /** Replaces some settings of the account (creating its row on first use). */
-    async update(scope: Scope, changes: Partial<typeof DEFAULT_SETTINGS>): Promise<void> {
-      await db
-        .insertInto('account_settings')
-        .values({ account_id: scope.accountId, ...DEFAULT_SETTINGS, ...changes })
-        .onConflict((oc) => oc.column('account_id').doUpdateSet(changes))
-        .execute();
     },
   };
 }

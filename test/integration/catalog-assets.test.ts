@@ -183,6 +183,13 @@ describe.each(DIALECTS)('asset, patch, MAV, settings and other read services on 
     expect(await api({ service: 'list_active_directory_users', siteid: scoped.sites.alphaHq.id }, scoped.apiKey)).toContain('Invalid value for parameter: siteid');
   });
 
+  it('answers a device with Take Control disabled like an unknown device', async () => {
+    const device = fleet.devices.alphaWs2.id;
+    expect(await api({ service: 'get_take_control_connection_url', deviceid: device })).toContain('<url>');
+    await database.db.updateTable('devices').set({ takecontrol: 0 }).where('id', '=', device).execute();
+    expect(await api({ service: 'get_take_control_connection_url', deviceid: device })).toContain('Invalid value for parameter: deviceid');
+  });
+
   it('does not show another account\'s devices, clients, sites or license groups', async () => {
     const theirs = other.devices.alphaDc.id;
     expect(await api({ service: 'list_all_hardware', assetid: theirs })).toContain('Invalid value for parameter: assetid');

@@ -33,7 +33,6 @@ export const assets: SightlineMigration = {
       .addColumn('deleted_at', 'bigint')
       .execute();
     await db.schema.createIndex('device_software_device').on('device_software').columns(['device_id', 'id']).execute();
-    await db.schema.createIndex('device_software_catalog').on('device_software').columns(['catalog_id', 'client_id']).execute();
 
     await withIdColumn(dialect, db.schema.createTable('device_hardware'))
       .addColumn('account_id', 'bigint', reference('accounts'))
