@@ -1,0 +1,84 @@
+// A full-account extract, as an integration would do it: list_clients → list_sites → list_servers and
+// list_workstations per site → list_checks per device, with a fixed number of requests in flight.
+// Usage: node --import tsx bench/extract.ts BASE_URL APIKEY CONCURRENCY
+// Prints one JSON line. Ids are taken from the XML with regular expressions (the cheapest honest parse:
+// the bench must not steal the server's CPU on a 2-core machine).
+import { Agent, request } from 'node:http';
+
+const [base, apikey, concurrencyArg] = process.argv.slice(2);
+const concurrency = Number(concurrencyArg);
+const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+
+let calls = 0;
+let bytes = 0;
+
+function call(service: string, params: Record<string, string | number> = {}): Promise<string> {
+  const query = new URLSearchParams({ apikey: apikey!, service, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+  return new Promise((resolve, reject) => {
+    request(`${base}/api/?${query}`, { agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        calls++;
+        bytes += Buffer.byteLength(body);
+        if (!body.includes('status="OK"')) reject(new Error(`${service} ${JSON.stringify(params)} failed: ${body.slice(0, 300)}`));
+        else resolve(body);
+      });
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+const ids = (body: string, element: string) => [...body.matchAll(new RegExp(`<${element}>(\\d+)</${element}>`, 'g'))].map((m) => Number(m[1]));
+
+/** Runs tasks with at most `limit` in flight; tasks may add more; `finished` settles when none is left. */
+function createPool(limit: number) {
+  const queue: Array<() => Promise<void>> = [];
+  let active = 0;
+  let resolveFinished!: () => void;
+  let rejectFinished!: (error: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => ((resolveFinished = resolve), (rejectFinished = reject)));
+  const pump = () => {
+    while (active < limit && queue.length > 0) {
+      const task = queue.shift()!;
+      active++;
+      task().then(() => {
+        active--;
+        if (active === 0 && queue.length === 0) resolveFinished();
+        else pump();
+      }, rejectFinished);
+    }
+  };
+  return {
+    add(task: () => Promise<void>) {
+      queue.push(task);
+      pump();
+    },
+    finished,
+  };
+}
+
+const started = performance.now();
+let devices = 0;
+const clients = ids(await call('list_clients'), 'clientid');
+const pool = createPool(concurrency);
+for (const clientid of clients) {
+  pool.add(async () => {
+    for (const siteid of ids(await call('list_sites', { clientid }), 'siteid')) {
+      for (const [service, idElement] of [['list_servers', 'serverid'], ['list_workstations', 'workstationid']] as const) {
+        pool.add(async () => {
+          for (const deviceid of ids(await call(service, { siteid }), idElement)) {
+            devices++;
+            pool.add(async () => void (await call('list_checks', { deviceid })));
+          }
+        });
+      }
+    }
+  });
+}
+await pool.finished;
+const seconds = (performance.now() - started) / 1000;
+agent.destroy();
+process.stdout.write(JSON.stringify({ clients: clients.length, devices, calls, seconds, callsPerSec: calls / seconds, mb: bytes / 1e6 }) + '\n');
