@@ -1,4 +1,4 @@
-import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
@@ -34,7 +34,34 @@ export function createDialect(url: string): DialectHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return { name: 'sqlite', dialect: new SqliteDialect({ database: sqlite }), sqlite };
+  return { name: 'sqlite', dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), sqlite };
+}
+
+/** Prepared statements kept per connection; more distinct SQL texts than this (IN lists of many sizes) are rare. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing (parsing and planning) costs more than
+ * running most of our indexed queries. Repositories build the same SQL text for every call, so the
+ * compiled statement is kept by its text (least recently used evicted). Safe because Kysely holds the
+ * single connection for the whole of each query (a statement is never used by two queries at once).
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (statement) {
+        statements.delete(text);
+      } else {
+        statement = sqlite.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 /** Adds an auto-generated 64-bit primary key `id` (`autoIncrement()` is invalid on PostgreSQL). */
