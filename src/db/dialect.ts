@@ -1,4 +1,4 @@
-import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, type Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
@@ -81,3 +81,25 @@ export function reference(table: string, onDelete: 'cascade' | 'restrict' = 'cas
 
 /** Largest number of bound parameters to put in one statement (SQLite's default limit is 32766). */
 export const MAX_BIND_PARAMETERS = 30000;
+
+export type RowTrigger = {
+  /** Trigger name (and, on PostgreSQL, its function's name). */
+  name: string;
+  table: string;
+  /** When it fires: after each inserted, deleted, or updated row (optionally only when these columns change). */
+  event: 'insert' | 'delete' | { update: readonly string[] };
+  /** Statements run for each row, written in SQL both databases accept; they may use NEW and OLD. */
+  statements: readonly string[];
+};
+
+/** Creates an AFTER … FOR EACH ROW trigger: a trigger body on SQLite, a plpgsql function on PostgreSQL. */
+export async function createRowTrigger(db: Kysely<any>, name: DialectName, trigger: RowTrigger): Promise<void> {
+  const event = typeof trigger.event === 'string' ? trigger.event.toUpperCase() : `UPDATE OF ${trigger.event.update.join(', ')}`;
+  const body = trigger.statements.map((statement) => `${statement};`).join(' ');
+  if (name === 'postgres') {
+    await sql.raw(`CREATE FUNCTION ${trigger.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body} RETURN NULL; END $$`).execute(db);
+    await sql.raw(`CREATE TRIGGER ${trigger.name} AFTER ${event} ON ${trigger.table} FOR EACH ROW EXECUTE FUNCTION ${trigger.name}()`).execute(db);
+  } else {
+    await sql.raw(`CREATE TRIGGER ${trigger.name} AFTER ${event} ON ${trigger.table} FOR EACH ROW BEGIN ${body} END`).execute(db);
+  }
+}
