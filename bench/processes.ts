@@ -136,3 +136,10 @@ export function drainTimed(url: string): Promise<{ bytes: number; ttfbMs: number
       .end();
   });
 }
+
+/** CPU time (user + system) a process has used so far, in ms: unlike latency, it barely moves when other work shares the machine. */
+export function cpuMsOf(pid: number): number {
+  // Fields 14 and 15 of /proc/PID/stat (after the parenthesised command name) are utime and stime in clock ticks (100 Hz).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}

@@ -3,11 +3,11 @@
 // in their own process. Prints a table and writes the same figures to bench/results/latest.json.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureFixture } from './fixture.js';
-import { drainTimed, fetchTimed, memoryOf, ROOT, runTs, startProcess, withRssSampling, type Server } from './processes.js';
+import { cpuMsOf, drainTimed, fetchTimed, memoryOf, ROOT, runTs, startProcess, withRssSampling, type Server } from './processes.js';
 import { formatReport, targetsOf, type BenchResult, type LoadResult } from './report.js';
 
 const { values: args } = parseArgs({
@@ -20,6 +20,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32' },
     port: { type: 'string', default: '18510' },
     profile: { type: 'boolean', default: false },
+    'extract-limit': { type: 'string', default: '180' },
   },
 });
 const devices = Number(args.devices);
@@ -28,6 +29,7 @@ const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 const port = Number(args.port);
 const resultsDir = join(ROOT, 'bench', 'results');
+const loadAtStart = loadavg()[0]!;
 mkdirSync(resultsDir, { recursive: true });
 
 // The server runs from dist/: compile it first when the sources changed.
@@ -86,8 +88,10 @@ try {
     const sample = await fetchTimed(call.url);
     if (!sample.body.toString().includes(call.expect)) throw new Error(`${call.name} answered unexpectedly: ${sample.body.toString().slice(0, 300)}`);
     console.error(`bench: ${call.name}…`);
+    const cpuBefore = cpuMsOf(server.pid);
     const result = await load(call.url);
-    calls.push({ name: call.name, bytes: sample.body.length, ...result, ratio: result.rps / ceilingLoad.rps });
+    const serverCpuMs = (cpuMsOf(server.pid) - cpuBefore) / result.served;
+    calls.push({ name: call.name, bytes: sample.body.length, ...result, ratio: result.rps / ceilingLoad.rps, serverCpuMs });
   }
 
   const large: BenchResult['large'] = [];
@@ -102,11 +106,11 @@ try {
   }
 
   console.error('bench: full-account extract…');
-  const extract = JSON.parse(await runTs('extract.ts', [base, fixture.mainKey, '8'])) as BenchResult['extract'];
+  const extract = JSON.parse(await runTs('extract.ts', [base, fixture.mainKey, '8', args['extract-limit']!, String(devices)])) as BenchResult['extract'];
 
   const result: BenchResult = {
     when: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage: [loadAtStart, loadavg()[0]!] },
     dialect: fixture.dialect,
     devices,
     clients,
