@@ -44,19 +44,19 @@ function createPool(limit: number) {
   let rejectFinished!: (error: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => ((resolveFinished = resolve), (rejectFinished = reject)));
   const pump = () => {
+    if (performance.now() > deadline) queue.length = 0;
     while (active < limit && queue.length > 0) {
       const task = queue.shift()!;
       active++;
       task().then(() => {
         active--;
+        pump();
         if (active === 0 && queue.length === 0) resolveFinished();
-        else pump();
       }, rejectFinished);
     }
   };
   return {
     add(task: () => Promise<void>) {
-      if (performance.now() > deadline) return;
       queue.push(task);
       pump();
     },

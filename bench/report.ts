@@ -11,8 +11,9 @@ export type BenchResult = {
   connections: number;
   secondsPerCall: number;
   startupMs: number;
-  ceiling: LoadResult & { bytes: number };
-  calls: Array<LoadResult & { name: string; bytes: number; ratio: number; serverCpuMs: number }>;
+  ceiling: LoadResult & { bytes: number; serverCpuMs: number };
+  /** ratio: requests/s over the ceiling's; cpuRatio: the ceiling's CPU ms per request over the call's (steadier on a busy machine). */
+  calls: Array<LoadResult & { name: string; bytes: number; ratio: number; serverCpuMs: number; cpuRatio: number }>;
   extract: { clients: number; devices: number; complete: boolean; calls: number; seconds: number; projectedSeconds: number; callsPerSec: number; mb: number };
   large: Array<{ name: string; bytes: number; ttfbMs: number; seconds: number; mbPerSec: number; maxRssMb: number; peakRssMb: number }>;
   serverPeakRssMb: number;
@@ -53,11 +54,11 @@ export function formatReport(r: BenchResult): string {
   );
   lines.push(`load average at the start and end: ${r.machine.loadAverage.map((l) => l.toFixed(1)).join(' → ')} (other work on the machine depresses every figure but the CPU ms per call)`);
   lines.push('');
-  lines.push(`${pad('call', 46)}${lpad('req/s', 9)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('ratio', 7)}${lpad('bytes', 9)}${lpad('CPU ms', 8)}`);
-  const row = (name: string, l: LoadResult, bytes: number, ratio: string, cpu: string) =>
-    lines.push(`${pad(name, 46)}${lpad(n0(l.rps), 9)}${lpad(String(l.p50), 8)}${lpad(String(l.p99), 8)}${lpad(ratio, 7)}${lpad(n0(bytes), 9)}${lpad(cpu, 8)}`);
-  row('ceiling (node:http, same bytes from memory)', r.ceiling, r.ceiling.bytes, '1.00', '');
-  for (const c of r.calls) row(c.name, c, c.bytes, c.ratio.toFixed(2), c.serverCpuMs.toFixed(2));
+  lines.push(`${pad('call', 46)}${lpad('req/s', 9)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('ratio', 7)}${lpad('bytes', 9)}${lpad('CPU ms', 8)}${lpad('CPU ratio', 10)}`);
+  const row = (name: string, l: LoadResult, bytes: number, ratio: string, cpu: number, cpuRatio: string) =>
+    lines.push(`${pad(name, 46)}${lpad(n0(l.rps), 9)}${lpad(String(l.p50), 8)}${lpad(String(l.p99), 8)}${lpad(ratio, 7)}${lpad(n0(bytes), 9)}${lpad(cpu.toFixed(2), 8)}${lpad(cpuRatio, 10)}`);
+  row('ceiling (node:http, same bytes from memory)', r.ceiling, r.ceiling.bytes, '1.00', r.ceiling.serverCpuMs, '1.00');
+  for (const c of r.calls) row(c.name, c, c.bytes, c.ratio.toFixed(2), c.serverCpuMs, c.cpuRatio.toFixed(2));
   lines.push('');
   lines.push(
     `full-account extract (8 in flight): ${n0(r.extract.calls)} calls (${r.extract.clients} clients, ${n0(r.extract.devices)} devices) in ${r.extract.seconds.toFixed(1)} s = ${n0(r.extract.callsPerSec)} calls/s, ${r.extract.mb.toFixed(0)} MB` +

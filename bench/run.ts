@@ -79,7 +79,9 @@ try {
   writeFileSync(ceilingFile, devicesAtClient.body);
   ceiling = await startProcess(['--import', 'tsx', join(ROOT, 'bench/ceiling-server.ts'), ceilingFile, String(port + 1)], {}, `http://127.0.0.1:${port + 1}/`);
   console.error('bench: ceiling…');
+  const ceilingCpuBefore = cpuMsOf(ceiling.pid);
   const ceilingLoad = await load(`http://127.0.0.1:${port + 1}/`);
+  const ceilingCpuMs = (cpuMsOf(ceiling.pid) - ceilingCpuBefore) / ceilingLoad.served;
   await ceiling.stop();
   ceiling = undefined;
 
@@ -91,7 +93,7 @@ try {
     const cpuBefore = cpuMsOf(server.pid);
     const result = await load(call.url);
     const serverCpuMs = (cpuMsOf(server.pid) - cpuBefore) / result.served;
-    calls.push({ name: call.name, bytes: sample.body.length, ...result, ratio: result.rps / ceilingLoad.rps, serverCpuMs });
+    calls.push({ name: call.name, bytes: sample.body.length, ...result, ratio: result.rps / ceilingLoad.rps, serverCpuMs, cpuRatio: ceilingCpuMs / serverCpuMs });
   }
 
   const large: BenchResult['large'] = [];
@@ -119,7 +121,7 @@ try {
     connections,
     secondsPerCall: seconds,
     startupMs: server.startMs,
-    ceiling: { bytes: devicesAtClient.body.length, ...ceilingLoad },
+    ceiling: { bytes: devicesAtClient.body.length, ...ceilingLoad, serverCpuMs: ceilingCpuMs },
     calls,
     extract,
     large,
