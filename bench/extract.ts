@@ -46,7 +46,9 @@ function createPool(limit: number) {
   const pump = () => {
     if (performance.now() > deadline) queue.length = 0;
     while (active < limit && queue.length > 0) {
-      const task = queue.shift()!;
+      // Newest first (depth first): a site's list_checks run soon after its device list, so the share of
+      // devices checked when the time limit stops the walk is a fair basis for the projection.
+      const task = queue.pop()!;
       active++;
       task().then(() => {
         active--;
@@ -90,5 +92,5 @@ await pool.finished;
 const seconds = (performance.now() - started) / 1000;
 agent.destroy();
 const complete = checked === expectedDevices;
-const projectedSeconds = complete ? seconds : (seconds * expectedDevices) / Math.max(1, checked);
+const projectedSeconds = complete ? seconds : checked > 0 ? (seconds * expectedDevices) / checked : null;
 process.stdout.write(JSON.stringify({ clients: clients.length, devices: checked, complete, calls, seconds, projectedSeconds, callsPerSec: calls / seconds, mb: bytes / 1e6 }) + '\n');

@@ -14,7 +14,7 @@ export type BenchResult = {
   ceiling: LoadResult & { bytes: number; serverCpuMs: number };
   /** ratio: requests/s over the ceiling's; cpuRatio: the ceiling's CPU ms per request over the call's (steadier on a busy machine). */
   calls: Array<LoadResult & { name: string; bytes: number; ratio: number; serverCpuMs: number; cpuRatio: number }>;
-  extract: { clients: number; devices: number; complete: boolean; calls: number; seconds: number; projectedSeconds: number; callsPerSec: number; mb: number };
+  extract: { clients: number; devices: number; complete: boolean; calls: number; seconds: number; projectedSeconds: number | null; callsPerSec: number; mb: number };
   large: Array<{ name: string; bytes: number; ttfbMs: number; seconds: number; mbPerSec: number; maxRssMb: number; peakRssMb: number }>;
   serverPeakRssMb: number;
   targets: Array<{ target: string; measured: string; met: boolean }>;
@@ -32,7 +32,7 @@ export function targetsOf(r: BenchResult) {
     { target: 'no failed requests under load', measured: `${failures}`, met: failures === 0 },
     {
       target: 'full-account extract < 60 s',
-      measured: r.extract.complete ? `${r.extract.seconds.toFixed(1)} s` : `stopped at ${r.extract.seconds.toFixed(0)} s, ~${r.extract.projectedSeconds.toFixed(0)} s projected`,
+      measured: r.extract.complete ? `${r.extract.seconds.toFixed(1)} s` : `stopped at ${r.extract.seconds.toFixed(0)} s, ~${r.extract.projectedSeconds?.toFixed(0) ?? '?'} s projected`,
       met: r.extract.complete && r.extract.seconds < 60,
     },
     { target: 'large answers ≥ 50 MB/s', measured: `slowest ${slowestLarge.toFixed(1)} MB/s`, met: slowestLarge >= 50 },
@@ -62,7 +62,7 @@ export function formatReport(r: BenchResult): string {
   lines.push('');
   lines.push(
     `full-account extract (8 in flight): ${n0(r.extract.calls)} calls (${r.extract.clients} clients, ${n0(r.extract.devices)} devices) in ${r.extract.seconds.toFixed(1)} s = ${n0(r.extract.callsPerSec)} calls/s, ${r.extract.mb.toFixed(0)} MB` +
-      (r.extract.complete ? '' : ` (stopped at the time limit; whole account projected at ${r.extract.projectedSeconds.toFixed(0)} s)`),
+      (r.extract.complete ? '' : ` (stopped at the time limit; whole account projected at ${r.extract.projectedSeconds?.toFixed(0) ?? '?'} s)`),
   );
   lines.push('');
   lines.push(`${pad('large answer', 60)}${lpad('MB', 7)}${lpad('TTFB ms', 9)}${lpad('MB/s', 7)}${lpad('RSS MB', 8)}`);
