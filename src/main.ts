@@ -18,6 +18,7 @@ async function main() {
   if ((await services.accounts.count()) === 0) {
     console.log(`Empty database at ${database.location}: creating the demo account "demo"…`);
     firstRun = await seedDemoAccount(services, systemClock);
+    await database.refreshStatistics();
   }
 
   const { url } = await listen(config, database, logger);

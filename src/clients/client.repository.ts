@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
 import type { Insertable } from 'kysely';
@@ -19,11 +18,8 @@ export type ClientListRow = {
 };
 
 export function createClientRepository(db: Db) {
-  const countOf = (type: DeviceType) =>
-    sql<number>`(select count(*) from devices d where d.client_id = c.id and d.device_type = ${type})`;
-
   return {
-    /** Visible clients with their device counts, in id order; with a type, only clients having such devices. */
+    /** Visible clients with their device counts (kept by triggers), in id order; with a type, only clients having such devices. */
     pages(scope: Scope, deviceType?: DeviceType): AsyncGenerator<ClientListRow[]> {
       return keysetPages(
         (after: number | undefined, limit) => {
@@ -31,17 +27,13 @@ export function createClientRepository(db: Db) {
             .selectFrom('clients as c')
             .select([
               'c.id', 'c.name', 'c.view_dashboard', 'c.view_wkstsn_assets', 'c.dashboard_username', 'c.timezone', 'c.creation_date',
-              countOf('server').as('server_count'),
-              countOf('workstation').as('workstation_count'),
-              countOf('mobile_device').as('mobile_device_count'),
+              'c.server_count', 'c.workstation_count', 'c.mobile_device_count',
             ])
             .where(inScope(scope, 'c', 'id'))
             .where('c.id', '>', after ?? 0)
             .orderBy('c.id')
             .limit(limit);
-          if (deviceType) {
-            q = q.where(sql<boolean>`exists (select 1 from devices d where d.client_id = c.id and d.device_type = ${deviceType})`);
-          }
+          if (deviceType) q = q.where(`c.${deviceType}_count`, '>', 0);
           return q.execute();
         },
         (row) => row.id,

@@ -1,4 +1,4 @@
-import { Kysely, type LogEvent } from 'kysely';
+import { Kysely, sql, type LogEvent } from 'kysely';
 import { createDialect, type DialectName } from './dialect.js';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
@@ -10,6 +10,12 @@ export type DatabaseHandle = {
   dialect: DialectName;
   /** Where it lives, for messages; a PostgreSQL URL has its password removed. */
   location: string;
+  /**
+   * Refreshes the query planner's statistics (`ANALYZE`, the same statement on both databases). Run it
+   * after bulk loads: statistics taken before one (SQLite's `PRAGMA optimize` on open, PostgreSQL's
+   * autovacuum later) can make the planner pick the scope's account index and read a whole account.
+   */
+  refreshStatistics(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -28,6 +34,9 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     db,
     dialect: handle.name,
     location: redactUrl(url),
+    refreshStatistics: async () => {
+      await sql`analyze`.execute(db);
+    },
     close: () => db.destroy(),
   };
 }

@@ -283,6 +283,10 @@ export interface ClientTable {
   outofofficehourssms: Generated<string>;
   licenseconfig: Generated<string>;
   reportconfig: Generated<string>;
+  /** Devices of the client by type, kept by triggers (migration 0002). */
+  server_count: Generated<number>;
+  workstation_count: Generated<number>;
+  mobile_device_count: Generated<number>;
 }
 
 export interface SiteTable {
@@ -364,6 +368,11 @@ export interface DeviceTable {
   mavbreck: number;
   webprotection: number;
   riskintelligence: number;
+  /** Checks of the device, in all and by status, kept by triggers (migration 0002). */
+  check_total: Generated<number>;
+  check_pass: Generated<number>;
+  check_clear: Generated<number>;
+  check_fail: Generated<number>;
 }
 
 /** statusid on the wire. */

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from '../access/scope.js';
 import type { ApiAuthenticator } from '../api-keys/api-authenticator.js';
@@ -9,7 +8,7 @@ import { describeDocument } from './describe.js';
 import { errorDocument, rootAttributes } from './envelope.js';
 import { mergeParams, parseParams, wantsDescribe, type RawParams } from './params.js';
 import { SERVICES_BY_NAME } from './registry.js';
-import { renderDocument } from './render.js';
+import { documentBody, renderDocument } from './render.js';
 
 export type DeapiDeps = {
   apiKeys: ApiAuthenticator;
@@ -52,7 +51,7 @@ async function handle(deps: DeapiDeps, request: FastifyRequest, reply: FastifyRe
     const params = parseParams(spec.params, raw);
     const data = await spec.handler({ caller, repos: deps.repos, clock: deps.clock, publicUrl: deps.publicUrl }, params);
     const shape = spec.shapeFor ? spec.shapeFor(params) : spec.shape;
-    return reply.send(Readable.from(renderDocument(spec.root ?? 'result', attributes, shape, data), { objectMode: false }));
+    return reply.send(await documentBody(renderDocument(spec.root ?? 'result', attributes, shape, data)));
   } catch (error) {
     return sendError(deps, request, reply, error, caller?.timezone ?? 'UTC');
   }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { CHUNK_SIZE, XML_DECLARATION, XmlWriter, type Attributes } from '../xml/writer.js';
 import type { AttributeNode, GroupNode, ListNode, XmlNode } from './service-spec.js';
 
@@ -118,4 +119,28 @@ export function renderToString(root: string, rootAttributes: Attributes, shape: 
   for (const node of shape) renderNodeSync(w, node, data);
   w.close(root);
   return w.take();
+}
+
+/**
+ * What to send for a rendered document: the string itself when it fits in one chunk (most answers), so
+ * it goes out in one write with a Content-Length, otherwise a stream of its chunks. Streaming every
+ * answer cost an async generator, a Readable and chunked encoding per request: a large share of a small
+ * call. The bytes are the same either way. When the stream ends early (the client went away), the
+ * rendering generator is closed, which closes the data generators under it.
+ */
+export async function documentBody(chunks: AsyncGenerator<string>): Promise<string | Readable> {
+  const first = await chunks.next();
+  if (first.done) return '';
+  const second = await chunks.next();
+  if (second.done) return first.value;
+  async function* all() {
+    try {
+      yield first.value;
+      yield second.value;
+      yield* chunks;
+    } finally {
+      await chunks.return(undefined);
+    }
+  }
+  return Readable.from(all(), { objectMode: false });
 }

@@ -32,6 +32,7 @@ export function registerSeed(program: Command): void {
           onProgress: (done) => bar.update(done),
         });
         bar.stop();
+        await database.refreshStatistics();
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         console.log(
           `Seeded ${summary.clients} clients, ${summary.sites} sites, ${summary.devices} devices, ${summary.checks} checks, ${summary.outages} outages in ${seconds}s`,

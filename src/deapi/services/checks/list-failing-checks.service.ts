@@ -65,16 +65,17 @@ export const listFailingChecks: ServiceSpec = {
 
 type ClientRef = { id: number; name: string };
 
-/** One client at a time: its problem devices and their failing checks, grouped by site. */
+/**
+ * One client at a time: its problem devices and their failing checks, grouped by site. Each client is
+ * yielded as soon as it is read, so the answer starts at once and only one client is held in memory.
+ */
 async function* failingClients(repos: Repositories, scope: Scope, onlyTasks: boolean, only?: ClientRef[]) {
   const clientPages = only ? [only] : repos.clients.pages(scope);
   for await (const page of clientPages) {
-    const out = [];
     for (const client of page) {
       const sites = await failingSites(repos, scope, client.id, onlyTasks);
-      if (sites.length > 0) out.push({ clientid: client.id, name: client.name, sites });
+      if (sites.length > 0) yield [{ clientid: client.id, name: client.name, sites }];
     }
-    if (out.length > 0) yield out;
   }
 }
 

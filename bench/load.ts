@@ -1,0 +1,24 @@
+// Load generator, run in its own process so it does not share an event loop with the bench or server.
+// Usage: node --import tsx bench/load.ts '{"url":…,"connections":32,"seconds":5,"warmupSeconds":1}'
+// Prints one JSON line: requests/s, latency percentiles (ms), errors and non-2xx counts, requests served.
+import autocannon from 'autocannon';
+
+type LoadOptions = { url: string; connections: number; seconds: number; warmupSeconds: number };
+const options = JSON.parse(process.argv[2]!) as LoadOptions;
+
+const run = (seconds: number) => autocannon({ url: options.url, connections: options.connections, duration: seconds, pipelining: 1 });
+
+const warmup = options.warmupSeconds > 0 ? await run(options.warmupSeconds) : undefined;
+const result = await run(options.seconds);
+process.stdout.write(
+  JSON.stringify({
+    rps: result.requests.total / options.seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    mbPerSec: result.throughput.average / 1e6,
+    // Every request the server answered, warm-up included (for its CPU time per request).
+    served: (warmup?.requests.total ?? 0) + result.requests.total,
+  }) + '\n',
+);

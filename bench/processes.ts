@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Runs a TypeScript file of bench/ in its own Node process (through tsx) and returns its stdout. */
+export function runTs(file: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', file), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`bench/${file} exited with code ${code}`))));
+  });
+}
+
+/** Runs the Sightline CLI (the built dist/) to completion and returns its stdout. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`sightline ${args[0]} failed: ${err.trim().split('\n').pop()}`))));
+  });
+}
+
+export type Server = { process: ChildProcess; pid: number; stop(): Promise<void> };
+
+/** Starts a long-running Node process and resolves once `probeUrl` answers (or rejects when it exits first). */
+export async function startProcess(command: string[], env: NodeJS.ProcessEnv, probeUrl: string): Promise<Server & { startMs: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, command, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  for (;;) {
+    if (exited) throw new Error(`${command.join(' ')} exited before answering`);
+    if (await answers(probeUrl)) break;
+    await sleep(5);
+  }
+  const startMs = performance.now() - started;
+  return {
+    process: child,
+    pid: child.pid!,
+    startMs,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(url, (res) => {
+      res.resume();
+      res.on('end', () => resolve(true));
+    });
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Reads a process's resident set (current and peak, VmRSS / VmHWM) in MB from /proc. */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+/** Samples VmRSS every few ms while `work` runs; returns the work's value and the highest RSS seen. */
+export async function withRssSampling<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; maxRssMb: number; peakMb: number }> {
+  let maxRssMb = memoryOf(pid).rssMb;
+  const timer = setInterval(() => (maxRssMb = Math.max(maxRssMb, memoryOf(pid).rssMb)), 10);
+  try {
+    const value = await work();
+    return { value, maxRssMb: Math.max(maxRssMb, memoryOf(pid).rssMb), peakMb: memoryOf(pid).peakMb };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** GETs a URL and returns the body, timing the first byte and the whole transfer. */
+export function fetchTimed(url: string): Promise<{ body: Buffer; ttfbMs: number; totalMs: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    request(url, (res) => {
+      const chunks: Buffer[] = [];
+      let ttfbMs = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (chunks.length === 0) ttfbMs = performance.now() - started;
+        chunks.push(chunk);
+      });
+      res.on('end', () => resolve({ body: Buffer.concat(chunks), ttfbMs, totalMs: performance.now() - started }));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** Like fetchTimed but counts the bytes without keeping them (large answers). */
+export function drainTimed(url: string): Promise<{ bytes: number; ttfbMs: number; totalMs: number; head: string; tail: string }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    request(url, (res) => {
+      let bytes = 0;
+      let ttfbMs = 0;
+      let head = '';
+      let tail = '';
+      res.on('data', (chunk: Buffer) => {
+        if (bytes === 0) {
+          ttfbMs = performance.now() - started;
+          head = chunk.subarray(0, 200).toString();
+        }
+        bytes += chunk.length;
+        tail = chunk.subarray(Math.max(0, chunk.length - 200)).toString();
+      });
+      res.on('end', () => resolve({ bytes, ttfbMs, totalMs: performance.now() - started, head, tail }));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** CPU time (user + system) a process has used so far, in ms: unlike latency, it barely moves when other work shares the machine. */
+export function cpuMsOf(pid: number): number {
+  // Fields 14 and 15 of /proc/PID/stat (after the parenthesised command name) are utime and stime in clock ticks (100 Hz).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}

@@ -1,0 +1,77 @@
+export type LoadResult = { rps: number; p50: number; p99: number; errors: number; non2xx: number; mbPerSec: number; served: number };
+
+export type BenchResult = {
+  when: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverage: number[] };
+  dialect: 'sqlite' | 'postgres';
+  devices: number;
+  clients: number;
+  fingerprint: string;
+  seedSeconds: number;
+  connections: number;
+  secondsPerCall: number;
+  startupMs: number;
+  ceiling: LoadResult & { bytes: number; serverCpuMs: number };
+  /** ratio: requests/s over the ceiling's; cpuRatio: the ceiling's CPU ms per request over the call's (steadier on a busy machine). */
+  calls: Array<LoadResult & { name: string; bytes: number; ratio: number; serverCpuMs: number; cpuRatio: number }>;
+  extract: { clients: number; devices: number; complete: boolean; calls: number; seconds: number; projectedSeconds: number | null; callsPerSec: number; mb: number };
+  large: Array<{ name: string; bytes: number; ttfbMs: number; seconds: number; mbPerSec: number; maxRssMb: number; peakRssMb: number }>;
+  serverPeakRssMb: number;
+  targets: Array<{ target: string; measured: string; met: boolean }>;
+};
+
+/** The issue's targets (SQLite figures; PostgreSQL is compared to SQLite by reading both reports). */
+export function targetsOf(r: BenchResult) {
+  const worstRatio = Math.min(...r.calls.map((c) => c.ratio));
+  const worstP99 = Math.max(...r.calls.map((c) => c.p99));
+  const slowestLarge = Math.min(...r.large.map((l) => l.mbPerSec));
+  const failures = r.calls.reduce((n, c) => n + c.errors + c.non2xx, 0);
+  return [
+    { target: 'every small call ≥ 0.5 of the ceiling', measured: `worst ${worstRatio.toFixed(2)}`, met: worstRatio >= 0.5 },
+    { target: 'every small call p99 < 25 ms', measured: `worst ${worstP99} ms`, met: worstP99 < 25 },
+    { target: 'no failed requests under load', measured: `${failures}`, met: failures === 0 },
+    {
+      target: 'full-account extract < 60 s',
+      measured: r.extract.complete ? `${r.extract.seconds.toFixed(1)} s` : `stopped at ${r.extract.seconds.toFixed(0)} s, ~${r.extract.projectedSeconds?.toFixed(0) ?? '?'} s projected`,
+      met: r.extract.complete && r.extract.seconds < 60,
+    },
+    { target: 'large answers ≥ 50 MB/s', measured: `slowest ${slowestLarge.toFixed(1)} MB/s`, met: slowestLarge >= 50 },
+    { target: 'server RSS < 250 MB', measured: `peak ${r.serverPeakRssMb.toFixed(0)} MB`, met: r.serverPeakRssMb < 250 },
+    { target: 'start to first answer < 1 s', measured: `${Math.round(r.startupMs)} ms`, met: r.startupMs < 1000 },
+  ];
+}
+
+const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
+const pad = (s: string, width: number) => (s.length >= width ? s : s + ' '.repeat(width - s.length));
+const lpad = (s: string, width: number) => (s.length >= width ? s : ' '.repeat(width - s.length) + s);
+
+/** The plain-text table `npm run bench` prints (and docs/performance.md quotes). */
+export function formatReport(r: BenchResult): string {
+  const lines: string[] = [];
+  lines.push(
+    `Sightline bench: ${r.dialect}, ${n0(r.devices)} devices over ${r.clients} clients; ${r.connections} connections, ${r.secondsPerCall} s per call; ` +
+      `${r.machine.cpus} × ${r.machine.cpuModel.trim()}, Node ${r.machine.node}`,
+  );
+  lines.push(`load average at the start and end: ${r.machine.loadAverage.map((l) => l.toFixed(1)).join(' → ')} (other work on the machine depresses every figure but the CPU ms per call)`);
+  lines.push('');
+  lines.push(`${pad('call', 46)}${lpad('req/s', 9)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('ratio', 7)}${lpad('bytes', 9)}${lpad('CPU ms', 8)}${lpad('CPU ratio', 10)}`);
+  const row = (name: string, l: LoadResult, bytes: number, ratio: string, cpu: number, cpuRatio: string) =>
+    lines.push(`${pad(name, 46)}${lpad(n0(l.rps), 9)}${lpad(String(l.p50), 8)}${lpad(String(l.p99), 8)}${lpad(ratio, 7)}${lpad(n0(bytes), 9)}${lpad(cpu.toFixed(2), 8)}${lpad(cpuRatio, 10)}`);
+  row('ceiling (node:http, same bytes from memory)', r.ceiling, r.ceiling.bytes, '1.00', r.ceiling.serverCpuMs, '1.00');
+  for (const c of r.calls) row(c.name, c, c.bytes, c.ratio.toFixed(2), c.serverCpuMs, c.cpuRatio.toFixed(2));
+  lines.push('');
+  lines.push(
+    `full-account extract (8 in flight): ${n0(r.extract.calls)} calls (${r.extract.clients} clients, ${n0(r.extract.devices)} devices) in ${r.extract.seconds.toFixed(1)} s = ${n0(r.extract.callsPerSec)} calls/s, ${r.extract.mb.toFixed(0)} MB` +
+      (r.extract.complete ? '' : ` (stopped at the time limit; whole account projected at ${r.extract.projectedSeconds?.toFixed(0) ?? '?'} s)`),
+  );
+  lines.push('');
+  lines.push(`${pad('large answer', 60)}${lpad('MB', 7)}${lpad('TTFB ms', 9)}${lpad('MB/s', 7)}${lpad('RSS MB', 8)}`);
+  for (const l of r.large) {
+    lines.push(`${pad(l.name, 60)}${lpad((l.bytes / 1e6).toFixed(1), 7)}${lpad(l.ttfbMs.toFixed(0), 9)}${lpad(l.mbPerSec.toFixed(1), 7)}${lpad(l.maxRssMb.toFixed(0), 8)}`);
+  }
+  lines.push('');
+  lines.push(`server start to first answer: ${Math.round(r.startupMs)} ms; server peak RSS (VmHWM): ${r.serverPeakRssMb.toFixed(0)} MB`);
+  lines.push('');
+  for (const t of r.targets) lines.push(`${t.met ? 'met    ' : 'MISSED '} ${pad(t.target, 40)} ${t.measured}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,143 @@
+// `npm run bench [-- --db postgres://… --devices 5000 --profile]`: measures Sightline against the
+// machine's own ceiling. Loopback only; the server, the ceiling server and the load generator each run
+// in their own process. Prints a table and writes the same figures to bench/results/latest.json.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureFixture } from './fixture.js';
+import { cpuMsOf, drainTimed, fetchTimed, memoryOf, ROOT, runTs, startProcess, withRssSampling, type Server } from './processes.js';
+import { formatReport, targetsOf, type BenchResult, type LoadResult } from './report.js';
+
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    devices: { type: 'string', default: '50000' },
+    clients: { type: 'string', default: '200' },
+    large: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '32' },
+    port: { type: 'string', default: '18510' },
+    profile: { type: 'boolean', default: false },
+    'extract-limit': { type: 'string', default: '180' },
+  },
+});
+const devices = Number(args.devices);
+const clients = Number(args.clients);
+const seconds = Number(args.seconds);
+const connections = Number(args.connections);
+const port = Number(args.port);
+const resultsDir = join(ROOT, 'bench', 'results');
+const loadAtStart = loadavg()[0]!;
+mkdirSync(resultsDir, { recursive: true });
+
+// The server runs from dist/: compile it first when the sources changed.
+execFileSync(process.execPath, [join(ROOT, 'scripts/build-if-needed.mjs')], { stdio: 'inherit' });
+const fixture = await ensureFixture({ db: args.db, devices, clients, largeDevices: Number(args.large), seed: 'bench' });
+
+const base = `http://127.0.0.1:${port}`;
+const api = (key: string, service: string, params: Record<string, string | number> = {}) =>
+  `${base}/api/?${new URLSearchParams({ apikey: key, service, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) })}`;
+
+const serverArgs = [
+  ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : []),
+  join(ROOT, 'dist/cli/main.js'), 'serve', '--db', fixture.db, '--port', String(port), '--host', '127.0.0.1',
+];
+// The bench hammers the API with a bad key on purpose; the throttle must not turn that into 429s.
+const serverEnv = { LOG_LEVEL: 'warn', SIGHTLINE_BAD_KEY_LIMIT: '1000000000' };
+console.error('bench: starting the server…');
+const server = await startProcess(serverArgs, serverEnv, api(fixture.mainKey, 'list_clients'));
+let ceiling: Server | undefined;
+try {
+  // The account as list_clients sees it; pick the client nearest 250 workstations for the small calls.
+  const clientList = (await fetchTimed(api(fixture.mainKey, 'list_clients'))).body.toString();
+  const counted = [...clientList.matchAll(/<clientid>(\d+)<\/clientid>.*?<workstation_count>(\d+)<\/workstation_count>.*?<device_count>(\d+)<\/device_count>/gs)].map(
+    (m) => ({ id: Number(m[1]), workstations: Number(m[2]), devices: Number(m[3]) }),
+  );
+  const total = counted.reduce((sum, c) => sum + c.devices, 0);
+  if (counted.length !== clients || total !== devices) {
+    throw new Error(`the benchmark account has ${counted.length} clients and ${total} devices, not ${clients} and ${devices}: delete the fixture and run again`);
+  }
+  const target = counted.reduce((best, c) => (Math.abs(c.workstations - 250) < Math.abs(best.workstations - 250) ? c : best));
+  const devicesAtClient = await fetchTimed(api(fixture.mainKey, 'list_devices_at_client', { clientid: target.id, devicetype: 'workstation' }));
+  const deviceid = Number(/<workstation><id>(\d+)<\/id>/.exec(devicesAtClient.body.toString())![1]);
+  const largeClientId = Number(/<clientid>(\d+)<\/clientid>/.exec((await fetchTimed(api(fixture.largeKey, 'list_clients'))).body.toString())![1]);
+
+  const smallCalls: Array<{ name: string; url: string; expect: string }> = [
+    { name: 'list_clients', url: api(fixture.mainKey, 'list_clients'), expect: 'status="OK"' },
+    { name: 'list_sites', url: api(fixture.mainKey, 'list_sites', { clientid: target.id }), expect: 'status="OK"' },
+    { name: `list_devices_at_client (${target.workstations})`, url: api(fixture.mainKey, 'list_devices_at_client', { clientid: target.id, devicetype: 'workstation' }), expect: 'status="OK"' },
+    { name: 'list_device_monitoring_details', url: api(fixture.mainKey, 'list_device_monitoring_details', { deviceid }), expect: 'status="OK"' },
+    { name: 'list_checks', url: api(fixture.mainKey, 'list_checks', { deviceid }), expect: 'status="OK"' },
+    { name: 'list_failing_checks (one client)', url: api(fixture.mainKey, 'list_failing_checks', { clientid: target.id }), expect: 'status="OK"' },
+    { name: 'bad key (errorcode 3)', url: api('0'.repeat(32), 'list_clients'), expect: '<errorcode>3</errorcode>' },
+  ];
+
+  // The ceiling answers exactly the bytes Sightline sent for list_devices_at_client, from memory.
+  const ceilingFile = join(resultsDir, 'ceiling-body.xml');
+  writeFileSync(ceilingFile, devicesAtClient.body);
+  ceiling = await startProcess(['--import', 'tsx', join(ROOT, 'bench/ceiling-server.ts'), ceilingFile, String(port + 1)], {}, `http://127.0.0.1:${port + 1}/`);
+  console.error('bench: ceiling…');
+  const ceilingCpuBefore = cpuMsOf(ceiling.pid);
+  const ceilingLoad = await load(`http://127.0.0.1:${port + 1}/`);
+  const ceilingCpuMs = (cpuMsOf(ceiling.pid) - ceilingCpuBefore) / ceilingLoad.served;
+  await ceiling.stop();
+  ceiling = undefined;
+
+  const calls: BenchResult['calls'] = [];
+  for (const call of smallCalls) {
+    const sample = await fetchTimed(call.url);
+    if (!sample.body.toString().includes(call.expect)) throw new Error(`${call.name} answered unexpectedly: ${sample.body.toString().slice(0, 300)}`);
+    console.error(`bench: ${call.name}…`);
+    const cpuBefore = cpuMsOf(server.pid);
+    const result = await load(call.url);
+    const serverCpuMs = (cpuMsOf(server.pid) - cpuBefore) / result.served;
+    calls.push({ name: call.name, bytes: sample.body.length, ...result, ratio: result.rps / ceilingLoad.rps, serverCpuMs, cpuRatio: ceilingCpuMs / serverCpuMs });
+  }
+
+  const large: BenchResult['large'] = [];
+  for (const [name, url] of [
+    ['list_failing_checks (whole account)', api(fixture.mainKey, 'list_failing_checks')],
+    [`list_devices_at_client (${Number(args.large)}-device client, workstations)`, api(fixture.largeKey, 'list_devices_at_client', { clientid: largeClientId, devicetype: 'workstation' })],
+  ] as const) {
+    console.error(`bench: ${name}…`);
+    const { value, maxRssMb, peakMb } = await withRssSampling(server.pid, () => drainTimed(url));
+    if (!value.head.includes('status="OK"') || !value.tail.trimEnd().endsWith('</result>')) throw new Error(`${name} did not answer a complete document`);
+    large.push({ name, bytes: value.bytes, ttfbMs: value.ttfbMs, seconds: value.totalMs / 1000, mbPerSec: value.bytes / 1e6 / (value.totalMs / 1000), maxRssMb, peakRssMb: peakMb });
+  }
+
+  console.error('bench: full-account extract…');
+  const extract = JSON.parse(await runTs('extract.ts', [base, fixture.mainKey, '8', args['extract-limit']!, String(devices)])) as BenchResult['extract'];
+
+  const result: BenchResult = {
+    when: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage: [loadAtStart, loadavg()[0]!] },
+    dialect: fixture.dialect,
+    devices,
+    clients,
+    fingerprint: fixture.fingerprint,
+    seedSeconds: fixture.seedSeconds,
+    connections,
+    secondsPerCall: seconds,
+    startupMs: server.startMs,
+    ceiling: { bytes: devicesAtClient.body.length, ...ceilingLoad, serverCpuMs: ceilingCpuMs },
+    calls,
+    extract,
+    large,
+    serverPeakRssMb: memoryOf(server.pid).peakMb,
+    targets: [],
+  };
+  result.targets = targetsOf(result);
+  const json = JSON.stringify(result, null, 2) + '\n';
+  writeFileSync(join(resultsDir, 'latest.json'), json);
+  writeFileSync(join(resultsDir, `${fixture.dialect}-${devices}.json`), json);
+  console.log(formatReport(result));
+} finally {
+  await ceiling?.stop();
+  await server.stop();
+}
+
+async function load(url: string): Promise<LoadResult> {
+  return JSON.parse(await runTs('load.ts', [JSON.stringify({ url, connections, seconds, warmupSeconds: 1 })])) as LoadResult;
+}
