@@ -47,6 +47,25 @@ export function createClientRepository(db: Db) {
       );
     },
 
+    /**
+     * The dashboard tree: visible clients by name with their device counts and how many of their devices
+     * have a failing check (from the checks_failing index). An account has hundreds of clients, not more.
+     */
+    async listForTree(scope: Scope) {
+      return db
+        .selectFrom('clients as c')
+        .select([
+          'c.id', 'c.name',
+          sql<number>`(select count(*) from devices d where d.client_id = c.id)`.as('device_count'),
+          sql<number>`(select count(distinct k.device_id) from checks k where k.account_id = c.account_id and k.statusid = 1 and k.client_id = c.id)`.as('failing_device_count'),
+        ])
+        .where(inScope(scope, 'c', 'id'))
+        .orderBy('c.name')
+        .orderBy('c.id')
+        .limit(5000)
+        .execute();
+    },
+
     /** The client if it exists and the scope sees it; otherwise undefined (the two are not told apart). */
     async findVisible(scope: Scope, clientId: number) {
       return db

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { DialectName } from './dialect.js';
 import { foundation } from './migrations/0001-foundation.js';
+import { dashboard } from './migrations/0005-dashboard.js';
 
 /** A migration receives the dialect so it can use the helpers of dialect.ts. */
 export type SightlineMigration = {
@@ -10,6 +11,7 @@ export type SightlineMigration = {
 /** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
 const MIGRATIONS: Record<string, SightlineMigration> = {
   '0001-foundation': foundation,
+  '0005-dashboard': dashboard,
 };
 
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {

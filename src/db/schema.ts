@@ -19,6 +19,7 @@ export interface Database {
   outages: OutageTable;
   account_api_keys: AccountApiKeyTable;
   installation_templates: InstallationTemplateTable;
+  dashboard_sessions: DashboardSessionTable;
 }
 
 /** Monitoring templates (list_templates; add_site's workstationtemplate / servertemplate). */
@@ -231,4 +232,17 @@ export interface AccountApiKeyTable {
   key_hash: string;
   generated_at: number;
   generated_by_user_id: number | null;
+}
+
+/** A signed-in dashboard browser. Only the sha256 of the cookie's token is stored. */
+export interface DashboardSessionTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number;
+  token_hash: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  source_address: string;
+  user_agent: string;
 }
