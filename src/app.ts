@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { Clock } from './lib/clock.js';
 import { createServices } from './services.js';
+import type { Mailer } from './mail/mailer.js';
 import { registerDeapiRoutes } from './deapi/deapi.routes.js';
 
 export type AppDeps = {
@@ -12,6 +13,8 @@ export type AppDeps = {
   database: DatabaseHandle;
   clock: Clock;
   logger: Logger;
+  /** Mail edge; tests pass a capturing or real-SMTP mailer. Default: SMTP if configured, else the outbox. */
+  mailer?: Mailer;
 };
 
 /**
@@ -20,7 +23,7 @@ export type AppDeps = {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database, clock, logger } = deps;
-  const services = createServices({ config, database, clock });
+  const services = createServices({ config, database, clock, mailer: deps.mailer });
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

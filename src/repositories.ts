@@ -8,6 +8,10 @@ import { createOutageRepository } from './outages/outage.repository.js';
 import { createSiteRepository } from './sites/site.repository.js';
 import { createTemplateRepository } from './templates/template.repository.js';
 import { createUserRepository } from './users/user.repository.js';
+import { createRoleRepository } from './access/role.repository.js';
+import { createAuditRepository } from './audit/audit.repository.js';
+import { createClientGroupRepository } from './client-groups/client-group.repository.js';
+import { createOutboxRepository } from './mail/outbox.repository.js';
 
 /** Every repository over one database: the only code that speaks SQL. */
 export function createRepositories(db: Db) {
@@ -21,6 +25,10 @@ export function createRepositories(db: Db) {
     outages: createOutageRepository(db),
     templates: createTemplateRepository(db),
     users: createUserRepository(db),
+    roles: createRoleRepository(db),
+    audit: createAuditRepository(db),
+    clientGroups: createClientGroupRepository(db),
+    outbox: createOutboxRepository(db),
   };
 }
 

@@ -4,18 +4,39 @@ import type { Clock } from './lib/clock.js';
 import { createRepositories } from './repositories.js';
 import { createAccountService } from './accounts/account.service.js';
 import { createApiKeyService } from './api-keys/api-key.service.js';
+import { createAccessService } from './access/access.service.js';
+import { createRoleService } from './access/role.service.js';
+import { createAuditService } from './audit/audit.service.js';
+import { createClientGroupService } from './client-groups/client-group.service.js';
+import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
+import { createUserService } from './users/user.service.js';
 import { createSeedRepository } from './seed/seed.repository.js';
 
-export type ServiceDeps = { config: Config; database: DatabaseHandle; clock: Clock };
+export type ServiceDeps = {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  /** Where mail goes; by default SMTP when SIGHTLINE_SMTP_URL is set, else the outbox table. */
+  mailer?: Mailer;
+};
 
-/** Repositories and the services over them: shared by the HTTP app and the CLI. */
+/** Repositories and the services over them: shared by the HTTP app, the dashboard and the CLI. */
 export function createServices(deps: ServiceDeps) {
   const repos = createRepositories(deps.database.db);
-  const { clock } = deps;
+  const { clock, config } = deps;
+  const mailer = deps.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createOutboxMailer(repos.outbox, clock));
+  const access = createAccessService({ roles: repos.roles });
+  const audit = createAuditService({ audit: repos.audit, clock });
   return {
     repos,
+    mailer,
+    access,
+    audit,
     accounts: createAccountService({ accounts: repos.accounts, clock }),
-    apiKeys: createApiKeyService({ apiKeys: repos.apiKeys, clock }),
+    apiKeys: createApiKeyService({ apiKeys: repos.apiKeys, accounts: repos.accounts, access, audit, mailer, clock, publicUrl: config.publicUrl }),
+    users: createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock }),
+    clientGroups: createClientGroupService({ groups: repos.clientGroups, access, audit }),
+    roles: createRoleService({ roles: repos.roles, access, audit, clock }),
     seedRepository: createSeedRepository(deps.database.db),
   };
 }

@@ -48,3 +48,30 @@ export const DEFAULT_PERMISSIONS: Record<SystemRole, readonly Permission[]> = {
 export function isSystemRole(role: string): role is SystemRole {
   return Object.values(SystemRole).includes(role as SystemRole);
 }
+
+/** Roles a user may be given by name on the command line or in the dashboard (never the Agent Key's). */
+export const ASSIGNABLE_SYSTEM_ROLES: readonly SystemRole[] = [
+  SystemRole.superuser, SystemRole.administrator, SystemRole.administratorClassic,
+  SystemRole.standard, SystemRole.standardClassic, SystemRole.client,
+];
+
+/** The `users.role` value of a user holding a custom role (the role itself is `custom_role_id`). */
+export const CUSTOM_ROLE = 'custom';
+
+/**
+ * A role's permissions: its base system role's defaults, then each Allow/Deny override.
+ * A system role is its own base with no overrides.
+ */
+export function effectivePermissions(baseRole: SystemRole, overrides: readonly { permission: string; allowed: number | boolean }[] = []): Set<string> {
+  const permissions = new Set<string>(DEFAULT_PERMISSIONS[baseRole]);
+  for (const { permission, allowed } of overrides) {
+    if (allowed) permissions.add(permission);
+    else permissions.delete(permission);
+  }
+  return permissions;
+}
+
+/** Classic roles keep their legacy limits in any custom role derived from them (access-model.md). */
+export function isClassic(baseRole: string): boolean {
+  return baseRole === SystemRole.administratorClassic || baseRole === SystemRole.standardClassic;
+}

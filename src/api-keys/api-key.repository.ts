@@ -8,6 +8,8 @@ export type AccountKeyHolder = {
   client_group_id: number;
   is_all_clients: number;
   key_hash: string;
+  /** The account's API address allow-list (comma-separated CIDRs), null = any. */
+  api_allowed_networks: string | null;
 };
 
 /** The account API key, stored only as its sha256. */
@@ -24,7 +26,7 @@ export function createApiKeyRepository(db: Db) {
         .innerJoin('accounts as a', 'a.id', 'k.account_id')
         .innerJoin('users as u', (join) => join.onRef('u.account_id', '=', 'k.account_id').on('u.is_agent_key', '=', 1))
         .innerJoin('client_groups as g', 'g.id', 'u.client_group_id')
-        .select(['k.account_id', 'a.timezone', 'u.id as user_id', 'u.client_group_id', 'g.is_all_clients', 'k.key_hash'])
+        .select(['k.account_id', 'a.timezone', 'u.id as user_id', 'u.client_group_id', 'g.is_all_clients', 'k.key_hash', 'a.api_allowed_networks'])
         .where('k.key_hash', '=', keyHash)
         .executeTakeFirst();
     },
@@ -43,6 +45,11 @@ export function createApiKeyRepository(db: Db) {
     async revoke(accountId: number): Promise<boolean> {
       const result = await db.deleteFrom('account_api_keys').where('account_id', '=', accountId).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
+    },
+
+    async hashOf(accountId: number): Promise<string | undefined> {
+      const row = await db.selectFrom('account_api_keys').select('key_hash').where('account_id', '=', accountId).executeTakeFirst();
+      return row?.key_hash;
     },
 
     async info(accountId: number) {

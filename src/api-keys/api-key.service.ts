@@ -1,15 +1,53 @@
+import type { AccessService, Actor } from '../access/access.service.js';
 import type { Caller } from '../access/scope.js';
 import { ALL_PERMISSIONS } from '../access/permissions.js';
+import type { AccountRepository } from '../accounts/account.repository.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { AppError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
+import { isValidEmailAddress } from '../lib/email-address.js';
+import { isAddressAllowed } from '../lib/networks.js';
 import { ACCOUNT_KEY_PATTERN, constantTimeEqual, newAccountApiKey, sha256Hex } from '../lib/secrets.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { ApiKeyRepository } from './api-key.repository.js';
 
+export type ApiKeyServiceDeps = {
+  apiKeys: ApiKeyRepository;
+  accounts: AccountRepository;
+  access: AccessService;
+  audit: AuditService;
+  mailer: Mailer;
+  clock: Clock;
+  /** The deployment's public URL, used when the account has none of its own. */
+  publicUrl: string;
+};
+
 /** The account API key: generated here, stored hashed, checked on every API request. */
-export function createApiKeyService(deps: { apiKeys: ApiKeyRepository; clock: Clock }) {
-  const { apiKeys, clock } = deps;
+export function createApiKeyService(deps: ApiKeyServiceDeps) {
+  const { apiKeys, accounts, access, audit, mailer, clock } = deps;
+
+  function requireKeyManager(actor: Actor): void {
+    if (access.canManageAccountApiKey(actor)) return;
+    const why = actor.isAgentKey
+      ? "the Agent Key's dashboard access is off"
+      : `${actor.label}'s role (${actor.roleName}) is not Superuser, Administrator or a role allowing General Settings`;
+    throw new AppError('permissionDenied', `Permission denied: managing the account API key (${why})`);
+  }
+
+  /** The URL to query, as the API page and the token email show it. */
+  async function queryUrlOf(accountId: number): Promise<string> {
+    const account = await accounts.findById(accountId);
+    return `${(account?.public_url ?? deps.publicUrl).replace(/\/+$/, '')}/api/`;
+  }
+
   return {
-    /** Generates (or regenerates) the account's key; the previous one fails from the next request on. */
+    queryUrlOf,
+
+    /**
+     * Generates a key without a permission check or audit entry: for setup code (demo seed, test
+     * factories) that creates the account itself. Everything a person triggers goes through `generate`.
+     */
     async regenerate(accountId: number, byUserId: number | null): Promise<string> {
       const key = newAccountApiKey();
       await apiKeys.replace(accountId, sha256Hex(key), epochSeconds(clock), byUserId);
@@ -17,14 +55,71 @@ export function createApiKeyService(deps: { apiKeys: ApiKeyRepository; clock: Cl
     },
 
     /**
-     * Resolves a presented key to the caller it acts as (the account's Agent Key user, with that user's
-     * client group as it is now), or null when the key is unknown.
+     * Generate / Regenerate: replaces the account's key in one statement, so under concurrent
+     * regenerations exactly one key is valid afterwards, and the old one fails on the next request in every
+     * process (nothing caches keys). Returns the new key: the only time it exists in plain text.
+     */
+    async generate(actor: Actor, sourceAddress: string): Promise<string> {
+      requireKeyManager(actor);
+      const existed = (await apiKeys.info(actor.accountId)) !== undefined;
+      const key = newAccountApiKey();
+      await apiKeys.replace(actor.accountId, sha256Hex(key), epochSeconds(clock), actor.userId);
+      await audit.record(actor, sourceAddress, existed ? 'apikey.regenerate' : 'apikey.generate');
+      return key;
+    },
+
+    /** Removes the key: every API call with it fails from the next request on. */
+    async revoke(actor: Actor, sourceAddress: string): Promise<boolean> {
+      requireKeyManager(actor);
+      const revoked = await apiKeys.revoke(actor.accountId);
+      await audit.record(actor, sourceAddress, 'apikey.revoke', revoked ? '' : 'no key to revoke');
+      return revoked;
+    },
+
+    /**
+     * "Email API Token": mails the key and the URL to query, but only when `key` is the account's current
+     * key (the key is stored only as a hash, so the caller presents the one shown after Generate).
+     */
+    async email(actor: Actor, sourceAddress: string, input: { to: string; key: string }): Promise<{ delivery: Mailer['delivery'] }> {
+      requireKeyManager(actor);
+      const to = input.to.trim();
+      if (!isValidEmailAddress(to)) throw new AppError('invalidValue', `"${input.to}" is not a valid email address`);
+      const stored = await apiKeys.hashOf(actor.accountId);
+      const presented = ACCOUNT_KEY_PATTERN.test(input.key) ? sha256Hex(input.key) : '';
+      if (!stored || !constantTimeEqual(stored, presented)) {
+        throw new AppError('invalidValue', 'that is not the current API key of this account: regenerate to get one');
+      }
+      const account = await accounts.findById(actor.accountId);
+      const url = await queryUrlOf(actor.accountId);
+      await mailer.send({
+        accountId: actor.accountId,
+        to,
+        subject: `Sightline API token for ${account?.name ?? 'your account'}`,
+        text: [
+          `The API token (API key) of the Sightline account "${account?.name ?? ''}":`,
+          '',
+          `  ${input.key}`,
+          '',
+          `Server URL to query: ${url}`,
+          `Example: ${url}?apikey=YOUR_KEY&service=list_clients`,
+          '',
+          'Keep this token secret: it gives the access of the Agent Key user.',
+        ].join('\n'),
+      });
+      await audit.record(actor, sourceAddress, 'apikey.email', `to ${to} (${mailer.delivery})`);
+      return { delivery: mailer.delivery };
+    },
+
+    /**
+     * Resolves a presented account key to the caller it acts as (the account's Agent Key user, with that
+     * user's client group as it is now), or null when the key is unknown or the address is not allowed.
      */
     async authenticate(key: string, sourceAddress: string): Promise<Caller | null> {
       if (!ACCOUNT_KEY_PATTERN.test(key)) return null;
       const hash = sha256Hex(key);
       const holder = await apiKeys.findAccountKeyHolder(hash);
       if (!holder || !constantTimeEqual(holder.key_hash, hash)) return null;
+      if (!isAddressAllowed(holder.api_allowed_networks, sourceAddress)) return null;
       return {
         scope: { accountId: holder.account_id, clientGroupId: holder.is_all_clients ? null : holder.client_group_id },
         userId: holder.user_id,

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { DialectName } from './dialect.js';
 import { foundation } from './migrations/0001-foundation.js';
+import { access } from './migrations/0002-access.js';
 import { dashboard } from './migrations/0005-dashboard.js';
 
 /** A migration receives the dialect so it can use the helpers of dialect.ts. */
@@ -11,6 +12,7 @@ export type SightlineMigration = {
 /** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
 const MIGRATIONS: Record<string, SightlineMigration> = {
   '0001-foundation': foundation,
+  '0002-access': access,
   '0005-dashboard': dashboard,
 };
 

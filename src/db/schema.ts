@@ -20,6 +20,87 @@ export interface Database {
   account_api_keys: AccountApiKeyTable;
   installation_templates: InstallationTemplateTable;
   dashboard_sessions: DashboardSessionTable;
+  custom_roles: CustomRoleTable;
+  custom_role_permissions: CustomRolePermissionTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+  api_auth_failures: ApiAuthFailureTable;
+  login_attempts: LoginAttemptTable;
+  personal_api_keys: PersonalApiKeyTable;
+  personal_api_key_usage: PersonalApiKeyUsageTable;
+}
+
+/** A role derived from a system role, with Allow/Deny overrides per permission. */
+export interface CustomRoleTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  base_role: string;
+  created_at: number;
+}
+
+export interface CustomRolePermissionTable {
+  custom_role_id: number;
+  permission: string;
+  /** 1 = Allow, 0 = Deny. */
+  allowed: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  account_id: number;
+  actor_user_id: number | null;
+  /** The actor's email at the time, or `system (CLI)`. */
+  actor_label: string;
+  created_at: number;
+  source_address: string;
+  /** Dotted verb, e.g. `apikey.regenerate`, `user.add`, `group.set-clients`. */
+  action: string;
+  detail: string;
+}
+
+/** Mail kept when no SMTP server is configured. */
+export interface OutboxTable {
+  id: Generated<number>;
+  account_id: number;
+  created_at: number;
+  recipient: string;
+  subject: string;
+  body: string;
+}
+
+export interface ApiAuthFailureTable {
+  address: string;
+  window_started_at: number;
+  failures: number;
+}
+
+export interface LoginAttemptTable {
+  /** The login name as typed (lower-cased email), so unknown users are throttled too. */
+  login: string;
+  address: string;
+  consecutive_failures: number;
+  blocked_until: number | null;
+}
+
+export interface PersonalApiKeyTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number;
+  name: string;
+  prefix: string;
+  /** sha256 of the whole key, hex. */
+  key_hash: string;
+  scope: 'read' | 'read-write';
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface PersonalApiKeyUsageTable {
+  key_id: number;
+  service: string;
+  calls: number;
 }
 
 /** Monitoring templates (list_templates; add_site's workstationtemplate / servertemplate). */
@@ -40,6 +121,8 @@ export interface AccountTable {
   /** Base URL of this deployment as the account's users reach it; null = the server's configured URL. */
   public_url: string | null;
   created_at: number;
+  /** Comma-separated CIDR list allowed to call the API; null = any address. */
+  api_allowed_networks: Generated<string | null>;
 }
 
 export interface UserTable {

@@ -32,6 +32,7 @@ export function createUserRepository(db: Db) {
       email: string;
       passwordHash: string | null;
       role: string;
+      customRoleId?: number | null;
       userType: 'staff' | 'client';
       clientGroupId: number;
       now: number;
@@ -43,7 +44,7 @@ export function createUserRepository(db: Db) {
           email: input.email.toLowerCase(),
           password_hash: input.passwordHash,
           role: input.role,
-          custom_role_id: null,
+          custom_role_id: input.customRoleId ?? null,
           user_type: input.userType,
           is_agent_key: 0,
           client_group_id: input.clientGroupId,
@@ -53,6 +54,22 @@ export function createUserRepository(db: Db) {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+    },
+
+    /** Changes the fields given; the caller (users.service) has checked the rules. */
+    async update(
+      accountId: number,
+      userId: number,
+      fields: Partial<Pick<UserRow, 'email' | 'password_hash' | 'role' | 'custom_role_id' | 'user_type' | 'client_group_id' | 'dashboard_access' | 'active'>>,
+    ): Promise<void> {
+      const values = { ...fields, ...(fields.email ? { email: fields.email.toLowerCase() } : {}) };
+      await db.updateTable('users').set(values).where('account_id', '=', accountId).where('id', '=', userId).execute();
+    },
+
+    /** Deletes a user that is not the Agent Key (the WHERE clause makes that impossible whatever the caller). */
+    async delete(accountId: number, userId: number): Promise<boolean> {
+      const result = await db.deleteFrom('users').where('account_id', '=', accountId).where('id', '=', userId).where('is_agent_key', '=', 0).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
     },
   };
 }

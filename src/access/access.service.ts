@@ -1,0 +1,112 @@
+import { AppError } from '../errors.js';
+import type { UserRow } from '../users/user.repository.js';
+import { Permission } from './permissions.js';
+import type { RoleRepository } from './role.repository.js';
+import { CUSTOM_ROLE, ROLE_LABELS, SystemRole, effectivePermissions, isClassic, isSystemRole } from './roles.js';
+
+/**
+ * Who acts: a user of the account as they are now, or the system (the CLI run by the operator of the
+ * deployment), which may do everything in the account it names. Every service that changes something
+ * takes an Actor and a source address, and records both in the audit log.
+ */
+export type Actor = {
+  readonly accountId: number;
+  /** null for the system actor. */
+  readonly userId: number | null;
+  /** Email, or `system (CLI)`: what the audit log shows. */
+  readonly label: string;
+  /** The system role the user's role derives from (itself for a system role). */
+  readonly baseRole: SystemRole;
+  /** Shown to people: `Superuser`, or a custom role's name. */
+  readonly roleName: string;
+  readonly isAgentKey: boolean;
+  readonly dashboardAccess: boolean;
+  readonly active: boolean;
+  readonly permissions: ReadonlySet<string>;
+};
+
+export const SYSTEM_ACTOR_LABEL = 'system (CLI)';
+
+/** The one place that answers "may this user do X". */
+export function createAccessService(deps: { roles: RoleRepository }) {
+  const { roles } = deps;
+
+  /** The base role and permissions of a user's role as stored now (custom roles are read from the database). */
+  async function roleOf(user: Pick<UserRow, 'account_id' | 'role' | 'custom_role_id'>): Promise<{ baseRole: SystemRole; roleName: string; permissions: Set<string> }> {
+    if (user.role === CUSTOM_ROLE && user.custom_role_id !== null) {
+      const custom = await roles.findById(user.account_id, user.custom_role_id);
+      if (custom && isSystemRole(custom.base_role)) {
+        return { baseRole: custom.base_role, roleName: custom.name, permissions: effectivePermissions(custom.base_role, custom.overrides) };
+      }
+      // A dangling custom role grants nothing rather than failing open.
+      return { baseRole: SystemRole.client, roleName: 'unknown role', permissions: new Set() };
+    }
+    if (!isSystemRole(user.role)) return { baseRole: SystemRole.client, roleName: 'unknown role', permissions: new Set() };
+    return { baseRole: user.role, roleName: ROLE_LABELS[user.role], permissions: effectivePermissions(user.role) };
+  }
+
+  return {
+    roleOf,
+
+    /** The actor for a user, with the permissions of their role as it is now. */
+    async actorFor(user: UserRow): Promise<Actor> {
+      const role = await roleOf(user);
+      return {
+        accountId: user.account_id,
+        userId: user.id,
+        label: user.email,
+        baseRole: role.baseRole,
+        roleName: role.roleName,
+        isAgentKey: user.is_agent_key === 1,
+        dashboardAccess: user.dashboard_access === 1,
+        active: user.active === 1,
+        // An inactive user may do nothing.
+        permissions: user.active === 1 ? role.permissions : new Set(),
+      };
+    },
+
+    /** The operator of the deployment acting on one account (CLI commands without --as). */
+    systemActor(accountId: number): Actor {
+      return {
+        accountId,
+        userId: null,
+        label: SYSTEM_ACTOR_LABEL,
+        baseRole: SystemRole.superuser,
+        roleName: ROLE_LABELS.superuser,
+        isAgentKey: false,
+        dashboardAccess: true,
+        active: true,
+        permissions: new Set(Object.values(Permission)),
+      };
+    },
+
+    /** May this actor do what the permission covers? */
+    may(actor: Actor, permission: Permission): boolean {
+      return actor.active && actor.permissions.has(permission);
+    },
+
+    /** Fails with a clear message unless the actor has the permission. */
+    require(actor: Actor, permission: Permission, what: string): void {
+      if (!(actor.active && actor.permissions.has(permission))) {
+        throw new AppError('permissionDenied', `Permission denied: ${what} needs the "${permission}" permission, which ${actor.label}'s role (${actor.roleName}) does not allow`);
+      }
+    },
+
+    /**
+     * Generate, regenerate, revoke or email the account API key (access-model.md): Superuser; the
+     * non-Classic Administrator; any role allowing General Settings (except roles derived from a Classic
+     * one, whose General Settings covers only Company and Office Hours); the Agent Key while its dashboard
+     * access is on.
+     */
+    canManageAccountApiKey(actor: Actor): boolean {
+      if (!actor.active) return false;
+      if (actor.userId === null) return true;
+      if (actor.isAgentKey) return actor.dashboardAccess;
+      // Superuser and Administrator allow General Settings by default, so this one rule covers them.
+      if (isClassic(actor.baseRole)) return false;
+      return actor.permissions.has(Permission.generalSettings);
+    },
+  };
+}
+
+export type AccessService = ReturnType<typeof createAccessService>;

@@ -1,0 +1,196 @@
+import type { AccessService, Actor } from '../access/access.service.js';
+import { Permission } from '../access/permissions.js';
+import type { RoleRepository } from '../access/role.repository.js';
+import { ASSIGNABLE_SYSTEM_ROLES, CUSTOM_ROLE, ROLE_LABELS, SystemRole, type SystemRole as SystemRoleName } from '../access/roles.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { ClientGroupRepository } from '../client-groups/client-group.repository.js';
+import { AppError } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
+import { epochSeconds } from '../lib/clock.js';
+import { isValidEmailAddress } from '../lib/email-address.js';
+import { hashPassword, passwordPolicyError } from '../lib/password.js';
+import type { UserRepository, UserRow } from './user.repository.js';
+
+/** `agent-key` names the account's built-in Agent Key user wherever a user is named. */
+export const AGENT_KEY_REF = 'agent-key';
+
+type ResolvedRole = { role: string; customRoleId: number | null; baseRole: SystemRoleName; label: string };
+
+const invalid = (message: string) => new AppError('invalidValue', message);
+
+/** Users of an account: Staff and Client users, and the built-in Agent Key. */
+export function createUserService(deps: {
+  users: UserRepository;
+  groups: ClientGroupRepository;
+  roles: RoleRepository;
+  access: AccessService;
+  audit: AuditService;
+  clock: Clock;
+}) {
+  const { users, groups, roles, access, audit, clock } = deps;
+
+  async function resolveRole(accountId: number, name: string): Promise<ResolvedRole> {
+    if ((ASSIGNABLE_SYSTEM_ROLES as readonly string[]).includes(name)) {
+      const role = name as SystemRoleName;
+      return { role, customRoleId: null, baseRole: role, label: ROLE_LABELS[role] };
+    }
+    if (name === SystemRole.agentKey) throw invalid('the Agent Key role belongs to the Agent Key user alone');
+    const custom = await roles.findByName(accountId, name);
+    if (!custom) throw invalid(`no role named "${name}" (system roles: ${ASSIGNABLE_SYSTEM_ROLES.join(', ')}; or a custom role's name)`);
+    return { role: CUSTOM_ROLE, customRoleId: custom.id, baseRole: custom.base_role as SystemRoleName, label: custom.name };
+  }
+
+  async function requireGroup(accountId: number, name: string) {
+    const group = await groups.findByName(accountId, name);
+    if (!group) throw invalid(`no client group named "${name}"`);
+    return group;
+  }
+
+  /** A user of the actor's account by email, or the Agent Key by `agent-key`. */
+  async function find(accountId: number, ref: string): Promise<UserRow> {
+    if (ref === AGENT_KEY_REF) return users.agentKeyOf(accountId);
+    const user = await users.findByEmail(ref);
+    if (!user || user.account_id !== accountId) throw invalid(`no user "${ref}" in this account`);
+    return user;
+  }
+
+  async function checkNewEmail(email: string): Promise<string> {
+    const normalised = email.trim().toLowerCase();
+    if (!isValidEmailAddress(normalised)) throw invalid(`"${email}" is not a valid email address`);
+    // Emails are log-in names across the whole deployment.
+    if (await users.findByEmail(normalised)) throw invalid(`the email address ${normalised} is already in use`);
+    return normalised;
+  }
+
+  async function checkedPasswordHash(password: string): Promise<string> {
+    const problem = passwordPolicyError(password);
+    if (problem) throw invalid(problem);
+    return hashPassword(password);
+  }
+
+  /**
+   * Whether some active user other than `excludingUserId` has a role allowing User Accounts, so someone
+   * can still manage users (and turn the Agent Key's dashboard access back on).
+   */
+  async function someoneElseManagesUsers(accountId: number, excludingUserId: number): Promise<boolean> {
+    for (const user of await users.listByAccount(accountId)) {
+      if (user.id === excludingUserId || user.active !== 1) continue;
+      const actor = await access.actorFor(user);
+      if (access.may(actor, Permission.userAccounts)) return true;
+    }
+    return false;
+  }
+
+  return {
+    find,
+    resolveRole,
+
+    /** Adds a Staff or Client user. A Client role (or one derived from it) makes a Client user. */
+    async add(actor: Actor, sourceAddress: string, input: { email: string; role: string; password?: string; group?: string; client?: boolean }): Promise<UserRow> {
+      access.require(actor, Permission.userAccounts, 'adding a user');
+      const email = await checkNewEmail(input.email);
+      const role = await resolveRole(actor.accountId, input.role);
+      const clientRole = role.baseRole === SystemRole.client;
+      if (input.client && !clientRole) throw invalid('a Client user takes the client role or a custom role derived from it');
+      const group = input.group ? await requireGroup(actor.accountId, input.group) : await users.allClientsGroupOf(actor.accountId);
+      const passwordHash = input.password === undefined ? null : await checkedPasswordHash(input.password);
+      const user = await users.create({
+        accountId: actor.accountId,
+        email,
+        passwordHash,
+        role: role.role,
+        customRoleId: role.customRoleId,
+        userType: clientRole ? 'client' : 'staff',
+        clientGroupId: group.id,
+        now: epochSeconds(clock),
+      });
+      await audit.record(actor, sourceAddress, 'user.add', `${email} as ${role.label} (${user.user_type}), group "${input.group ?? 'All Clients'}"`);
+      return user;
+    },
+
+    /** Every user of the account with role and group names, for lists. */
+    async list(actor: Actor) {
+      access.require(actor, Permission.userAccounts, 'listing users');
+      const groupNames = new Map((await groups.list(actor.accountId)).map((g) => [g.id, g.name]));
+      const rows = await users.listByAccount(actor.accountId);
+      return Promise.all(
+        rows.map(async (u) => ({
+          id: u.id,
+          email: u.email,
+          userType: u.user_type,
+          role: u.is_agent_key ? ROLE_LABELS['agent-key'] : (await access.roleOf(u)).roleName,
+          group: groupNames.get(u.client_group_id) ?? '',
+          isAgentKey: u.is_agent_key === 1,
+          dashboardAccess: u.dashboard_access === 1,
+          active: u.active === 1,
+          hasPassword: u.password_hash !== null,
+        })),
+      );
+    },
+
+    /** Moves a user (the Agent Key too) to another client group; the key sees the new group at once. */
+    async setGroup(actor: Actor, sourceAddress: string, userRef: string, groupName: string): Promise<void> {
+      access.require(actor, Permission.userAccounts, "changing a user's client group");
+      const user = await find(actor.accountId, userRef);
+      const group = await requireGroup(actor.accountId, groupName);
+      await users.update(actor.accountId, user.id, { client_group_id: group.id });
+      await audit.record(actor, sourceAddress, user.is_agent_key ? 'agent-key.set-group' : 'user.set-group', `${user.email} -> group "${group.name}"`);
+    },
+
+    /** Changes a user's role. The Agent Key's role is fixed. */
+    async setRole(actor: Actor, sourceAddress: string, userRef: string, roleName: string): Promise<void> {
+      access.require(actor, Permission.userAccounts, "changing a user's role");
+      const user = await find(actor.accountId, userRef);
+      if (user.is_agent_key) throw invalid("the Agent Key's role cannot be changed");
+      const role = await resolveRole(actor.accountId, roleName);
+      if ((role.baseRole === SystemRole.client) !== (user.user_type === 'client')) {
+        throw invalid('a Client user keeps a Client role, and a Staff user a Staff role');
+      }
+      await users.update(actor.accountId, user.id, { role: role.role, custom_role_id: role.customRoleId });
+      await audit.record(actor, sourceAddress, 'user.set-role', `${user.email} -> ${role.label}`);
+    },
+
+    async setEmail(actor: Actor, sourceAddress: string, userRef: string, email: string): Promise<void> {
+      access.require(actor, Permission.userAccounts, "changing a user's email");
+      const user = await find(actor.accountId, userRef);
+      const normalised = await checkNewEmail(email);
+      await users.update(actor.accountId, user.id, { email: normalised });
+      await audit.record(actor, sourceAddress, user.is_agent_key ? 'agent-key.set-email' : 'user.set-email', `${user.email} -> ${normalised}`);
+    },
+
+    /** Sets a password (policy-checked). Users may set their own; others need User Accounts. */
+    async setPassword(actor: Actor, sourceAddress: string, userRef: string, password: string): Promise<void> {
+      const user = await find(actor.accountId, userRef);
+      if (user.id !== actor.userId) access.require(actor, Permission.userAccounts, "changing another user's password");
+      await users.update(actor.accountId, user.id, { password_hash: await checkedPasswordHash(password) });
+      await audit.record(actor, sourceAddress, user.is_agent_key ? 'agent-key.set-password' : 'user.set-password', user.email);
+    },
+
+    /** Deletes a user; the Agent Key cannot be deleted. */
+    async remove(actor: Actor, sourceAddress: string, userRef: string): Promise<void> {
+      access.require(actor, Permission.userAccounts, 'deleting a user');
+      const user = await find(actor.accountId, userRef);
+      if (user.is_agent_key) throw invalid('the Agent Key user cannot be deleted');
+      if (user.id === actor.userId) throw invalid('you cannot delete yourself');
+      await users.delete(actor.accountId, user.id);
+      await audit.record(actor, sourceAddress, 'user.delete', user.email);
+    },
+
+    /**
+     * "Enable Agent Key user Dashboard access". Off blocks the Agent Key's dashboard login (and so the API
+     * page) but not the API key. Turning it off is refused when no other active user would keep the User
+     * Accounts permission, since nobody could then turn it back on.
+     */
+    async setAgentKeyDashboardAccess(actor: Actor, sourceAddress: string, enabled: boolean): Promise<void> {
+      access.require(actor, Permission.userAccounts, "changing the Agent Key's dashboard access");
+      const agentKey = await users.agentKeyOf(actor.accountId);
+      if (!enabled && !(await someoneElseManagesUsers(actor.accountId, agentKey.id))) {
+        throw invalid('Agent Key dashboard access cannot be turned off: no other active user has the User Accounts permission');
+      }
+      await users.update(actor.accountId, agentKey.id, { dashboard_access: enabled ? 1 : 0 });
+      await audit.record(actor, sourceAddress, 'agent-key.access', enabled ? 'dashboard access enabled' : 'dashboard access disabled');
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;
