@@ -7,6 +7,7 @@ import type { Clock } from './lib/clock.js';
 import { createServices } from './services.js';
 import type { Mailer } from './mail/mailer.js';
 import { registerDeapiRoutes } from './deapi/deapi.routes.js';
+import { registerDashboard } from './dashboard/dashboard.routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -40,6 +41,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hostname: config.hostname,
     publicUrl: config.publicUrl,
     unknownServiceCode: config.unknownServiceCode,
+  });
+
+  await registerDashboard(app, {
+    sessions: services.sessions,
+    fleet: services.fleet,
+    cookieSecret: config.cookieSecret,
+    publicUrl: config.publicUrl,
   });
 
   app.get('/healthz', async () => ({ ok: true }));

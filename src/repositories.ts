@@ -8,6 +8,7 @@ import { createOutageRepository } from './outages/outage.repository.js';
 import { createSiteRepository } from './sites/site.repository.js';
 import { createTemplateRepository } from './templates/template.repository.js';
 import { createUserRepository } from './users/user.repository.js';
+import { createSessionRepository } from './dashboard/session.repository.js';
 import { createRoleRepository } from './access/role.repository.js';
 import { createAuditRepository } from './audit/audit.repository.js';
 import { createClientGroupRepository } from './client-groups/client-group.repository.js';
@@ -25,6 +26,7 @@ export function createRepositories(db: Db) {
     outages: createOutageRepository(db),
     templates: createTemplateRepository(db),
     users: createUserRepository(db),
+    sessions: createSessionRepository(db),
     roles: createRoleRepository(db),
     audit: createAuditRepository(db),
     clientGroups: createClientGroupRepository(db),

@@ -11,6 +11,8 @@ import { createClientGroupService } from './client-groups/client-group.service.j
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
 import { createUserService } from './users/user.service.js';
 import { createSeedRepository } from './seed/seed.repository.js';
+import { createSessionService, type LoginLockout } from './dashboard/session.service.js';
+import { createFleetService } from './dashboard/fleet.service.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -38,7 +40,12 @@ export function createServices(deps: ServiceDeps) {
     clientGroups: createClientGroupService({ groups: repos.clientGroups, access, audit }),
     roles: createRoleService({ roles: repos.roles, access, audit, clock }),
     seedRepository: createSeedRepository(deps.database.db),
+    sessions: createSessionService({ sessions: repos.sessions, users: repos.users, clock, lockout: NO_LOCKOUT }),
+    fleet: createFleetService({ repos, clock }),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+// Interim: replaced by the access layer's login lockout service.
+const NO_LOCKOUT: LoginLockout = { retryAfter: async () => 0, recordFailure: async () => {}, recordSuccess: async () => {} };

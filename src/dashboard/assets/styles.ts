@@ -43,7 +43,10 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 
 /* Page shell */
 .shell { flex: 1; display: flex; min-height: 0; }
-.sidebar { width: 270px; flex: none; background: var(--panel); border-right: 1px solid var(--line); overflow-y: auto; max-height: calc(100vh - 52px); position: sticky; top: 0; }
+.sidebar { width: 270px; flex: none; background: var(--panel); border-right: 1px solid var(--line); overflow-y: auto; height: calc(100vh - 52px); position: sticky; top: 0; }
+body { height: 100vh; }
+.shell { overflow: hidden; }
+.content { overflow-y: auto; height: calc(100vh - 52px); }
 .sidebar h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .6px; color: var(--muted); padding: 16px 16px 6px; margin: 0; }
 .content { flex: 1; padding: 20px 24px 40px; min-width: 0; }
 .page-head { display: flex; align-items: flex-end; justify-content: space-between; gap: 16px; margin-bottom: 16px; }
@@ -78,6 +81,7 @@ table.grid { width: 100%; border-collapse: collapse; }
 .grid td { padding: 9px 12px; border-bottom: 1px solid var(--line); vertical-align: top; }
 .grid tr:last-child td { border-bottom: none; }
 .grid tbody tr:hover { background: #f8fafc; }
+.grid .when { white-space: nowrap; }
 .grid .num { text-align: right; font-variant-numeric: tabular-nums; }
 .grid .wrap { max-width: 420px; overflow-wrap: anywhere; }
 .empty { padding: 28px; text-align: center; color: var(--muted); }

@@ -69,7 +69,7 @@ export function devicePage(ctx: PageContext, tree: SafeHtml, detail: DeviceDetai
       <td>${c.dsc_247 === 1 ? 'Daily Safety Check' : '24x7'}</td>
       <td class="wrap">${c.formatted_output}</td>
       <td class="num">${c.consecutive_fails}</td>
-      <td>${formatTime(c.last_run_at, tz)}</td>
+      <td class="when">${formatTime(c.last_run_at, tz)}</td>
     </tr>`)}</tbody>
   </table>`}
 </section>
@@ -80,7 +80,7 @@ export function devicePage(ctx: PageContext, tree: SafeHtml, detail: DeviceDetai
     <tbody>${detail.outages.map((o) => html`<tr>
       <td>${o.ended_at === null ? html`<span class="status fail">Open</span> ` : null}${REASONS[o.reason] ?? o.reason}</td>
       <td>${o.check_description ?? '—'}</td>
-      <td>${formatTime(o.started_at, tz)}</td>
+      <td class="when">${formatTime(o.started_at, tz)}</td>
       <td>${o.ended_at === null ? 'ongoing' : formatTime(o.ended_at, tz)}</td>
       <td class="wrap">${o.cause}</td>
     </tr>`)}</tbody>
@@ -91,7 +91,7 @@ export function devicePage(ctx: PageContext, tree: SafeHtml, detail: DeviceDetai
   ${detail.notes.length === 0 ? html`<div class="empty">No notes.</div>` : html`<table class="grid">
     <thead><tr><th scope="col">Added</th><th scope="col">Check</th><th scope="col">Public note</th><th scope="col">Private note</th></tr></thead>
     <tbody>${detail.notes.map((n) => html`<tr>
-      <td>${formatTime(n.created_at, tz)}</td><td>${n.check_description}</td><td class="wrap">${n.public_note}</td><td class="wrap">${n.private_note}</td>
+      <td class="when">${formatTime(n.created_at, tz)}</td><td>${n.check_description}</td><td class="wrap">${n.public_note}</td><td class="wrap">${n.private_note}</td>
     </tr>`)}</tbody>
   </table>`}
 </section>`;

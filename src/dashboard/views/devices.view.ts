@@ -105,7 +105,7 @@ export function devicesPage(ctx: PageContext, tree: SafeHtml, view: DeviceListVi
       <td>${d.os}</td>
       <td class="num">${d.failing_checks > 0 ? html`<span class="failcount">${d.failing_checks}</span>` : '0'} <span class="subtle">/ ${d.total_checks}</span></td>
       <td title="${formatTime(d.last_response_at, tz)}">${formatAgo(d.last_response_at, view.now)}${d.overdue_since !== null ? html`<div class="subtle">overdue since ${formatTime(d.overdue_since, tz)}</div>` : null}${d.offline_reason ? html`<div class="subtle">${d.offline_reason}</div>` : null}</td>
-      <td>${formatTime(d.last_boot_at, tz)}</td>
+      <td class="when">${formatTime(d.last_boot_at, tz)}</td>
     </tr>`)}
     </tbody>
   </table>`}
