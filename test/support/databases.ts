@@ -48,6 +48,13 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       await handle.close().catch(() => {});
       const client = new pg.Client({ connectionString: PG_ADMIN_URL });
       await client.connect();
+      // pg-pool's end() resolves before its sockets have closed; a forced drop then kills connections
+      // that are still ending, and pg raises that as an uncaught error. Wait for them first.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const { rows } = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await client.query(`drop database if exists ${name} with (force)`);
       await client.end();
     },
