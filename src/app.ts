@@ -8,6 +8,7 @@ import { createServices } from './services.js';
 import type { Mailer } from './mail/mailer.js';
 import { registerDeapiRoutes } from './deapi/deapi.routes.js';
 import { registerDashboard } from './dashboard/dashboard.routes.js';
+import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -48,7 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     fleet: services.fleet,
     cookieSecret: config.cookieSecret,
     publicUrl: config.publicUrl,
-  });
+  }, [registerSettingsRoutes({ apiPanel: services.apiPanel, apiKeys: services.apiKeys })]);
 
   app.get('/healthz', async () => ({ ok: true }));
   return app;

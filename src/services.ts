@@ -13,6 +13,7 @@ import { createUserService } from './users/user.service.js';
 import { createSeedRepository } from './seed/seed.repository.js';
 import { createSessionService, type LoginLockout } from './dashboard/session.service.js';
 import { createFleetService } from './dashboard/fleet.service.js';
+import { createApiPanelService } from './dashboard/api-panel.service.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -29,19 +30,21 @@ export function createServices(deps: ServiceDeps) {
   const mailer = deps.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createOutboxMailer(repos.outbox, clock));
   const access = createAccessService({ roles: repos.roles });
   const audit = createAuditService({ audit: repos.audit, clock });
+  const apiKeys = createApiKeyService({ apiKeys: repos.apiKeys, accounts: repos.accounts, access, audit, mailer, clock, publicUrl: config.publicUrl });
   return {
     repos,
     mailer,
     access,
     audit,
     accounts: createAccountService({ accounts: repos.accounts, clock }),
-    apiKeys: createApiKeyService({ apiKeys: repos.apiKeys, accounts: repos.accounts, access, audit, mailer, clock, publicUrl: config.publicUrl }),
+    apiKeys,
     users: createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock }),
     clientGroups: createClientGroupService({ groups: repos.clientGroups, access, audit }),
     roles: createRoleService({ roles: repos.roles, access, audit, clock }),
     seedRepository: createSeedRepository(deps.database.db),
-    sessions: createSessionService({ sessions: repos.sessions, users: repos.users, clock, lockout: NO_LOCKOUT }),
+    sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, lockout: NO_LOCKOUT }),
     fleet: createFleetService({ repos, clock }),
+    apiPanel: createApiPanelService({ repos, apiKeys, access }),
   };
 }
 

@@ -82,3 +82,6 @@ export function redirect(request: FastifyRequest, reply: FastifyReply, url: stri
   }
   return reply.redirect(url, 303);
 }
+
+/** Further dashboard route groups (settings) register through this, inside the same plugin and hooks. */
+export type DashboardRouteContext = { assets: Assets; requireUser: (request: FastifyRequest, reply: FastifyReply) => boolean };

@@ -3,7 +3,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DeviceType } from '../db/schema.js';
 import {
-  type Assets, cookieOptions, ensurePreSessionSecret, hasValidCsrfToken, loadAssets, pageContext, PRE_SESSION_COOKIE,
+  cookieOptions, type DashboardRouteContext, ensurePreSessionSecret, hasValidCsrfToken, loadAssets, pageContext, PRE_SESSION_COOKIE,
   readSignedCookie, redirect, SESSION_COOKIE,
 } from './dashboard.context.js';
 import type { FleetService } from './fleet.service.js';
@@ -22,8 +22,6 @@ export type DashboardDeps = {
   publicUrl: string;
 };
 
-/** Further dashboard route groups (settings) register through this, inside the same plugin and hooks. */
-export type DashboardRouteContext = { assets: Assets; requireUser: (request: FastifyRequest, reply: FastifyReply) => boolean };
 
 /**
  * The dashboard: server-rendered HTML with htmx, in a plugin of its own so its cookie, session and CSRF

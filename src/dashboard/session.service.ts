@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import type { AccessService, Actor } from '../access/access.service.js';
 import type { Scope } from '../access/scope.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
@@ -29,6 +30,8 @@ export type SessionUser = {
   timezone: string;
   publicUrl: string | null;
   scope: Scope;
+  /** The user as the access model sees it now (role, permissions), for every rule check. */
+  actor: Actor;
 };
 
 /** Counts failed logins per user and address (access-model.md: 50 failures → 5 minutes). */
@@ -49,8 +52,8 @@ const MAX_EMAIL_LENGTH = 320;
  * Log in, look up and log out dashboard sessions. The cookie carries a 256-bit random token; the
  * database keeps its sha256, so sessions survive restarts, work on every process and can be revoked.
  */
-export function createSessionService(deps: { sessions: SessionRepository; users: UserRepository; clock: Clock; lockout: LoginLockout }) {
-  const { sessions, users, clock, lockout } = deps;
+export function createSessionService(deps: { sessions: SessionRepository; users: UserRepository; access: AccessService; clock: Clock; lockout: LoginLockout }) {
+  const { sessions, users, access, clock, lockout } = deps;
   // Verifying against a real hash when the email is unknown keeps the answer time the same either way.
   let decoyHash: Promise<string> | undefined;
   const decoy = () => (decoyHash ??= hashPassword(randomBytes(16).toString('hex')));
@@ -97,7 +100,15 @@ export function createSessionService(deps: { sessions: SessionRepository; users:
       if (row.expires_at <= now || row.last_seen_at + SESSION_IDLE_SECONDS <= now) return null;
       if (!row.active || (row.is_agent_key && !row.dashboard_access)) return null;
       if (now - row.last_seen_at >= TOUCH_INTERVAL_SECONDS) await sessions.touch(row.session_id, now);
-      return toSessionUser(row);
+      const user = await users.findById(row.account_id, row.user_id);
+      if (!user) return null;
+      return toSessionUser(row, await access.actorFor(user));
+    },
+
+    /** Re-entering one's password to confirm a change (as N-sight asks on Settings > Users). */
+    async confirmPassword(user: SessionUser, password: string): Promise<boolean> {
+      const row = await users.findById(user.accountId, user.userId);
+      return verifyPassword(password, row?.password_hash ?? (await decoy()));
     },
 
     async logout(token: string): Promise<void> {
@@ -109,7 +120,7 @@ export function createSessionService(deps: { sessions: SessionRepository; users:
   };
 }
 
-function toSessionUser(row: SessionUserRow): SessionUser {
+function toSessionUser(row: SessionUserRow, actor: Actor): SessionUser {
   return {
     sessionId: row.session_id,
     userId: row.user_id,
@@ -125,6 +136,7 @@ function toSessionUser(row: SessionUserRow): SessionUser {
     timezone: row.timezone,
     publicUrl: row.public_url,
     scope: { accountId: row.account_id, clientGroupId: row.is_all_clients ? null : row.client_group_id },
+    actor,
   };
 }
 

@@ -7,9 +7,11 @@ export const DASHBOARD_JS = `
   function openDialogs(root) {
     root.querySelectorAll('dialog[data-autoshow]').forEach(function (dialog) {
       dialog.removeAttribute('data-autoshow');
+      // A dialog rendered open (the no-JavaScript path) is reopened as modal; the close event that this
+      // queues arrives while it is open again, hence the check.
       if (dialog.open) dialog.close();
       dialog.showModal();
-      dialog.addEventListener('close', function () { dialog.remove(); });
+      dialog.addEventListener('close', function () { if (!dialog.open) dialog.remove(); });
     });
   }
   document.addEventListener('DOMContentLoaded', function () { openDialogs(document); });

@@ -56,7 +56,7 @@ ${head(ctx, options.title)}
   </nav>
   <div class="who">
     <span class="account" title="Account">${user.accountName}</span>
-    <span class="user">${user.email} · ${roleLabel(user.role)}</span>
+    <span class="user">${user.email} · ${user.actor.roleName}</span>
     <form method="post" action="/logout" hx-boost="false">
       ${csrfField(ctx)}
       <button type="submit">Log out</button>

@@ -1,0 +1,239 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { simpleParser } from 'mailparser';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/lib/logger.js';
+import type { Clock } from '../../src/lib/clock.js';
+import { createSmtpMailer } from '../../src/mail/mailer.js';
+import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { TEST_NOW } from '../support/app.js';
+import { makeClient, makeFleet, type Fleet } from '../factories.js';
+
+/**
+ * The dashboard in a real browser (Debian's chromium through playwright-core) against the real app
+ * listening on 127.0.0.1, over a real database and a real in-process SMTP server.
+ */
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const SHOTS = 'test-results/dashboard';
+const PASSWORD = 'Correct-Horse-9';
+const BASE_PORT = 18610;
+
+describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
+  let database: TestDatabase;
+  let fleet: Fleet;
+  let app: FastifyInstance;
+  let base: string;
+  let browser: Browser;
+  let smtp: SMTPServer;
+  const received: Buffer[] = [];
+  /** A clock the lockout test can move forward. */
+  let now = new Date(TEST_NOW);
+  const clock: Clock = { now: () => new Date(now) };
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    database = await createTestDatabase(dialect);
+    fleet = await makeFleet(database);
+    const { services, account } = fleet;
+    const system = services.access.systemActor(account.id);
+    await makeClient(database, account.id, 'Gamma Accountants');
+    await services.users.add(system, 'test', { email: 'admin@acme.test', role: 'superuser', password: PASSWORD });
+    await services.users.add(system, 'test', { email: 'standard@acme.test', role: 'standard', password: PASSWORD });
+    await services.clientGroups.create(system, 'test', { name: 'Beta only', clientIds: [fleet.clients.beta.id] });
+    await services.users.add(system, 'test', { email: 'restricted@acme.test', role: 'standard', password: PASSWORD, group: 'Beta only' });
+    await services.users.setPassword(system, 'test', 'agent-key', PASSWORD);
+
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, _session, done) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          received.push(Buffer.concat(chunks));
+          done();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const smtpPort = (smtp.server.address() as AddressInfo).port;
+
+    const port = BASE_PORT + DIALECTS.indexOf(dialect);
+    base = `http://127.0.0.1:${port}`;
+    const config = loadConfig({}, { publicUrl: base, port, host: '127.0.0.1', logLevel: 'silent' });
+    app = await buildApp({
+      config, database, clock, logger: createLogger('silent'),
+      mailer: createSmtpMailer(`smtp://127.0.0.1:${smtpPort}`, 'Sightline <no-reply@sightline.test>'),
+    });
+    await app.listen({ port, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await database?.drop();
+  });
+
+  async function logIn(email: string, password = PASSWORD): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    return { context, page };
+  }
+
+  async function apiCall(key: string, service = 'list_clients'): Promise<string> {
+    const response = await fetch(`${base}/api/?apikey=${key}&service=${service}`);
+    return response.text();
+  }
+
+  it('sends a signed-out browser from / to /login', async () => {
+    const response = await fetch(`${base}/`, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/login');
+  });
+
+  it('logs in, shows the fleet in the tree and tabs, and a device page with its checks and outages', async () => {
+    const { context, page } = await logIn('admin@acme.test');
+    await expect.poll(() => page.url()).toBe(`${base}/`);
+    const tree = page.getByRole('complementary', { name: 'Clients and sites' });
+    await expect.poll(() => tree.getByRole('link').allInnerTexts()).toEqual([
+      'All Devices', expect.stringContaining('Alpha Dental & Co <Ltd>'), expect.stringContaining('Beta Logistics'), expect.stringContaining('Gamma Accountants'),
+    ]);
+    const rows = page.locator('table.grid tbody tr');
+    expect(await rows.count()).toBe(2); // servers: ALPHA-DC01 and BETA-FS01
+    expect(await rows.nth(0).innerText()).toContain('Failing');
+    expect(await rows.nth(1).innerText()).toContain('Offline');
+    await page.screenshot({ path: `${SHOTS}/devices.png` });
+
+    await page.getByRole('link', { name: /Workstations/ }).click();
+    await expect.poll(() => page.locator('table.grid tbody tr').count()).toBe(3);
+    expect(await page.locator('table.grid').innerText()).toContain('Overdue');
+
+    await page.getByRole('link', { name: /Servers/ }).click();
+    await page.getByRole('link', { name: 'ALPHA-DC01' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toContain('ALPHA-DC01');
+    const body = await page.locator('main').innerText();
+    expect(body).toContain('Disk Space Check - Drive C:');
+    expect(body).toContain('<b>2.1GB free (1.7%)</b>'); // shown as text, never as markup
+    expect(body).toContain('Working on it');
+    expect(body).not.toContain('too old to list');
+    await page.screenshot({ path: `${SHOTS}/device.png`, fullPage: true });
+    await context.close();
+  });
+
+  it('regenerates the key in the API dialog: the old key fails over HTTP, the new one works, and Email Token mails it', async () => {
+    const oldKey = fleet.apiKey;
+    expect(await apiCall(oldKey)).toContain('status="OK"');
+    const { context, page } = await logIn('admin@acme.test');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'General Settings' }).click();
+    await page.getByRole('link', { name: 'API' }).click();
+    await expect.poll(() => page.locator('main').innerText()).toContain(`${base}/api/`);
+    await page.screenshot({ path: `${SHOTS}/api.png` });
+
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    const keyElement = page.getByTestId('api-key');
+    await keyElement.waitFor();
+    const newKey = (await keyElement.innerText()).trim();
+    fleet.apiKey = newKey;
+    expect(newKey).toMatch(/^[0-9a-f]{32}$/);
+    expect(await page.getByRole('dialog').innerText()).toContain('stopped working');
+    await page.screenshot({ path: `${SHOTS}/api-new-key.png` });
+
+    const oldAnswer = await apiCall(oldKey);
+    expect(oldAnswer).toContain('status="FAIL"');
+    expect(oldAnswer).toContain('<errorcode>3</errorcode>');
+    expect(await apiCall(newKey)).toContain('status="OK"');
+
+    // An address that is not one is answered next to the field, and nothing is sent.
+    await page.getByLabel('Email API Token to').fill('not-an-address');
+    await page.getByRole('button', { name: 'Email Token' }).click();
+    await expect.poll(() => page.locator('#email-token-error').innerText()).toContain('not a valid email address');
+    expect(received).toHaveLength(0);
+
+    await page.getByLabel('Email API Token to').fill('ops@customer.test');
+    await page.getByRole('button', { name: 'Email Token' }).click();
+    await expect.poll(() => page.getByRole('dialog').innerText()).toContain('were sent to ops@customer.test');
+    expect(received).toHaveLength(1);
+    const mail = await simpleParser(received[0]!);
+    expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('ops@customer.test');
+    expect(mail.text).toContain(newKey);
+    expect(mail.text).toContain(`${base}/api/`);
+
+    await page.getByRole('button', { name: 'OK', exact: true }).click();
+    await expect.poll(() => page.getByTestId('api-key').count()).toBe(0);
+    await page.reload();
+    expect(await page.locator('main').innerText()).toContain('by admin@acme.test');
+    expect(await page.getByRole('button', { name: 'Regenerate' }).count()).toBe(1);
+    await context.close();
+  });
+
+  it('does not give a Standard user the API panel', async () => {
+    const { context, page } = await logIn('standard@acme.test');
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await expect.poll(() => page.locator('main').innerText()).toContain('does not include any settings');
+    expect(await page.getByRole('link', { name: 'General Settings' }).count()).toBe(0);
+    const direct = await page.goto(`${base}/settings/general/api`);
+    expect(direct?.status()).toBe(403);
+    expect(await page.getByRole('button', { name: /Generate|Regenerate/ }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('shows a client-group-restricted user only its clients, and answers other ids as not found', async () => {
+    const { context, page } = await logIn('restricted@acme.test');
+    const tree = page.getByRole('complementary', { name: 'Clients and sites' });
+    await expect.poll(() => tree.getByRole('link').allInnerTexts()).toEqual(['All Devices', expect.stringContaining('Beta Logistics')]);
+    expect(await page.locator('main').innerText()).not.toContain('ALPHA-DC01');
+    expect((await page.goto(`${base}/devices/${fleet.devices.alphaDc.id}`))?.status()).toBe(404);
+    expect((await page.goto(`${base}/?client=${fleet.clients.alpha.id}`))?.status()).toBe(404);
+    expect((await page.goto(`${base}/devices/${fleet.devices.betaSrv.id}`))?.status()).toBe(200);
+    await context.close();
+  });
+
+  it('lets the Agent Key log in while its dashboard access is on, and refuses it once it is off', async () => {
+    const first = await logIn(`agent-key@acme.local`);
+    await expect.poll(() => first.page.url()).toBe(`${base}/`);
+    const { services, account } = fleet;
+    const admin = await services.access.actorFor((await services.repos.users.findByEmail('admin@acme.test'))!);
+    await services.users.setAgentKeyDashboardAccess(admin, 'test', false);
+
+    // The open session ends at once, and a new login is refused with the reason next to the password.
+    await first.page.reload();
+    expect(first.page.url()).toBe(`${base}/login`);
+    await first.context.close();
+    const second = await logIn('agent-key@acme.local');
+    await expect.poll(() => second.page.locator('#password-error').innerText()).toContain('Dashboard access is disabled for the Agent Key');
+    // The API key keeps working: only the dashboard is closed.
+    expect(await apiCall(fleet.apiKey)).toContain('status="OK"');
+    await services.users.setAgentKeyDashboardAccess(admin, 'test', true);
+    await second.context.close();
+    expect(account.id).toBeGreaterThan(0);
+  });
+
+  it('refuses a state-changing request without the CSRF token', async () => {
+    const { context, page } = await logIn('admin@acme.test');
+    await expect.poll(() => page.url()).toBe(`${base}/`);
+    const refused = await page.request.post(`${base}/settings/general/api/key`, { form: {}, maxRedirects: 0 });
+    expect(refused.status()).toBe(403);
+    const wrong = await page.request.post(`${base}/settings/general/api/key`, { form: { _csrf: 'forged' }, maxRedirects: 0 });
+    expect(wrong.status()).toBe(403);
+    // The key did not change.
+    expect(await apiCall(fleet.apiKey)).toContain('status="OK"');
+    // Logging out needs the token too.
+    expect((await page.request.post(`${base}/logout`, { form: {}, maxRedirects: 0 })).status()).toBe(403);
+    await context.close();
+  });
+});
