@@ -36,7 +36,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
 
   registerDeapiRoutes(app, {
-    apiKeys: services.apiKeys,
+    apiKeys: services.apiAuthenticator,
     repos: services.repos,
     clock,
     hostname: config.hostname,

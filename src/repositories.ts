@@ -13,6 +13,8 @@ import { createRoleRepository } from './access/role.repository.js';
 import { createAuditRepository } from './audit/audit.repository.js';
 import { createClientGroupRepository } from './client-groups/client-group.repository.js';
 import { createOutboxRepository } from './mail/outbox.repository.js';
+import { createThrottleRepository } from './throttle/throttle.repository.js';
+import { createPersonalKeyRepository } from './personal-keys/personal-key.repository.js';
 
 /** Every repository over one database: the only code that speaks SQL. */
 export function createRepositories(db: Db) {
@@ -31,6 +33,8 @@ export function createRepositories(db: Db) {
     audit: createAuditRepository(db),
     clientGroups: createClientGroupRepository(db),
     outbox: createOutboxRepository(db),
+    throttle: createThrottleRepository(db),
+    personalKeys: createPersonalKeyRepository(db),
   };
 }
 

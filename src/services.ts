@@ -10,8 +10,11 @@ import { createAuditService } from './audit/audit.service.js';
 import { createClientGroupService } from './client-groups/client-group.service.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
 import { createUserService } from './users/user.service.js';
+import { createPersonalKeyService } from './personal-keys/personal-key.service.js';
+import { createApiKeyThrottle, createLoginAttempts } from './throttle/throttle.service.js';
+import { createApiAuthenticator } from './api-keys/api-authenticator.js';
 import { createSeedRepository } from './seed/seed.repository.js';
-import { createSessionService, type LoginLockout } from './dashboard/session.service.js';
+import { createSessionService } from './dashboard/session.service.js';
 import { createFleetService } from './dashboard/fleet.service.js';
 import { createApiPanelService } from './dashboard/api-panel.service.js';
 
@@ -31,6 +34,9 @@ export function createServices(deps: ServiceDeps) {
   const access = createAccessService({ roles: repos.roles });
   const audit = createAuditService({ audit: repos.audit, clock });
   const apiKeys = createApiKeyService({ apiKeys: repos.apiKeys, accounts: repos.accounts, access, audit, mailer, clock, publicUrl: config.publicUrl });
+  const personalKeys = createPersonalKeyService({ keys: repos.personalKeys, access, audit, clock });
+  const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
+  const loginAttempts = createLoginAttempts({ throttle: repos.throttle, clock });
   return {
     repos,
     mailer,
@@ -38,17 +44,17 @@ export function createServices(deps: ServiceDeps) {
     audit,
     accounts: createAccountService({ accounts: repos.accounts, clock }),
     apiKeys,
+    personalKeys,
+    apiAuthenticator: createApiAuthenticator({ apiKeys, personalKeys, throttle }),
+    loginAttempts,
     users: createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock }),
     clientGroups: createClientGroupService({ groups: repos.clientGroups, access, audit }),
     roles: createRoleService({ roles: repos.roles, access, audit, clock }),
     seedRepository: createSeedRepository(deps.database.db),
-    sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, lockout: NO_LOCKOUT }),
+    sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, loginAttempts }),
     fleet: createFleetService({ repos, clock }),
     apiPanel: createApiPanelService({ repos, apiKeys, access }),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
-
-// Interim: replaced by the access layer's login lockout service.
-const NO_LOCKOUT: LoginLockout = { retryAfter: async () => 0, recordFailure: async () => {}, recordSuccess: async () => {} };

@@ -31,6 +31,11 @@ export function createAccountRepository(db: Db) {
         .executeTakeFirst();
     },
 
+    /** Sets the API address allow-list (normalised CIDR list), or null for any address. */
+    async setApiAllowedNetworks(id: number, networks: string | null): Promise<void> {
+      await db.updateTable('accounts').set({ api_allowed_networks: networks }).where('id', '=', id).execute();
+    },
+
     async count(): Promise<number> {
       const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(row.n);

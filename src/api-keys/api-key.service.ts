@@ -7,7 +7,8 @@ import { AppError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { isValidEmailAddress } from '../lib/email-address.js';
-import { isAddressAllowed } from '../lib/networks.js';
+import { isAddressAllowed, normaliseNetworks } from '../lib/networks.js';
+import { Permission } from '../access/permissions.js';
 import { ACCOUNT_KEY_PATTERN, constantTimeEqual, newAccountApiKey, sha256Hex } from '../lib/secrets.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { ApiKeyRepository } from './api-key.repository.js';
@@ -108,6 +109,19 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
       });
       await audit.record(actor, sourceAddress, 'apikey.email', `to ${to} (${mailer.delivery})`);
       return { delivery: mailer.delivery };
+    },
+
+    /**
+     * The optional per-account allow-list for API calls (account key and personal keys alike); an empty
+     * list or null allows any address. Needs the Security permission.
+     */
+    async setAllowedNetworks(actor: Actor, sourceAddress: string, networks: string | null): Promise<string | null> {
+      access.require(actor, Permission.security, 'changing the API address allow-list');
+      const normalised = networks === null ? '' : normaliseNetworks(networks);
+      if (typeof normalised !== 'string') throw new AppError('invalidValue', normalised.error);
+      await accounts.setApiAllowedNetworks(actor.accountId, normalised || null);
+      await audit.record(actor, sourceAddress, 'apikey.allowed-networks', normalised || 'any address');
+      return normalised || null;
     },
 
     /**

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { AppError } from '../errors.js';
 import { registerApiKey } from './commands/apikey.command.js';
+import { registerAccess } from './commands/access.command.js';
 import { registerSeed } from './commands/seed.command.js';
 import { registerServe } from './commands/serve.command.js';
 import { UsageError } from './context.js';
@@ -10,12 +11,16 @@ import { UsageError } from './context.js';
 export function buildProgram(): Command {
   const program = new Command('sightline')
     .description('Sightline: self-hosted RMM data back end, compatible with the N-sight Data Extraction API')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerServe(program);
   registerSeed(program);
   registerApiKey(program);
-  for (const command of program.commands) command.exitOverride();
+  registerAccess(program);
+  const exitOverride = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(exitOverride);
+  };
+  exitOverride(program);
   return program;
 }
 

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
-import type { DeviceType } from '../db/schema.js';
+import type { Insertable } from 'kysely';
+import type { ClientTable, DeviceType } from '../db/schema.js';
 import { inScope, keysetPages } from '../db/scope-filter.js';
 
 export type ClientListRow = {
@@ -64,6 +65,25 @@ export function createClientRepository(db: Db) {
         .orderBy('c.id')
         .limit(5000)
         .execute();
+    },
+
+    /**
+     * Creates a client in the scope's account. A caller restricted to a client group gets the client in
+     * that group too (All Clients holds it implicitly), so it can see what it created. One transaction.
+     */
+    async create(scope: Scope, values: Omit<Insertable<ClientTable>, 'account_id' | 'id'>): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        const client = await trx.insertInto('clients').values({ ...values, account_id: scope.accountId }).returning('id').executeTakeFirstOrThrow();
+        if (scope.clientGroupId !== null) {
+          await trx.insertInto('client_group_members').values({ account_id: scope.accountId, client_group_id: scope.clientGroupId, client_id: client.id }).execute();
+        }
+        return client.id;
+      });
+    },
+
+    /** Whether the account has a client of this name, visible or not (names are unique per account). */
+    async nameTaken(accountId: number, name: string): Promise<boolean> {
+      return (await db.selectFrom('clients').select('id').where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst()) !== undefined;
     },
 
     /** The client if it exists and the scope sees it; otherwise undefined (the two are not told apart). */

@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { hashPassword, verifyPassword } from '../lib/password.js';
 import { sha256Hex } from '../lib/secrets.js';
+import type { LoginAttempts } from '../throttle/throttle.service.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { SessionRepository, SessionUserRow } from './session.repository.js';
 
@@ -34,14 +35,6 @@ export type SessionUser = {
   actor: Actor;
 };
 
-/** Counts failed logins per user and address (access-model.md: 50 failures → 5 minutes). */
-export type LoginLockout = {
-  /** Seconds until this email may try again from this address; 0 when it may now. */
-  retryAfter(email: string, address: string): Promise<number>;
-  recordFailure(email: string, address: string): Promise<void>;
-  recordSuccess(email: string, address: string): Promise<void>;
-};
-
 export type LoginResult =
   | { ok: true; token: string; user: { id: number; accountId: number } }
   | { ok: false; reason: 'invalid' | 'no-dashboard-access' | 'locked'; retryAfterSeconds?: number };
@@ -52,8 +45,8 @@ const MAX_EMAIL_LENGTH = 320;
  * Log in, look up and log out dashboard sessions. The cookie carries a 256-bit random token; the
  * database keeps its sha256, so sessions survive restarts, work on every process and can be revoked.
  */
-export function createSessionService(deps: { sessions: SessionRepository; users: UserRepository; access: AccessService; clock: Clock; lockout: LoginLockout }) {
-  const { sessions, users, access, clock, lockout } = deps;
+export function createSessionService(deps: { sessions: SessionRepository; users: UserRepository; access: AccessService; clock: Clock; loginAttempts: LoginAttempts }) {
+  const { sessions, users, access, clock, loginAttempts } = deps;
   // Verifying against a real hash when the email is unknown keeps the answer time the same either way.
   let decoyHash: Promise<string> | undefined;
   const decoy = () => (decoyHash ??= hashPassword(randomBytes(16).toString('hex')));
@@ -61,16 +54,19 @@ export function createSessionService(deps: { sessions: SessionRepository; users:
   return {
     async login(input: { email: string; password: string; sourceAddress: string; userAgent: string }): Promise<LoginResult> {
       const email = input.email.trim().toLowerCase().slice(0, MAX_EMAIL_LENGTH);
-      const retryAfterSeconds = await lockout.retryAfter(email, input.sourceAddress);
-      if (retryAfterSeconds > 0) return { ok: false, reason: 'locked', retryAfterSeconds };
+      // 50 consecutive failures per user and address block the pair for 5 minutes (access-model.md);
+      // a blocked pair is refused before the password is even checked.
+      const verdict = await loginAttempts.check(email, input.sourceAddress);
+      if (verdict.blocked) return { ok: false, reason: 'locked', retryAfterSeconds: verdict.retryAfterSeconds };
 
       const user = email ? await users.findByEmail(email) : undefined;
       const passwordOk = await verifyPassword(input.password, user?.password_hash ?? (await decoy()));
       if (!user || !passwordOk || !user.active) {
-        await lockout.recordFailure(email, input.sourceAddress);
+        const after = await loginAttempts.recordFailure(email, input.sourceAddress);
+        if (after.blocked) return { ok: false, reason: 'locked', retryAfterSeconds: after.retryAfterSeconds };
         return { ok: false, reason: 'invalid' };
       }
-      await lockout.recordSuccess(email, input.sourceAddress);
+      await loginAttempts.recordSuccess(email, input.sourceAddress);
       // The Agent Key keeps working for agents and the API; only the dashboard is closed to it.
       if (user.is_agent_key && !user.dashboard_access) return { ok: false, reason: 'no-dashboard-access' };
 

@@ -54,3 +54,9 @@ export function reference(table: string, onDelete: 'cascade' | 'restrict' = 'cas
 
 /** Largest number of bound parameters to put in one statement (SQLite's default limit is 32766). */
 export const MAX_BIND_PARAMETERS = 30000;
+
+/** Whether an error is a unique-constraint violation (SQLite: SQLITE_CONSTRAINT_UNIQUE, PostgreSQL: 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from '../access/scope.js';
-import type { ApiKeyService } from '../api-keys/api-key.service.js';
+import type { ApiAuthenticator } from '../api-keys/api-authenticator.js';
 import { AppError, ErrorCode, errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { Repositories } from '../repositories.js';
@@ -12,7 +12,7 @@ import { SERVICES_BY_NAME } from './registry.js';
 import { renderDocument } from './render.js';
 
 export type DeapiDeps = {
-  apiKeys: ApiKeyService;
+  apiKeys: ApiAuthenticator;
   repos: Repositories;
   clock: Clock;
   hostname: string;
@@ -48,6 +48,7 @@ async function handle(deps: DeapiDeps, request: FastifyRequest, reply: FastifyRe
     if (wantsDescribe(raw)) return reply.send(describeDocument(spec, attributes, deps.publicUrl));
     if (spec.permission && !caller.permissions.has(spec.permission)) throw errors.permissionDenied(spec.name);
     if (spec.write && !caller.canWrite) throw errors.permissionDenied('this key is read-only');
+    await deps.apiKeys.recordUse(caller, spec.name);
     const params = parseParams(spec.params, raw);
     const data = await spec.handler({ caller, repos: deps.repos, clock: deps.clock }, params);
     const shape = spec.shapeFor ? spec.shapeFor(params) : spec.shape;
@@ -67,11 +68,9 @@ export function presentedKey(request: FastifyRequest, raw: RawParams): string | 
   return undefined;
 }
 
+/** The caller, or "Login failed" / 429 when the address has sent too many bad keys (api-authenticator.ts). */
 async function authenticate(deps: DeapiDeps, request: FastifyRequest, raw: RawParams): Promise<Caller> {
-  const key = presentedKey(request, raw);
-  const caller = key ? await deps.apiKeys.authenticate(key, request.ip) : null;
-  if (!caller) throw errors.loginFailed();
-  return caller;
+  return deps.apiKeys.authenticate(presentedKey(request, raw), request.ip);
 }
 
 function sendError(deps: DeapiDeps, request: FastifyRequest, reply: FastifyReply, error: unknown, timeZone: string) {

@@ -1,6 +1,8 @@
 import type { ServiceSpec } from './service-spec.js';
 import { listClients } from './services/clients/list-clients.service.js';
 import { listSites } from './services/clients/list-sites.service.js';
+import { addClient } from './services/clients/add-client.service.js';
+import { addSite } from './services/clients/add-site.service.js';
 import { listAgentlessAssets, listServers, listWorkstations } from './services/devices/list-site-devices.service.js';
 import { listDevicesAtClient } from './services/devices/list-devices-at-client.service.js';
 import { listDeviceMonitoringDetails } from './services/devices/list-device-monitoring-details.service.js';
@@ -12,6 +14,8 @@ import { listOutages } from './services/checks/list-outages.service.js';
 export const SERVICES: readonly ServiceSpec[] = [
   listClients,
   listSites,
+  addClient,
+  addSite,
   listServers,
   listWorkstations,
   listAgentlessAssets,

@@ -24,3 +24,43 @@ export function newAccountApiKey(): string {
 
 /** Looks like an account key; anything else is rejected before touching the database. */
 export const ACCOUNT_KEY_PATTERN = /^[0-9a-f]{32}$/;
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** Personal API keys start with this, so secret scanners (and people) recognise a leaked one. */
+export const PERSONAL_KEY_PREFIX = 'slk_';
+
+/** `slk_` + 32 base32 characters (160 random bits) + 6 hex characters of checksum. */
+export const PERSONAL_KEY_PATTERN = /^slk_([a-z2-7]{32})([0-9a-f]{6})$/;
+
+function personalKeyChecksum(body: string): string {
+  return sha256Hex(`${PERSONAL_KEY_PREFIX}${body}`).slice(0, 6);
+}
+
+/** A new personal API key. The checksum lets scanners and the server reject typos without a lookup. */
+export function newPersonalApiKey(): string {
+  const bytes = randomBytes(20);
+  let bits = 0;
+  let value = 0;
+  let body = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      body += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return `${PERSONAL_KEY_PREFIX}${body}${personalKeyChecksum(body)}`;
+}
+
+/** Whether the text has the personal key format with a correct checksum. */
+export function isWellFormedPersonalKey(key: string): boolean {
+  const match = PERSONAL_KEY_PATTERN.exec(key);
+  return match !== null && constantTimeEqual(personalKeyChecksum(match[1]!), match[2]!);
+}
+
+/** What lists show of a personal key: enough to tell keys apart, far too little to use. */
+export function personalKeyDisplayPrefix(key: string): string {
+  return key.slice(0, PERSONAL_KEY_PREFIX.length + 8);
+}

@@ -1,5 +1,7 @@
 import type { Scope } from '../access/scope.js';
+import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { SiteTable } from '../db/schema.js';
 import { inScope, keysetPages } from '../db/scope-filter.js';
 
 const SITE_COLUMNS = ['s.id', 's.client_id', 's.name', 's.connection_ok', 's.creation_date', 's.primary_router', 's.secondary_router'] as const;
@@ -33,6 +35,16 @@ export function createSiteRepository(db: Db) {
         .orderBy('s.name')
         .orderBy('s.id')
         .execute();
+    },
+
+    /** Creates a site under a client the caller has already been shown to see. */
+    async create(scope: Scope, values: Omit<Insertable<SiteTable>, 'account_id' | 'id'>): Promise<number> {
+      const row = await db.insertInto('sites').values({ ...values, account_id: scope.accountId }).returning('id').executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async nameTakenAtClient(clientId: number, name: string): Promise<boolean> {
+      return (await db.selectFrom('sites').select('id').where('client_id', '=', clientId).where('name', '=', name).executeTakeFirst()) !== undefined;
     },
 
     async findVisible(scope: Scope, siteId: number) {

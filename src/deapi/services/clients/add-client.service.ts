@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { isUniqueViolation } from '../../../db/dialect.js';
+import { errors } from '../../../errors.js';
+import { isValidTimeZone, zonedParts } from '../../../lib/dates.js';
+import { isValidEmailAddress } from '../../../lib/email-address.js';
+import { Permission } from '../../../access/permissions.js';
+import { x, param, type ParamSpec, type ServiceSpec } from '../../service-spec.js';
+
+/** The message for a name already used (add_site's documented wording, adapted to clients). */
+export const DUPLICATE_CLIENT_MESSAGE = 'Duplicate name - Client name already exists!';
+
+const MAX_CONFIG_XML = 64 * 1024;
+
+/** A text parameter of a given describe type with its own validation. */
+function validated(type: string, description: string, schema: z.ZodType, required = false): ParamSpec {
+  return { ...param.string(description, { type, required }), schema };
+}
+
+export const emailParam = (description: string) => validated('email', description, z.string().max(320).refine(isValidEmailAddress));
+export const phoneParam = (description: string) => validated('phone', description, z.string().regex(/^\+?[0-9][0-9 ()-]{2,31}$/));
+const xmlParam = (description: string) => validated('xml', description, z.string().max(MAX_CONFIG_XML).regex(/^\s*</));
+
+/** `YYYY-MM-DD` of now in a timezone (creation_date is the account's calendar day). */
+export function todayIn(now: Date, timeZone: string): string {
+  const p = zonedParts(now, timeZone);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+export const addClient: ServiceSpec = {
+  name: 'add_client',
+  family: 'clients',
+  description: 'Creates a client. Only name is required.',
+  params: {
+    name: validated('string', 'Name of the new client; unique in the account.', z.string().max(200).refine((v) => v.trim().length > 0), true),
+    timezone: validated('string', "Only if it differs from the account's, e.g. Europe/Madrid.", z.string().max(64).refine(isValidTimeZone)),
+    licenseconfig: xmlParam('License configuration XML; its groupid is a license_group_id.'),
+    reportconfig: xmlParam('Report configuration XML: <reportconfig><report><type/><mailto/><mailcc/><sendat/>[<daystorun/>]</report>…</reportconfig>.'),
+    officehoursemail: emailParam('Email address for alerts in office hours.'),
+    officehourssms: phoneParam('Phone number for SMS alerts in office hours.'),
+    outofofficehoursemail: emailParam('Email address for alerts out of office hours.'),
+    outofofficehourssms: phoneParam('Phone number for SMS alerts out of office hours.'),
+  },
+  permission: Permission.clients,
+  write: true,
+  notes:
+    'The answer (unseen in N-sight) is result>data>{success,clientid} with the usual created/host/status attributes, by analogy with add_site. ' +
+    `A duplicate name answers status="FAIL" with <error><errorcode>4</errorcode><message>${DUPLICATE_CLIENT_MESSAGE}</message></error>: ` +
+    "add_site's documented <error><message> shape plus the code and attributes every client already reads. Names are unique per account, " +
+    'so the duplicate check also covers clients outside the key\'s client group. A key restricted to a client group puts the new client in that ' +
+    'group (All Clients holds it anyway). licenseconfig/reportconfig are kept as given (up to 64 KB, must start with an element).',
+  shape: [
+    x.group('data', [
+      x.int('success', '1 when the client was created'),
+      x.int('clientid', 'Id of the new client'),
+    ], { key: 'data' }),
+  ],
+  async handler({ caller, repos, clock }, params: Record<string, string | undefined>) {
+    const name = params.name!;
+    if (await repos.clients.nameTaken(caller.scope.accountId, name)) throw errors.invalidValueMessage(DUPLICATE_CLIENT_MESSAGE);
+    try {
+      const clientid = await repos.clients.create(caller.scope, {
+        name,
+        timezone: params.timezone ?? '',
+        creation_date: todayIn(clock.now(), caller.timezone),
+        licenseconfig: params.licenseconfig ?? '',
+        reportconfig: params.reportconfig ?? '',
+        officehoursemail: params.officehoursemail ?? '',
+        officehourssms: params.officehourssms ?? '',
+        outofofficehoursemail: params.outofofficehoursemail ?? '',
+        outofofficehourssms: params.outofofficehourssms ?? '',
+      });
+      return { data: { success: 1, clientid } };
+    } catch (error) {
+      // Two concurrent calls with one name: the unique constraint decides, the loser gets the same answer.
+      if (isUniqueViolation(error)) throw errors.invalidValueMessage(DUPLICATE_CLIENT_MESSAGE);
+      throw error;
+    }
+  },
+};

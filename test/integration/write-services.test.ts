@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/access.service.js';
+import { buildTestApp, callApi, type TestApp } from '../support/app.js';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { makeFleet, NOW, type Fleet } from '../factories.js';
+
+const FROM = '192.0.2.30';
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const ATTRS = 'created="2026-11-26T14:30:00+00:00" host="rmm.example.test"';
+
+describe.each(DIALECTS)('add_client and add_site on %s', (dialect) => {
+  let database: TestDatabase;
+  let fleet: Fleet;
+  let t: TestApp;
+  let system: Actor;
+  let keys: { read: string; readWrite: string; standard: string; restricted: string };
+  let templates: { server: number; workstation: number };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    fleet = await makeFleet(database);
+    t = await buildTestApp(database);
+    system = fleet.services.access.systemActor(fleet.account.id);
+    const s = fleet.services;
+    await s.clientGroups.create(system, FROM, { name: 'Beta only', clientIds: [fleet.clients.beta.id] });
+    await s.users.add(system, FROM, { email: 'admin@acme.test', role: 'administrator' });
+    await s.users.add(system, FROM, { email: 'standard@acme.test', role: 'standard' });
+    await s.users.add(system, FROM, { email: 'scoped@acme.test', role: 'administrator', group: 'Beta only' });
+    const user = async (email: string) => (await s.repos.users.findByEmail(email))!;
+    keys = {
+      read: (await s.personalKeys.create(system, FROM, await user('admin@acme.test'), { name: 'r', scope: 'read' })).key,
+      readWrite: (await s.personalKeys.create(system, FROM, await user('admin@acme.test'), { name: 'rw', scope: 'read-write' })).key,
+      standard: (await s.personalKeys.create(system, FROM, await user('standard@acme.test'), { name: 'rw', scope: 'read-write' })).key,
+      restricted: (await s.personalKeys.create(system, FROM, await user('scoped@acme.test'), { name: 'rw', scope: 'read-write' })).key,
+    };
+    await s.repos.templates.insertMany([
+      { account_id: fleet.account.id, name: 'Servers', device_type: 'server', created_at: NOW },
+      { account_id: fleet.account.id, name: 'Workstations', device_type: 'workstation', created_at: NOW },
+    ]);
+    const list = await s.repos.templates.listByAccount(fleet.account.id);
+    templates = { server: list.find((x) => x.device_type === 'server')!.id, workstation: list.find((x) => x.device_type === 'workstation')!.id };
+  });
+  afterAll(async () => {
+    await t?.app.close();
+    await database?.drop();
+  });
+
+  it('add_client creates a client with every parameter and answers result>data>{success,clientid}', async () => {
+    const res = await callApi(t.app, {
+      apikey: fleet.apiKey, service: 'add_client', name: 'Gamma & Sons', timezone: 'Europe/Madrid',
+      licenseconfig: '<licenseconfig><groupid>1</groupid></licenseconfig>',
+      reportconfig: '<reportconfig><report><type>server_daily</type><mailto>a@b.test</mailto><mailcc/><sendat>6:00</sendat></report></reportconfig>',
+      officehoursemail: 'day@gamma.test', officehourssms: '+44 20 7946 0000', outofofficehoursemail: 'night@gamma.test', outofofficehourssms: '+44 7700 900000',
+    });
+    const id = /<clientid>(\d+)<\/clientid>/.exec(res.body)?.[1];
+    expect(res.body).toBe(`${XML_HEAD}<result ${ATTRS} status="OK"><data><success>1</success><clientid>${id}</clientid></data></result>`);
+    const row = await database.db.selectFrom('clients').selectAll().where('id', '=', Number(id)).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ name: 'Gamma & Sons', timezone: 'Europe/Madrid', creation_date: '2026-11-26', officehourssms: '+44 20 7946 0000', outofofficehoursemail: 'night@gamma.test' });
+    expect(row.reportconfig).toContain('server_daily');
+    expect((await callApi(t.app, { apikey: fleet.apiKey, service: 'list_clients' })).body).toContain('<![CDATA[Gamma & Sons]]>');
+  });
+
+  it('refuses a duplicate client name in the documented shape', async () => {
+    const res = await callApi(t.app, { apikey: fleet.apiKey, service: 'add_client', name: 'Beta Logistics' });
+    expect(res.body).toBe(`${XML_HEAD}<result ${ATTRS} status="FAIL"><error><errorcode>4</errorcode><message>Duplicate name - Client name already exists!</message></error></result>`);
+  });
+
+  it('validates add_client parameters', async () => {
+    for (const [name, value] of [['timezone', 'Mars/Olympus'], ['officehoursemail', 'not-an-email'], ['officehourssms', 'call me'], ['reportconfig', 'plain text']]) {
+      const res = await callApi(t.app, { apikey: fleet.apiKey, service: 'add_client', name: `Bad ${name}`, [name!]: value! });
+      expect(res.body, name).toContain(`Invalid value for parameter: ${name}`);
+    }
+    expect((await callApi(t.app, { apikey: fleet.apiKey, service: 'add_client' })).body).toContain('Missing parameter: name');
+  });
+
+  it('a personal read key cannot call add_client; a read-write key of an Administrator can', async () => {
+    expect((await callApi(t.app, { apikey: keys.read, service: 'add_client', name: 'Via read key' })).body).toContain(
+      '<errorcode>6</errorcode><message>Permission denied: this key is read-only</message>',
+    );
+    expect((await callApi(t.app, { apikey: keys.readWrite, service: 'add_client', name: 'Via rw key' })).body).toContain('<success>1</success>');
+  });
+
+  it('a read-write key of a Standard user (no Clients/Sites permission) cannot write', async () => {
+    expect((await callApi(t.app, { apikey: keys.standard, service: 'add_client', name: 'Via standard' })).body).toContain('Permission denied: add_client');
+    expect((await callApi(t.app, { apikey: keys.standard, service: 'add_site', clientid: fleet.clients.alpha.id, sitename: 'X' })).body).toContain('Permission denied: add_site');
+  });
+
+  it('a client created by a group-restricted key joins that group, so its creator sees it', async () => {
+    const res = await callApi(t.app, { apikey: keys.restricted, service: 'add_client', name: 'Scoped New Client' });
+    const id = Number(/<clientid>(\d+)<\/clientid>/.exec(res.body)?.[1]);
+    const listed = (await callApi(t.app, { apikey: keys.restricted, service: 'list_clients' })).body;
+    expect(listed).toContain('Scoped New Client');
+    expect(listed).toContain('Beta Logistics');
+    expect(listed).not.toContain('Alpha');
+    const groups = await fleet.services.clientGroups.list(system);
+    expect(groups.find((g) => g.name === 'Beta only')!.clientIds).toContain(id);
+    expect((await callApi(t.app, { apikey: fleet.apiKey, service: 'list_clients' })).body).toContain('Scoped New Client');
+  });
+
+  it('add_site creates a site with routers and templates and answers result>data>{success,siteid}', async () => {
+    const res = await callApi(t.app, {
+      apikey: fleet.apiKey, service: 'add_site', clientid: fleet.clients.alpha.id, sitename: 'Warehouse',
+      router1: '203.0.113.1', router2: 'gw2.alpha.example', workstationtemplate: templates.workstation, servertemplate: 'off',
+    });
+    const id = /<siteid>(\d+)<\/siteid>/.exec(res.body)?.[1];
+    expect(res.body).toBe(`${XML_HEAD}<result ${ATTRS} status="OK"><data><success>1</success><siteid>${id}</siteid></data></result>`);
+    const row = await database.db.selectFrom('sites').selectAll().where('id', '=', Number(id)).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ client_id: fleet.clients.alpha.id, name: 'Warehouse', primary_router: '203.0.113.1', secondary_router: 'gw2.alpha.example', workstation_template: String(templates.workstation), server_template: 'off' });
+  });
+
+  it('refuses a duplicate site name for the client in the documented shape; the same name at another client is fine', async () => {
+    const dup = await callApi(t.app, { apikey: fleet.apiKey, service: 'add_site', clientid: fleet.clients.alpha.id, sitename: 'Head Office' });
+    expect(dup.body).toBe(`${XML_HEAD}<result ${ATTRS} status="FAIL"><error><errorcode>4</errorcode><message>Duplicate name - Site name already exists for Client!</message></error></result>`);
+    expect((await callApi(t.app, { apikey: fleet.apiKey, service: 'add_site', clientid: fleet.clients.beta.id, sitename: 'Head Office' })).body).toContain('<success>1</success>');
+  });
+
+  it("validates templates: off, inherit, or a template of this account and the parameter's device type", async () => {
+    const call = (extra: Record<string, string | number>) => callApi(t.app, { apikey: fleet.apiKey, service: 'add_site', clientid: fleet.clients.alpha.id, sitename: `T${Math.random()}`, ...extra });
+    expect((await call({ workstationtemplate: templates.server })).body).toContain('Invalid value for parameter: workstationtemplate');
+    expect((await call({ servertemplate: templates.workstation })).body).toContain('Invalid value for parameter: servertemplate');
+    expect((await call({ servertemplate: 999999 })).body).toContain('Invalid value for parameter: servertemplate');
+    expect((await call({ servertemplate: 'sometimes' })).body).toContain('Invalid value for parameter: servertemplate');
+    expect((await call({ servertemplate: templates.server, workstationtemplate: 'inherit' })).body).toContain('<success>1</success>');
+  });
+
+  it('a key cannot add a site under a client outside its group (answered as an unknown id)', async () => {
+    expect((await callApi(t.app, { apikey: keys.restricted, service: 'add_site', clientid: fleet.clients.alpha.id, sitename: 'Sneaky' })).body).toContain(
+      'Invalid value for parameter: clientid',
+    );
+    const other = await makeFleet(database, 'other-msp');
+    expect((await callApi(t.app, { apikey: other.apiKey, service: 'add_site', clientid: fleet.clients.alpha.id, sitename: 'Cross' })).body).toContain(
+      'Invalid value for parameter: clientid',
+    );
+  });
+});
