@@ -50,6 +50,7 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     await services.clientGroups.create(system, 'test', { name: 'Beta only', clientIds: [fleet.clients.beta.id] });
     await services.users.add(system, 'test', { email: 'restricted@acme.test', role: 'standard', password: PASSWORD, group: 'Beta only' });
     await services.users.setPassword(system, 'test', 'agent-key', PASSWORD);
+    await services.users.add(system, 'test', { email: 'forgetful@acme.test', role: 'standard', password: PASSWORD });
 
     smtp = new SMTPServer({
       authOptional: true,
@@ -234,6 +235,40 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     expect(await apiCall(fleet.apiKey)).toContain('status="OK"');
     // Logging out needs the token too.
     expect((await page.request.post(`${base}/logout`, { form: {}, maxRedirects: 0 })).status()).toBe(403);
+    await context.close();
+  });
+
+  it('locks a user out from one address after 50 consecutive failed logins, says so, and lets it in after 5 minutes', async () => {
+    // A signed-out browser's form token comes with its pre-session cookie.
+    const loginPage = await fetch(`${base}/login`);
+    const cookie = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
+    const attempt = (password: string) =>
+      fetch(`${base}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ _csrf: csrf, email: 'forgetful@acme.test', password }).toString(),
+      });
+    for (let i = 1; i < 50; i++) expect((await attempt(`wrong-${i}`)).status).toBe(401);
+    const fiftieth = await attempt('wrong-50');
+    expect(fiftieth.status).toBe(429);
+    expect(Number(fiftieth.headers.get('retry-after'))).toBe(300);
+
+    // Even the right password is refused now, with the reason above the form.
+    const { context, page } = await logIn('forgetful@acme.test');
+    await expect.poll(() => page.getByRole('alert').first().innerText()).toContain('Too many failed logins');
+    expect(page.url()).toBe(`${base}/login`);
+    await page.screenshot({ path: `${SHOTS}/login-locked.png` });
+    // Another user from the same address is not affected.
+    const other = await logIn('admin@acme.test');
+    await expect.poll(() => other.page.url()).toBe(`${base}/`);
+    await other.context.close();
+
+    now = new Date(now.getTime() + 301_000);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.url()).toBe(`${base}/`);
     await context.close();
   });
 });
