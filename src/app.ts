@@ -9,6 +9,7 @@ import type { Mailer } from './mail/mailer.js';
 import { registerDeapiRoutes } from './deapi/deapi.routes.js';
 import { registerDashboard } from './dashboard/dashboard.routes.js';
 import { registerSettingsRoutes } from './dashboard/settings.routes.js';
+import { registerUsersRoutes } from './dashboard/users.routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -49,7 +50,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     fleet: services.fleet,
     cookieSecret: config.cookieSecret,
     publicUrl: config.publicUrl,
-  }, [registerSettingsRoutes({ apiPanel: services.apiPanel, apiKeys: services.apiKeys })]);
+  }, [
+    registerSettingsRoutes({ apiPanel: services.apiPanel, apiKeys: services.apiKeys }),
+    registerUsersRoutes({ page: services.usersPage, sessions: services.sessions, users: services.users, clientGroups: services.clientGroups, roles: services.roles }),
+  ]);
 
   app.get('/healthz', async () => ({ ok: true }));
   return app;

@@ -17,6 +17,7 @@ import { createSeedRepository } from './seed/seed.repository.js';
 import { createSessionService } from './dashboard/session.service.js';
 import { createFleetService } from './dashboard/fleet.service.js';
 import { createApiPanelService } from './dashboard/api-panel.service.js';
+import { createUsersPageService } from './dashboard/users-page.service.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -37,6 +38,9 @@ export function createServices(deps: ServiceDeps) {
   const personalKeys = createPersonalKeyService({ keys: repos.personalKeys, access, audit, clock });
   const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
   const loginAttempts = createLoginAttempts({ throttle: repos.throttle, clock });
+  const users = createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock });
+  const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
+  const roles = createRoleService({ roles: repos.roles, access, audit, clock });
   return {
     repos,
     mailer,
@@ -47,13 +51,14 @@ export function createServices(deps: ServiceDeps) {
     personalKeys,
     apiAuthenticator: createApiAuthenticator({ apiKeys, personalKeys, throttle }),
     loginAttempts,
-    users: createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock }),
-    clientGroups: createClientGroupService({ groups: repos.clientGroups, access, audit }),
-    roles: createRoleService({ roles: repos.roles, access, audit, clock }),
+    users,
+    clientGroups,
+    roles,
     seedRepository: createSeedRepository(deps.database.db),
     sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, loginAttempts }),
     fleet: createFleetService({ repos, clock }),
     apiPanel: createApiPanelService({ repos, apiKeys, access }),
+    usersPage: createUsersPageService({ repos, users, clientGroups, roles, access }),
   };
 }
 

@@ -208,8 +208,27 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     const first = await logIn(`agent-key@acme.local`);
     await expect.poll(() => first.page.url()).toBe(`${base}/`);
     const { services, account } = fleet;
+    // An administrator clears "Enable Agent Key user Dashboard access" in Settings > Users, confirming
+    // with their password (a wrong one is refused next to the field).
+    const { context: adminContext, page: adminPage } = await logIn('admin@acme.test');
+    await adminPage.getByRole('link', { name: 'Settings' }).click();
+    await adminPage.getByRole('link', { name: 'Users' }).click();
+    const checkbox = adminPage.getByLabel('Enable Agent Key user Dashboard access');
+    expect(await checkbox.isChecked()).toBe(true);
+    await checkbox.uncheck();
+    const agentForm = adminPage.locator('#agent-key');
+    await agentForm.getByLabel('Your password').fill('not-my-password');
+    await agentForm.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => adminPage.locator('#agent-key-confirm-error').innerText()).toBe('That is not your password');
+    await adminPage.screenshot({ path: `${SHOTS}/users-error.png`, fullPage: true });
+    await adminPage.getByLabel('Enable Agent Key user Dashboard access').uncheck();
+    await adminPage.locator('#agent-key').getByLabel('Your password').fill(PASSWORD);
+    await adminPage.locator('#agent-key').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => adminPage.getByRole('status').first().innerText()).toContain('Agent Key dashboard access disabled');
+    expect(await adminPage.getByLabel('Enable Agent Key user Dashboard access').isChecked()).toBe(false);
+    await adminPage.screenshot({ path: `${SHOTS}/users.png`, fullPage: true });
+    await adminContext.close();
     const admin = await services.access.actorFor((await services.repos.users.findByEmail('admin@acme.test'))!);
-    await services.users.setAgentKeyDashboardAccess(admin, 'test', false);
 
     // The open session ends at once, and a new login is refused with the reason next to the password.
     await first.page.reload();
