@@ -57,7 +57,7 @@ export function createServices(deps: ServiceDeps) {
     seedRepository: createSeedRepository(deps.database.db),
     sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, loginAttempts }),
     fleet: createFleetService({ repos, clock }),
-    apiPanel: createApiPanelService({ repos, apiKeys, access }),
+    apiPanel: createApiPanelService({ repos, apiKeys, personalKeys, access }),
     usersPage: createUsersPageService({ repos, users, clientGroups, roles, access }),
   };
 }

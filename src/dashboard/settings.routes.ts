@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import { pageContext, type DashboardRouteContext } from './dashboard.context.js';
 import type { ApiPanelService } from './api-panel.service.js';
 import { html, type SafeHtml } from './html.js';
-import { apiPanel, emailTokenForm, newKeyDialog } from './views/api.view.js';
+import { apiPanel, emailTokenForm, newKeyDialog, type PersonalKeyState } from './views/api.view.js';
 import type { PageContext } from './views/layout.js';
 import { forbiddenPage, generalSettingsPage, settingsHome } from './views/settings.view.js';
 import { Permission } from '../access/permissions.js';
@@ -38,9 +38,9 @@ export function registerSettingsRoutes(deps: SettingsDeps) {
     });
 
     /** The API page, optionally with a dialog already open (the no-JavaScript path of Generate / Email Token). */
-    const apiPage = async (ctx: PageContext, dialog: SafeHtml | null = null) => {
+    const apiPage = async (ctx: PageContext, dialog: SafeHtml | null = null, personal: PersonalKeyState = {}) => {
       const overview = await deps.apiPanel.overview(ctx.user!);
-      let body = apiPanel(ctx, overview);
+      let body = apiPanel(ctx, overview, personal);
       if (dialog) body = html`${body}${dialog}`;
       return generalSettingsPage(ctx, { tab: 'api', showApi: true, body });
     };
@@ -70,6 +70,37 @@ export function registerSettingsRoutes(deps: SettingsDeps) {
       reply.header('cache-control', 'no-store');
       if (isHtmx(request)) return sendHtml(reply, dialog);
       return sendHtml(reply, await apiPage(ctx, dialog));
+    });
+
+    scope.post('/settings/general/api/personal-keys', async (request, reply) => {
+      const ctx = allowedApiUser(request, reply);
+      if (!ctx) return reply;
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const text = (name: string, max: number) => (typeof body[name] === 'string' ? (body[name] as string).slice(0, max) : '');
+      const values = { name: text('name', 100), scope: text('scope', 20), expires: text('expires', 20) };
+      reply.header('cache-control', 'no-store');
+      try {
+        const created = await deps.apiPanel.createPersonalKey(ctx.user!, request.ip, values);
+        return sendHtml(reply, await apiPage(ctx, null, { created: { name: created.name, key: created.key } }));
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code === 'internal') throw error;
+        const field = /expir|date/i.test(error.message) ? 'expires' : /scope/i.test(error.message) ? 'scope' : 'name';
+        return sendHtml(reply, await apiPage(ctx, null, { values, error: { field, message: capitalise(error.message) } }), 422);
+      }
+    });
+
+    scope.post('/settings/general/api/personal-keys/revoke', async (request, reply) => {
+      const ctx = allowedApiUser(request, reply);
+      if (!ctx) return reply;
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const name = typeof body.name === 'string' ? body.name.slice(0, 100) : '';
+      try {
+        await deps.apiPanel.revokePersonalKey(ctx.user!, request.ip, name);
+        return sendHtml(reply, await apiPage(ctx, null, { notice: `Key "${name}" revoked: it stops working at once.` }));
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code === 'internal') throw error;
+        return sendHtml(reply, await apiPage(ctx, null, { error: { field: 'name', message: capitalise(error.message) } }), 422);
+      }
     });
 
     scope.post('/settings/general/api/email', async (request, reply) => {

@@ -182,6 +182,28 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     await context.close();
   });
 
+  it('creates a personal key on the API page, counts its calls by service, and revokes it', async () => {
+    const { context, page } = await logIn('admin@acme.test');
+    await page.goto(`${base}/settings/general/api`);
+    // A name is required: the message appears under the name field.
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await expect.poll(() => page.locator('#pk-name-error').innerText()).toContain('1 to 100 characters');
+    await page.getByLabel('Key name').fill('Reporting');
+    await page.getByLabel('Scope').selectOption('read');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const personalKey = (await page.getByTestId('personal-key').innerText()).trim();
+    expect(personalKey).toMatch(/^slk_/);
+    expect(await apiCall(personalKey, 'list_clients')).toContain('status="OK"');
+    await page.reload();
+    const usage = await page.locator('main').innerText();
+    expect(usage).toMatch(/list_clients\s+1/);
+    await page.screenshot({ path: `${SHOTS}/api-personal-keys.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Revoke Reporting' }).click();
+    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('Key "Reporting" revoked');
+    expect(await apiCall(personalKey, 'list_clients')).toContain('<errorcode>3</errorcode>');
+    await context.close();
+  });
+
   it('does not give a Standard user the API panel', async () => {
     const { context, page } = await logIn('standard@acme.test');
     await page.getByRole('link', { name: 'Settings' }).click();

@@ -5,10 +5,15 @@ import { csrfField, type PageContext } from './layout.js';
 export type ApiOverview = {
   queryUrl: string;
   key: { generatedAt: number; generatedBy: string } | null;
+  personalKeys: { name: string; prefix: string; scope: string; created_at: number; expires_at: number | null; last_used_at: number | null; usage: Record<string, number> }[];
+  usage: { service: string; calls: number }[];
 };
 
+/** The personal-key form after a submit: the new key (shown once) or the error next to its field. */
+export type PersonalKeyState = { created?: { name: string; key: string }; error?: { field: 'name' | 'scope' | 'expires'; message: string }; values?: Record<string, string>; notice?: string };
+
 /** The API tab's content: the account key panel (N-sight's), then Sightline's extras. */
-export function apiPanel(ctx: PageContext, overview: ApiOverview, extras: SafeHtml | null = null): SafeHtml {
+export function apiPanel(ctx: PageContext, overview: ApiOverview, personal: PersonalKeyState = {}): SafeHtml {
   const tz = ctx.user!.timezone;
   const hasKey = overview.key !== null;
   return html`<div class="panel-body">
@@ -25,7 +30,49 @@ export function apiPanel(ctx: PageContext, overview: ApiOverview, extras: SafeHt
   </form>
   <div id="dialog-slot"></div>
 </div>
-${extras}`;
+${personalKeysSection(ctx, overview, personal)}
+<div class="panel-body" style="border-top:1px solid var(--line)">
+  <h2>API usage by service</h2>
+  <p class="subtle">Calls made with the account's personal keys, counted per service.</p>
+  ${overview.usage.length === 0 ? html`<p class="empty">No calls recorded yet.</p>` : html`<table class="grid" style="max-width:520px">
+    <thead><tr><th scope="col">Service</th><th scope="col" class="num">Calls</th></tr></thead>
+    <tbody>${overview.usage.map((u) => html`<tr><td><code>${u.service}</code></td><td class="num">${u.calls}</td></tr>`)}</tbody>
+  </table>`}
+</div>`;
+}
+
+function personalKeysSection(ctx: PageContext, overview: ApiOverview, state: PersonalKeyState): SafeHtml {
+  const tz = ctx.user!.timezone;
+  const err = (field: string) => (state.error?.field === field ? state.error : undefined);
+  const invalid = (field: string) => (err(field) ? html` aria-invalid="true" aria-describedby="pk-${field}-error"` : null);
+  const errorText = (field: string) => (err(field) ? html`<div class="error" id="pk-${field}-error" role="alert">${err(field)!.message}</div>` : null);
+  const v = state.values ?? {};
+  return html`<div class="panel-body" style="border-top:1px solid var(--line)" id="personal-keys">
+  <h2>My personal API keys</h2>
+  <p class="subtle">Keys of your own, for your scripts: each acts as you, never beyond your role and client group, read-only unless you choose otherwise.</p>
+  ${state.notice ? html`<div class="notice" role="status">${state.notice}</div>` : null}
+  ${state.created ? html`<div class="warning" role="status">Key "${state.created.name}" created. Copy it now: it is shown only once.
+    <code class="keybox" data-testid="personal-key">${state.created.key}</code></div>` : null}
+  ${overview.personalKeys.length === 0 ? html`<p class="empty">You have no personal keys.</p>` : html`<table class="grid" style="margin-bottom:16px">
+    <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scope</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col" class="num">Calls</th><th scope="col"><span class="skip">Revoke</span></th></tr></thead>
+    <tbody>${overview.personalKeys.map((k) => html`<tr>
+      <td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.scope === 'read' ? 'Read-only' : 'Read-write'}</td>
+      <td class="when">${formatTime(k.created_at, tz)}</td><td class="when">${k.last_used_at ? formatTime(k.last_used_at, tz) : 'never'}</td>
+      <td class="when">${k.expires_at ? formatTime(k.expires_at, tz) : 'never'}</td>
+      <td class="num">${Object.values(k.usage).reduce((a, b) => a + b, 0)}</td>
+      <td><form method="post" action="/settings/general/api/personal-keys/revoke" hx-push-url="false" class="inline-form">${csrfField(ctx)}<input type="hidden" name="name" value="${k.name}">
+        <button class="btn danger small" type="submit">Revoke ${k.name}</button></form></td>
+    </tr>`)}</tbody>
+  </table>`}
+  <form method="post" action="/settings/general/api/personal-keys" hx-push-url="false" novalidate class="row">
+    ${csrfField(ctx)}
+    <div class="field"><label for="pk-name">Key name</label><input type="text" id="pk-name" name="name" maxlength="100" value="${v.name ?? ''}"${invalid('name')}>${errorText('name')}</div>
+    <div class="field"><label for="pk-scope">Scope</label><select id="pk-scope" name="scope"${invalid('scope')}>
+      <option value="read"${v.scope !== 'read-write' ? html` selected` : null}>Read-only</option><option value="read-write"${v.scope === 'read-write' ? html` selected` : null}>Read-write</option></select>${errorText('scope')}</div>
+    <div class="field"><label for="pk-expires">Expires (optional)</label><input type="date" id="pk-expires" name="expires" value="${v.expires ?? ''}"${invalid('expires')}>${errorText('expires')}</div>
+    <button class="btn primary" type="submit">Create key</button>
+  </form>
+</div>`;
 }
 
 /** The one-time dialog showing a new key, with Email Token and OK (as N-sight's). */

@@ -56,7 +56,7 @@ function confirmField(formId: string, error: FormError | undefined): SafeHtml {
 }
 
 function formStart(ctx: PageContext, action: string, formId: string): SafeHtml {
-  return html`<form id="${formId}" method="post" action="${action}" novalidate>${csrfField(ctx)}`;
+  return html`<form id="${formId}" method="post" action="${action}" hx-push-url="false" novalidate>${csrfField(ctx)}`;
 }
 
 function roleOptions(customRoles: UsersOverview['customRoles']) {
