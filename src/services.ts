@@ -10,6 +10,7 @@ import { createAuditService } from './audit/audit.service.js';
 import { createClientGroupService } from './client-groups/client-group.service.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
 import { createUserService } from './users/user.service.js';
+import { createLoginService } from './users/login.service.js';
 import { createPersonalKeyService } from './personal-keys/personal-key.service.js';
 import { createApiKeyThrottle, createLoginAttempts } from './throttle/throttle.service.js';
 import { createApiAuthenticator } from './api-keys/api-authenticator.js';
@@ -36,8 +37,9 @@ export function createServices(deps: ServiceDeps) {
   const audit = createAuditService({ audit: repos.audit, clock });
   const apiKeys = createApiKeyService({ apiKeys: repos.apiKeys, accounts: repos.accounts, access, audit, mailer, clock, publicUrl: config.publicUrl });
   const personalKeys = createPersonalKeyService({ keys: repos.personalKeys, access, audit, clock });
-  const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
   const loginAttempts = createLoginAttempts({ throttle: repos.throttle, clock });
+  const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
+  const login = createLoginService({ users: repos.users, access, loginAttempts });
   const users = createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock });
   const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });
@@ -51,11 +53,12 @@ export function createServices(deps: ServiceDeps) {
     personalKeys,
     apiAuthenticator: createApiAuthenticator({ apiKeys, personalKeys, throttle }),
     loginAttempts,
+    login,
     users,
     clientGroups,
     roles,
     seedRepository: createSeedRepository(deps.database.db),
-    sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, loginAttempts }),
+    sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, login }),
     fleet: createFleetService({ repos, clock }),
     apiPanel: createApiPanelService({ repos, apiKeys, personalKeys, access }),
     usersPage: createUsersPageService({ repos, users, clientGroups, roles, access }),

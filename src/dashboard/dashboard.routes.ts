@@ -101,10 +101,12 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
             formError: `Too many failed logins for this user from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
           }), 429);
         }
-        const passwordError = result.reason === 'no-dashboard-access'
-          ? 'Dashboard access is disabled for the Agent Key user. A user with the User Accounts permission can enable it.'
-          : 'The email or password is incorrect.';
-        return sendHtml(reply, loginPage(ctx, { email, passwordError }), result.reason === 'no-dashboard-access' ? 403 : 401);
+        // One message for every refusal (wrong password, disabled user, Agent Key without dashboard
+        // access), as the log-in service decides, so the form cannot be used to probe accounts.
+        return sendHtml(reply, loginPage(ctx, {
+          email,
+          passwordError: 'The email or password is incorrect, or this user may not log in to the dashboard.',
+        }), 401);
       }
       reply.setCookie(SESSION_COOKIE, result.token, cookieOptions(secure, SESSION_LIFETIME_SECONDS));
       reply.clearCookie(PRE_SESSION_COOKIE, { path: '/' });

@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { hashPassword, verifyPassword } from '../lib/password.js';
 import { sha256Hex } from '../lib/secrets.js';
-import type { LoginAttempts } from '../throttle/throttle.service.js';
+import type { LoginService } from '../users/login.service.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { SessionRepository, SessionUserRow } from './session.repository.js';
 
@@ -37,7 +37,7 @@ export type SessionUser = {
 
 export type LoginResult =
   | { ok: true; token: string; user: { id: number; accountId: number } }
-  | { ok: false; reason: 'invalid' | 'no-dashboard-access' | 'locked'; retryAfterSeconds?: number };
+  | { ok: false; reason: 'invalid' | 'locked'; retryAfterSeconds?: number };
 
 const MAX_EMAIL_LENGTH = 320;
 
@@ -45,31 +45,22 @@ const MAX_EMAIL_LENGTH = 320;
  * Log in, look up and log out dashboard sessions. The cookie carries a 256-bit random token; the
  * database keeps its sha256, so sessions survive restarts, work on every process and can be revoked.
  */
-export function createSessionService(deps: { sessions: SessionRepository; users: UserRepository; access: AccessService; clock: Clock; loginAttempts: LoginAttempts }) {
-  const { sessions, users, access, clock, loginAttempts } = deps;
+export function createSessionService(deps: { sessions: SessionRepository; users: UserRepository; access: AccessService; clock: Clock; login: LoginService }) {
+  const { sessions, users, access, clock } = deps;
   // Verifying against a real hash when the email is unknown keeps the answer time the same either way.
   let decoyHash: Promise<string> | undefined;
   const decoy = () => (decoyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
   return {
+    /**
+     * Checks the credentials through the access layer's log-in service (lockout, password, inactive
+     * users, the Agent Key's dashboard access) and opens a session when they pass.
+     */
     async login(input: { email: string; password: string; sourceAddress: string; userAgent: string }): Promise<LoginResult> {
       const email = input.email.trim().toLowerCase().slice(0, MAX_EMAIL_LENGTH);
-      // 50 consecutive failures per user and address block the pair for 5 minutes (access-model.md);
-      // a blocked pair is refused before the password is even checked.
-      const verdict = await loginAttempts.check(email, input.sourceAddress);
-      if (verdict.blocked) return { ok: false, reason: 'locked', retryAfterSeconds: verdict.retryAfterSeconds };
-
-      const user = email ? await users.findByEmail(email) : undefined;
-      const passwordOk = await verifyPassword(input.password, user?.password_hash ?? (await decoy()));
-      if (!user || !passwordOk || !user.active) {
-        const after = await loginAttempts.recordFailure(email, input.sourceAddress);
-        if (after.blocked) return { ok: false, reason: 'locked', retryAfterSeconds: after.retryAfterSeconds };
-        return { ok: false, reason: 'invalid' };
-      }
-      await loginAttempts.recordSuccess(email, input.sourceAddress);
-      // The Agent Key keeps working for agents and the API; only the dashboard is closed to it.
-      if (user.is_agent_key && !user.dashboard_access) return { ok: false, reason: 'no-dashboard-access' };
-
+      const result = await deps.login.login(email, input.password, input.sourceAddress);
+      if (!result.ok) return result.reason === 'blocked' ? { ok: false, reason: 'locked', retryAfterSeconds: result.retryAfterSeconds } : { ok: false, reason: 'invalid' };
+      const user = { id: result.actor.userId!, account_id: result.actor.accountId };
       const token = randomBytes(32).toString('base64url');
       const now = epochSeconds(clock);
       await sessions.create({

@@ -164,6 +164,32 @@ describe.each(DIALECTS)('access model on %s', (dialect) => {
     });
   });
 
+  describe('dashboard log-in', () => {
+    it('accepts a correct password, refuses a wrong one or an unknown user alike', async () => {
+      const { login } = fleet.services;
+      const ok = await login.login('Super@acme.test', PASSWORD, '192.0.2.1');
+      expect(ok.ok && ok.actor.label).toBe('super@acme.test');
+      expect(await login.login('super@acme.test', 'Wrong1Password', '192.0.2.1')).toEqual({ ok: false, reason: 'invalid' });
+      expect(await login.login('nobody@acme.test', PASSWORD, '192.0.2.1')).toEqual({ ok: false, reason: 'invalid' });
+    });
+
+    it('refuses the Agent Key while its dashboard access is off, even with the right password', async () => {
+      const { login, users } = fleet.services;
+      expect((await login.login('robot@acme.test', PASSWORD, '192.0.2.2')).ok).toBe(true);
+      await users.setAgentKeyDashboardAccess(system, FROM, false);
+      expect(await login.login('robot@acme.test', PASSWORD, '192.0.2.2')).toEqual({ ok: false, reason: 'invalid' });
+      await users.setAgentKeyDashboardAccess(system, FROM, true);
+    });
+
+    it('blocks a user and address after 50 consecutive failures, even for the right password', async () => {
+      const { login } = fleet.services;
+      for (let i = 0; i < 49; i++) await login.login('admin@acme.test', 'Wrong1Password', '192.0.2.3');
+      expect(await login.login('admin@acme.test', 'Wrong1Password', '192.0.2.3')).toEqual({ ok: false, reason: 'blocked', retryAfterSeconds: 300 });
+      expect(await login.login('admin@acme.test', PASSWORD, '192.0.2.3')).toEqual({ ok: false, reason: 'blocked', retryAfterSeconds: 300 });
+      expect((await login.login('admin@acme.test', PASSWORD, '192.0.2.4')).ok).toBe(true);
+    }, 60_000);
+  });
+
   describe('audit log', () => {
     it('records user, role, group and Agent Key changes with actor, time and source address', async () => {
       const entries = await fleet.services.audit.list(fleet.account.id, 1000);
