@@ -276,8 +276,16 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     expect(wrong.status()).toBe(403);
     // The key did not change.
     expect(await apiCall(fleet.apiKey)).toContain('status="OK"');
-    // Logging out needs the token too.
+    // Logging out needs the token too; the Log out button carries it, and the session is then gone.
     expect((await page.request.post(`${base}/logout`, { form: {}, maxRedirects: 0 })).status()).toBe(403);
+    const cookies = await context.cookies();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expect.poll(() => page.url()).toBe(`${base}/login?signedout=1`);
+    const replayed = await browser.newContext();
+    await replayed.addCookies(cookies);
+    const replay = await replayed.request.get(`${base}/`, { maxRedirects: 0 });
+    expect(replay.status()).toBe(303);
+    await replayed.close();
     await context.close();
   });
 

@@ -128,6 +128,11 @@ input[aria-invalid="true"] { border-color: var(--fail); }
 .row .field { margin-bottom: 0; }
 .inline-form { display: inline; margin: 0; }
 
+/* Disclosure rows (Edit …) */
+summary { cursor: pointer; color: var(--brand); font-weight: 500; }
+details[open] > summary { margin-bottom: 10px; }
+details form { margin-bottom: 10px; }
+
 /* Settings */
 .settings { display: flex; gap: 24px; align-items: flex-start; }
 .settings-nav { width: 210px; flex: none; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
