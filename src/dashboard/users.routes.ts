@@ -126,6 +126,17 @@ export function registerUsersRoutes(deps: UsersRoutesDeps) {
       return `Deleted ${ref}.`;
     });
 
+    for (const active of [false, true]) {
+      const verb = active ? 'enable' : 'disable';
+      change(`/settings/users/:id/${verb}`, 'accounts', (r) => `active-${(r.params as { id: string }).id}`, 'confirm', async (request) => {
+        const id = positiveId((request.params as { id: string }).id);
+        const ref = id === undefined ? null : await deps.page.userRef(request.dashboard.user!, id);
+        if (!ref) throw notFound();
+        await deps.users.setActive(actor(request), request.ip, ref, active);
+        return `${active ? 'Enabled' : 'Disabled'} ${ref}.`;
+      });
+    }
+
     const clientIds = (request: FastifyRequest) => formOf(request).all('clients').map((v) => positiveId(v)).filter((v): v is number => v !== undefined);
 
     change('/settings/users/groups', 'groups', () => 'add-group', 'name', async (request) => {

@@ -322,4 +322,28 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     await expect.poll(() => page.url()).toBe(`${base}/`);
     await context.close();
   });
+
+  it('disables a user from Settings > Users: its open session ends and it can no longer log in', async () => {
+    await fleet.services.users.add(fleet.services.access.systemActor(fleet.account.id), 'test', { email: 'leaver@acme.test', role: 'standard', password: PASSWORD });
+    const leaver = await logIn('leaver@acme.test');
+    await expect.poll(() => leaver.page.url()).toBe(`${base}/`);
+
+    const { context, page } = await logIn('admin@acme.test');
+    await page.goto(`${base}/settings/users`);
+    await page.getByText('Edit leaver@acme.test').click();
+    const id = (await fleet.services.repos.users.findByEmail('leaver@acme.test'))!.id;
+    const form = page.locator(`#active-${id}`);
+    await form.getByLabel('Your password').fill(PASSWORD);
+    await form.getByRole('button', { name: 'Disable leaver@acme.test' }).click();
+    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('Disabled leaver@acme.test');
+
+    await leaver.page.reload();
+    expect(leaver.page.url()).toBe(`${base}/login`);
+    await leaver.context.close();
+    const again = await logIn('leaver@acme.test');
+    await expect.poll(() => again.page.locator('#password-error').count()).toBe(1);
+    expect(again.page.url()).toBe(`${base}/login`);
+    await again.context.close();
+    await context.close();
+  });
 });

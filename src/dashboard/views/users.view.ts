@@ -89,7 +89,7 @@ function accountsTab(ctx: PageContext, data: UsersOverview, error?: FormError): 
   <thead><tr><th scope="col">Email</th><th scope="col">Type</th><th scope="col">Role</th><th scope="col">Client group</th><th scope="col">Dashboard</th><th scope="col">Change</th></tr></thead>
   <tbody>${data.users.map((u) => {
     const formId = `user-${u.id}`;
-    const open = error?.form === formId;
+    const open = error !== undefined && [formId, `active-${u.id}`, `delete-${u.id}`].includes(error.form);
     return html`<tr>
       <td>${u.email}</td><td>${u.userType === 'client' ? 'Client' : 'Staff'}</td><td>${u.role}</td><td>${u.group}</td>
       <td>${u.isAgentKey ? (u.dashboardAccess ? html`<span class="status ok">Enabled</span>` : html`<span class="status off">Disabled</span>`) : u.active ? html`<span class="status ok">Active</span>` : html`<span class="status off">Disabled</span>`}</td>
@@ -100,6 +100,8 @@ function accountsTab(ctx: PageContext, data: UsersOverview, error?: FormError): 
           ${confirmField(formId, error)}
           <button class="btn primary small" type="submit">Save changes</button>
         </form>
+        ${u.isAgentKey || u.email === ctx.user!.email ? null : html`${formStart(ctx, `/settings/users/${u.id}/${u.active ? 'disable' : 'enable'}`, `active-${u.id}`)}
+          ${confirmField(`active-${u.id}`, error)}<button class="btn small" type="submit">${u.active ? 'Disable' : 'Enable'} ${u.email}</button></form>`}
         ${u.isAgentKey || u.email === ctx.user!.email ? null : html`${formStart(ctx, `/settings/users/${u.id}/delete`, `delete-${u.id}`)}
           ${confirmField(`delete-${u.id}`, error)}<button class="btn danger small" type="submit">Delete ${u.email}</button></form>`}
       </details></td>
