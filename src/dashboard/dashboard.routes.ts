@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Permission } from '../access/permissions.js';
 import type { DeviceType } from '../db/schema.js';
 import {
   cookieOptions, type DashboardRouteContext, ensurePreSessionSecret, hasValidCsrfToken, loadAssets, pageContext, PRE_SESSION_COOKIE,
@@ -75,6 +76,19 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     };
     const sendHtml = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
 
+    /** The fleet views need the Devices permission (a Client role has none unless a custom role adds it). */
+    const mayViewDevices = (request: FastifyRequest, reply: FastifyReply): boolean => {
+      if (!requireUser(request, reply)) return false;
+      if (request.dashboard.user!.actor.permissions.has(Permission.devices)) return true;
+      const ctx = pageContext(request, assets);
+      void sendHtml(reply, page(ctx, {
+        title: 'All Devices',
+        section: 'devices',
+        body: html`<div class="panel"><div class="panel-body"><h1>No device access</h1><p role="alert">Your role (${ctx.user!.actor.roleName}) does not include the Devices permission.</p></div></div>`,
+      }), 403);
+      return false;
+    };
+
     // ---- Log in / log out -------------------------------------------------------------------------
     scope.get('/login', async (request, reply) => {
       if (request.dashboard.user) return redirect(request, reply, '/');
@@ -121,7 +135,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
 
     // ---- All Devices ------------------------------------------------------------------------------
     scope.get('/', async (request, reply) => {
-      if (!requireUser(request, reply)) return reply;
+      if (!mayViewDevices(request, reply)) return reply;
       const user = request.dashboard.user!;
       const q = request.query as Record<string, string | undefined>;
       const tab: DeviceType = q.tab === 'workstations' ? 'workstation' : 'server';
@@ -141,7 +155,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     });
 
     scope.get('/devices/:id', async (request, reply) => {
-      if (!requireUser(request, reply)) return reply;
+      if (!mayViewDevices(request, reply)) return reply;
       const user = request.dashboard.user!;
       const ctx = pageContext(request, assets);
       const id = positiveId((request.params as { id: string }).id);

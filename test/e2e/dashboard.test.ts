@@ -226,6 +226,15 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     await context.close();
   });
 
+  it('shows a Client user without the Devices permission no devices', async () => {
+    await fleet.services.users.add(fleet.services.access.systemActor(fleet.account.id), 'test', { email: 'client@beta.test', role: 'client', password: PASSWORD });
+    const { context, page } = await logIn('client@beta.test');
+    await expect.poll(() => page.locator('main').innerText()).toContain('does not include the Devices permission');
+    expect(await page.locator('table.grid').count()).toBe(0);
+    expect((await page.goto(`${base}/devices/${fleet.devices.betaSrv.id}`))?.status()).toBe(403);
+    await context.close();
+  });
+
   it('lets the Agent Key log in while its dashboard access is on, and refuses it once it is off', async () => {
     const first = await logIn(`agent-key@acme.local`);
     await expect.poll(() => first.page.url()).toBe(`${base}/`);
