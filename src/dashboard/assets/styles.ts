@@ -124,7 +124,8 @@ input[aria-invalid="true"] { border-color: var(--fail); }
 .btn.danger { color: var(--fail); border-color: #efb5b5; }
 .btn.danger:hover { background: var(--fail-soft); }
 .btn.small { padding: 4px 10px; font-size: 13px; }
-.row { display: flex; gap: 10px; align-items: flex-end; flex-wrap: wrap; }
+.row { display: flex; gap: 10px; align-items: flex-start; flex-wrap: wrap; }
+.row > .btn { margin-top: 25px; }
 .row .field { margin-bottom: 0; }
 .inline-form { display: inline; margin: 0; }
 

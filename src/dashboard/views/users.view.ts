@@ -76,7 +76,7 @@ function accountsTab(ctx: PageContext, data: UsersOverview, error?: FormError): 
   ${formStart(ctx, '/settings/users/agent-key', 'agent-key')}
     <div class="field">
       <label style="display:flex;gap:8px;align-items:center;font-weight:500">
-        <input type="checkbox" name="enabled" value="1"${agentKey?.dashboardAccess ? html` checked` : null}> Enable Agent Key user Dashboard access
+        <input type="checkbox" name="enabled" value="1"${(error?.form === 'agent-key' ? error.values.enabled === '1' : agentKey?.dashboardAccess) ? html` checked` : null}> Enable Agent Key user Dashboard access
       </label>
       <div class="hint">When cleared, the Agent Key (${agentKey?.email ?? ''}) can no longer log in to the dashboard. Agents and the API key keep working.</div>
       ${error?.form === 'agent-key' && error.field === 'enabled' ? html`<div class="error" role="alert">${error.message}</div>` : null}
