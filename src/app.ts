@@ -7,6 +7,9 @@ import type { Clock } from './lib/clock.js';
 import { createServices } from './services.js';
 import type { Mailer } from './mail/mailer.js';
 import { registerDeapiRoutes } from './deapi/deapi.routes.js';
+import { registerDashboard } from './dashboard/dashboard.routes.js';
+import { registerSettingsRoutes } from './dashboard/settings.routes.js';
+import { registerUsersRoutes } from './dashboard/users.routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -41,6 +44,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
     unknownServiceCode: config.unknownServiceCode,
   });
+
+  await registerDashboard(app, {
+    sessions: services.sessions,
+    fleet: services.fleet,
+    cookieSecret: config.cookieSecret,
+    publicUrl: config.publicUrl,
+  }, [
+    registerSettingsRoutes({ apiPanel: services.apiPanel, apiKeys: services.apiKeys }),
+    registerUsersRoutes({ page: services.usersPage, sessions: services.sessions, users: services.users, clientGroups: services.clientGroups, roles: services.roles }),
+  ]);
 
   app.get('/healthz', async () => ({ ok: true }));
   return app;

@@ -1,5 +1,5 @@
 // `npm start`: Sightline on the default SQLite file. On first run it creates the demo account, fills it
-// with demo data and prints the API key to try it with.
+// with demo data and prints the dashboard login and the API key to try it with.
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createLogger } from './lib/logger.js';
@@ -23,8 +23,10 @@ async function main() {
 
   const { url } = await listen(config, database, logger);
   console.log(`Sightline listening on ${url}`);
+  console.log(`  Dashboard: ${config.publicUrl}/`);
   console.log(`  Data Extraction API: ${config.publicUrl}/api/`);
   if (firstRun) {
+    console.log(`  Dashboard login (shown once, stored only as a hash): ${firstRun.admin.email} / ${firstRun.admin.password}`);
     console.log(`  Demo account "demo": ${firstRun.summary.clients} clients, ${firstRun.summary.devices} devices`);
     console.log(`  API key (shown once, stored only as a hash): ${firstRun.apiKey}`);
     console.log(`  Try: curl '${config.publicUrl}/api/?apikey=${firstRun.apiKey}&service=list_clients'`);

@@ -16,6 +16,7 @@ import { createSettingsRepository } from './settings/settings.repository.js';
 import { createSiteRepository } from './sites/site.repository.js';
 import { createTemplateRepository } from './templates/template.repository.js';
 import { createUserRepository } from './users/user.repository.js';
+import { createSessionRepository } from './dashboard/session.repository.js';
 import { createRoleRepository } from './access/role.repository.js';
 import { createAuditRepository } from './audit/audit.repository.js';
 import { createClientGroupRepository } from './client-groups/client-group.repository.js';
@@ -43,6 +44,7 @@ export function createRepositories(db: Db) {
     mav: createMavRepository(db),
     settings: createSettingsRepository(db),
     adUsers: createAdUserRepository(db),
+    sessions: createSessionRepository(db),
     roles: createRoleRepository(db),
     audit: createAuditRepository(db),
     clientGroups: createClientGroupRepository(db),

@@ -15,6 +15,10 @@ import { createPersonalKeyService } from './personal-keys/personal-key.service.j
 import { createApiKeyThrottle, createLoginAttempts } from './throttle/throttle.service.js';
 import { createApiAuthenticator } from './api-keys/api-authenticator.js';
 import { createSeedRepository } from './seed/seed.repository.js';
+import { createSessionService } from './dashboard/session.service.js';
+import { createFleetService } from './dashboard/fleet.service.js';
+import { createApiPanelService } from './dashboard/api-panel.service.js';
+import { createUsersPageService } from './dashboard/users-page.service.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -35,6 +39,10 @@ export function createServices(deps: ServiceDeps) {
   const personalKeys = createPersonalKeyService({ keys: repos.personalKeys, access, audit, clock });
   const loginAttempts = createLoginAttempts({ throttle: repos.throttle, clock });
   const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
+  const login = createLoginService({ users: repos.users, access, loginAttempts });
+  const users = createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock });
+  const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
+  const roles = createRoleService({ roles: repos.roles, access, audit, clock });
   return {
     repos,
     mailer,
@@ -45,11 +53,15 @@ export function createServices(deps: ServiceDeps) {
     personalKeys,
     apiAuthenticator: createApiAuthenticator({ apiKeys, personalKeys, throttle }),
     loginAttempts,
-    login: createLoginService({ users: repos.users, access, loginAttempts }),
-    users: createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock }),
-    clientGroups: createClientGroupService({ groups: repos.clientGroups, access, audit }),
-    roles: createRoleService({ roles: repos.roles, access, audit, clock }),
+    login,
+    users,
+    clientGroups,
+    roles,
     seedRepository: createSeedRepository(deps.database.db),
+    sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, login }),
+    fleet: createFleetService({ repos, clock }),
+    apiPanel: createApiPanelService({ repos, apiKeys, personalKeys, access }),
+    usersPage: createUsersPageService({ repos, users, clientGroups, roles, access }),
   };
 }
 

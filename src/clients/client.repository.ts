@@ -1,6 +1,6 @@
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { ClientTable, DeviceType } from '../db/schema.js';
 import { inScope, keysetPages } from '../db/scope-filter.js';
 
@@ -38,6 +38,26 @@ export function createClientRepository(db: Db) {
         },
         (row) => row.id,
       );
+    },
+
+    /**
+     * The dashboard tree: visible clients by name with their device counts and how many of their devices
+     * have a failing check. An account has hundreds of clients, not more.
+     */
+    async listForTree(scope: Scope) {
+      return db
+        .selectFrom('clients as c')
+        .select([
+          'c.id', 'c.name',
+          // Device counts are kept per client by triggers (migration 0006), failing checks per device too.
+          sql<number>`c.server_count + c.workstation_count + c.mobile_device_count`.as('device_count'),
+          sql<number>`(select count(*) from devices d where d.client_id = c.id and d.check_fail > 0)`.as('failing_device_count'),
+        ])
+        .where(inScope(scope, 'c', 'id'))
+        .orderBy('c.name')
+        .orderBy('c.id')
+        .limit(5000)
+        .execute();
     },
 
     /**

@@ -4,6 +4,7 @@ import { foundation } from './migrations/0001-foundation.js';
 import { access } from './migrations/0002-access.js';
 import { history } from './migrations/0003-history.js';
 import { assets } from './migrations/0004-assets.js';
+import { dashboard } from './migrations/0005-dashboard.js';
 import { denormalisedCounts } from './migrations/0006-denormalised-counts.js';
 
 /** A migration receives the dialect so it can use the helpers of dialect.ts. */
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, SightlineMigration> = {
   '0002-access': access,
   '0003-history': history,
   '0004-assets': assets,
+  '0005-dashboard': dashboard,
   '0006-denormalised-counts': denormalisedCounts,
 };
 

@@ -40,6 +40,7 @@ export interface Database {
   mav_quarantine: MavQuarantineTable;
   ad_users: AdUserTable;
   account_settings: AccountSettingsTable;
+  dashboard_sessions: DashboardSessionTable;
   custom_roles: CustomRoleTable;
   custom_role_permissions: CustomRolePermissionTable;
   audit_log: AuditLogTable;
@@ -628,4 +629,17 @@ export interface AccountSettingsTable {
   wallchart_workstations_show24x7problems: Generated<number>;
   wallchart_workstations_showdailysafetycheckproblems: Generated<number>;
   wallchart_workstations_showautomatedtaskproblems: Generated<number>;
+}
+
+/** A signed-in dashboard browser. Only the sha256 of the cookie's token is stored. */
+export interface DashboardSessionTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number;
+  token_hash: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  source_address: string;
+  user_agent: string;
 }

@@ -27,6 +27,27 @@ export type DeviceSummaryRow = {
   check_fail: number;
 };
 
+/** Which devices the dashboard's All Devices list shows: one type, optionally one client or one site. */
+export type DeviceListFilter = { deviceType: DeviceType; clientId?: number; siteId?: number };
+
+/** A row of the dashboard's device list. */
+export type DeviceListRow = {
+  id: number;
+  name: string;
+  description: string;
+  os: string;
+  client_id: number;
+  client_name: string;
+  site_id: number;
+  site_name: string;
+  last_response_at: number | null;
+  last_boot_at: number | null;
+  overdue_since: number | null;
+  offline_reason: string | null;
+  failing_checks: number;
+  total_checks: number;
+};
+
 export function createDeviceRepository(db: Db) {
   return {
     /** Every column of the devices of one type at a site, in id order (list_servers / list_workstations). */
@@ -68,6 +89,45 @@ export function createDeviceRepository(db: Db) {
         },
         (row) => ({ name: row.name, id: row.id }),
       );
+    },
+
+    /**
+     * One page of the dashboard's device list, by name then id, after the (name, id) keyset cursor.
+     * The (account|client|site, device_type, name, id) indexes make any page as cheap as the first.
+     */
+    async listPage(scope: Scope, filter: DeviceListFilter, after: { name: string; id: number } | undefined, limit: number): Promise<DeviceListRow[]> {
+      let q = db
+        .selectFrom('devices as d')
+        .innerJoin('clients as c', 'c.id', 'd.client_id')
+        .innerJoin('sites as s', 's.id', 'd.site_id')
+        .select([
+          'd.id', 'd.name', 'd.description', 'd.os', 'd.client_id', 'c.name as client_name', 'd.site_id', 's.name as site_name',
+          'd.last_response_at', 'd.last_boot_at', 'd.overdue_since', 'd.offline_reason',
+          'd.check_fail as failing_checks',
+          'd.check_total as total_checks',
+        ])
+        .where(inScope(scope, 'd'))
+        .where('d.device_type', '=', filter.deviceType);
+      if (filter.siteId !== undefined) q = q.where('d.site_id', '=', filter.siteId);
+      else if (filter.clientId !== undefined) q = q.where('d.client_id', '=', filter.clientId);
+      if (after) {
+        q = q.where((eb) => eb.or([eb('d.name', '>', after.name), eb.and([eb('d.name', '=', after.name), eb('d.id', '>', after.id)])]));
+      }
+      return q.orderBy('d.name').orderBy('d.id').limit(limit).execute() as Promise<DeviceListRow[]>;
+    },
+
+    /** How many devices of each type the dashboard's filter matches (the tab counts). */
+    async countByType(scope: Scope, filter: Omit<DeviceListFilter, 'deviceType'>): Promise<Record<DeviceType, number>> {
+      let q = db
+        .selectFrom('devices as d')
+        .select(['d.device_type', (eb) => eb.fn.countAll<number>().as('n')])
+        .where(inScope(scope, 'd'));
+      if (filter.siteId !== undefined) q = q.where('d.site_id', '=', filter.siteId);
+      else if (filter.clientId !== undefined) q = q.where('d.client_id', '=', filter.clientId);
+      const rows = await q.groupBy('d.device_type').execute();
+      const counts: Record<DeviceType, number> = { server: 0, workstation: 0, mobile_device: 0 };
+      for (const row of rows) counts[row.device_type] = Number(row.n);
+      return counts;
     },
 
     /** The device if it exists and the scope sees it. */

@@ -71,6 +71,19 @@ export function createPersonalKeyRepository(db: Db) {
       return Number(result.numDeletedRows) > 0;
     },
 
+    /** Calls per service over every personal key of the account (the API page's usage table). */
+    async usageByServiceOfAccount(accountId: number) {
+      return db
+        .selectFrom('personal_api_key_usage as u')
+        .innerJoin('personal_api_keys as k', 'k.id', 'u.key_id')
+        .select(['u.service', (eb) => eb.fn.sum<number>('u.calls').as('calls')])
+        .where('k.account_id', '=', accountId)
+        .groupBy('u.service')
+        .orderBy('u.service')
+        .limit(500)
+        .execute();
+    },
+
     /** Counts one call of a service and stamps last use. */
     async recordUse(keyId: number, service: string, now: number): Promise<void> {
       await db.updateTable('personal_api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();

@@ -177,6 +177,23 @@ export function createUserService(deps: {
     },
 
     /**
+     * Disables (or re-enables) a user: a disabled user cannot log in, its dashboard sessions and personal
+     * keys stop working at once (both check `active` on every request). Refused for oneself, for the
+     * Agent Key (its switch is dashboard access), and when nobody else active would keep User Accounts.
+     */
+    async setActive(actor: Actor, sourceAddress: string, userRef: string, active: boolean): Promise<void> {
+      access.require(actor, Permission.userAccounts, active ? 'enabling a user' : 'disabling a user');
+      const user = await find(actor.accountId, userRef);
+      if (user.is_agent_key) throw invalid('the Agent Key is not disabled: turn off its dashboard access, or regenerate or revoke the API key');
+      if (user.id === actor.userId) throw invalid('you cannot disable yourself');
+      if (!active && !(await someoneElseManagesUsers(actor.accountId, user.id))) {
+        throw invalid(`${user.email} cannot be disabled: no other active user has the User Accounts permission`);
+      }
+      await users.update(actor.accountId, user.id, { active: active ? 1 : 0 });
+      await audit.record(actor, sourceAddress, active ? 'user.enable' : 'user.disable', user.email);
+    },
+
+    /**
      * "Enable Agent Key user Dashboard access". Off blocks the Agent Key's dashboard login (and so the API
      * page) but not the API key. Turning it off is refused when no other active user would keep the User
      * Accounts permission, since nobody could then turn it back on.
