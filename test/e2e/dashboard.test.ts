@@ -104,6 +104,10 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     const response = await fetch(`${base}/`, { redirect: 'manual' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/login');
+    const login = await fetch(`${base}/login`);
+    expect(login.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(login.headers.get('x-frame-options')).toBe('DENY');
+    expect(login.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Lax/);
   });
 
   it('logs in, shows the fleet in the tree and tabs, and a device page with its checks and outages', async () => {
