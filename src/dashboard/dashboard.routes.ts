@@ -55,6 +55,14 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       }
     });
 
+    // No framing (the Regenerate button must not be clickjacked), scripts only from this server, no sniffing.
+    scope.addHook('onSend', async (_request, reply) => {
+      reply.header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+      reply.header('x-frame-options', 'DENY');
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'same-origin');
+    });
+
     scope.setErrorHandler((error, request, reply) => {
       request.log.error({ err: error, url: request.url }, 'dashboard request failed');
       const body = html`<div class="panel"><div class="panel-body"><h1>Something went wrong</h1><p role="alert">The page could not be shown. The error has been logged; try again in a moment.</p><a class="btn" href="/">Back to All Devices</a></div></div>`;

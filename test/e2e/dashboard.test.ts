@@ -24,7 +24,6 @@ const CHROMIUM_ARGS = [
 ];
 const SHOTS = 'test-results/dashboard';
 const PASSWORD = 'Correct-Horse-9';
-const BASE_PORT = 18610;
 
 describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
   let database: TestDatabase;
@@ -67,14 +66,15 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const smtpPort = (smtp.server.address() as AddressInfo).port;
 
-    const port = BASE_PORT + DIALECTS.indexOf(dialect);
-    base = `http://127.0.0.1:${port}`;
-    const config = loadConfig({}, { publicUrl: base, port, host: '127.0.0.1', logLevel: 'silent' });
+    // Any free port; the account's public URL then names it, so the API page and the email show it.
+    const config = loadConfig({}, { port: 0, host: '127.0.0.1', logLevel: 'silent' });
     app = await buildApp({
       config, database, clock, logger: createLogger('silent'),
       mailer: createSmtpMailer(`smtp://127.0.0.1:${smtpPort}`, 'Sightline <no-reply@sightline.test>'),
     });
-    await app.listen({ port, host: '127.0.0.1' });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    await database.db.updateTable('accounts').set({ public_url: base }).where('id', '=', account.id).execute();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 
@@ -104,6 +104,10 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     const response = await fetch(`${base}/`, { redirect: 'manual' });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/login');
+    const login = await fetch(`${base}/login`);
+    expect(login.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(login.headers.get('x-frame-options')).toBe('DENY');
+    expect(login.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Lax/);
   });
 
   it('logs in, shows the fleet in the tree and tabs, and a device page with its checks and outages', async () => {
