@@ -116,6 +116,7 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     const tree = page.getByRole('complementary', { name: 'Clients and sites' });
     await expect.poll(() => tree.getByRole('link').allInnerTexts()).toEqual([
       'All Devices', expect.stringContaining('Alpha Dental & Co <Ltd>'), expect.stringContaining('Beta Logistics'), expect.stringContaining('Gamma Accountants'),
+      expect.stringContaining('Gamma Clinic'),
     ]);
     const rows = page.locator('table.grid tbody tr');
     expect(await rows.count()).toBe(2); // servers: ALPHA-DC01 and BETA-FS01
@@ -124,7 +125,7 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     await page.screenshot({ path: `${SHOTS}/devices.png` });
 
     await page.getByRole('link', { name: /Workstations/ }).click();
-    await expect.poll(() => page.locator('table.grid tbody tr').count()).toBe(3);
+    await expect.poll(() => page.locator('table.grid tbody tr').count()).toBe(4); // ALPHA-WS001, ALPHA-WS002, BETA-WS001, GAMMA-WS001
     expect(await page.locator('table.grid').innerText()).toContain('Overdue');
 
     await page.getByRole('link', { name: /Servers/ }).click();
