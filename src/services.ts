@@ -49,7 +49,7 @@ export function createServices(deps: ServiceDeps) {
     users: createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock }),
     clientGroups: createClientGroupService({ groups: repos.clientGroups, access, audit }),
     roles: createRoleService({ roles: repos.roles, access, audit, clock }),
-    seedRepository: createSeedRepository(deps.database.db),
+    seedRepository: createSeedRepository(deps.database.db, deps.database.bulkInsert),
   };
 }
 

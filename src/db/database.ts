@@ -1,5 +1,5 @@
 import { Kysely, type LogEvent } from 'kysely';
-import { createDialect, type DialectName } from './dialect.js';
+import { type BulkInsert, createDialect, type DialectName } from './dialect.js';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
 
@@ -10,6 +10,8 @@ export type DatabaseHandle = {
   dialect: DialectName;
   /** Where it lives, for messages; a PostgreSQL URL has its password removed. */
   location: string;
+  /** Fast many-row inserts for the demo-data generator (see dialect.ts); the seed repository's alone. */
+  bulkInsert: BulkInsert;
   close(): Promise<void>;
 };
 
@@ -28,6 +30,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     db,
     dialect: handle.name,
     location: redactUrl(url),
+    bulkInsert: handle.bulkInsert,
     close: () => db.destroy(),
   };
 }
