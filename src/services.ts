@@ -57,7 +57,7 @@ export function createServices(deps: ServiceDeps) {
     users,
     clientGroups,
     roles,
-    seedRepository: createSeedRepository(deps.database.db),
+    seedRepository: createSeedRepository(deps.database.db, deps.database.bulkInsert),
     sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, login }),
     fleet: createFleetService({ repos, clock }),
     apiPanel: createApiPanelService({ repos, apiKeys, personalKeys, access }),

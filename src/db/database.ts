@@ -1,5 +1,5 @@
 import { Kysely, sql, type LogEvent } from 'kysely';
-import { createDialect, type DialectName } from './dialect.js';
+import { type BulkInsert, createDialect, type DialectName } from './dialect.js';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
 
@@ -16,6 +16,8 @@ export type DatabaseHandle = {
    * autovacuum later) can make the planner pick the scope's account index and read a whole account.
    */
   refreshStatistics(): Promise<void>;
+  /** Fast many-row inserts for the demo-data generator (see dialect.ts); the seed repository's alone. */
+  bulkInsert: BulkInsert;
   close(): Promise<void>;
 };
 
@@ -37,6 +39,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     refreshStatistics: async () => {
       await sql`analyze`.execute(db);
     },
+    bulkInsert: handle.bulkInsert,
     close: () => db.destroy(),
   };
 }
