@@ -97,7 +97,7 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
         for (const d of devices) {
           const id = ids.get(d.guid!)!;
           deviceOf.set(id, d);
-          checkRows.push(...checkRowsFor(rng, d, id, now));
+          checkRows.push(...checkRowsFor(rng, d, id));
         }
         const checks = await trx.insertChecks(checkRows);
         const { outages, notes } = eventsFor(rng, options.accountId, deviceOf, checkRows, checks, now);
@@ -243,7 +243,7 @@ function deviceRow(
   };
 }
 
-function checkRowsFor(rng: Prng, d: Insertable<DeviceTable>, deviceId: number, now: number): Insertable<CheckTable>[] {
+function checkRowsFor(rng: Prng, d: Insertable<DeviceTable>, deviceId: number): Insertable<CheckTable>[] {
   const server = d.device_type === 'server';
   const templates = CHECK_TEMPLATES.filter((t) => (server ? t.servers !== false : t.workstations !== false) && rng.chance(server ? 0.85 : 0.55));
   // Overdue devices fail more (their last results were bad more often).
@@ -276,7 +276,6 @@ function checkRowsFor(rng: Prng, d: Insertable<DeviceTable>, deviceId: number, n
     };
   });
   d.status_247 = rows.filter((r) => r.dsc_247 === 2).length;
-  void now;
   return rows;
 }
 
