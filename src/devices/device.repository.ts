@@ -6,26 +6,14 @@ import { inScope, keysetPages } from '../db/scope-filter.js';
 
 export type DeviceRow = Selectable<DeviceTable>;
 
-export type DeviceSummaryRow = {
-  id: number;
-  name: string;
-  username: string;
-  description: string;
-  overdue_since: number | null;
-  offline_reason: string | null;
-  takecontrol: number;
-  patch: number;
-  mav: number;
-  mob: number;
-  systray: number;
-  mavbreck: number;
-  webprotection: number;
-  riskintelligence: number;
-  check_total: number;
-  check_pass: number;
-  check_clear: number;
-  check_fail: number;
-};
+/** The columns list_devices_at_client reads (check counts are kept per device by triggers). */
+const SUMMARY_COLUMNS = [
+  'id', 'name', 'username', 'description', 'overdue_since', 'offline_reason',
+  'takecontrol', 'patch', 'mav', 'mob', 'systray', 'mavbreck', 'webprotection', 'riskintelligence',
+  'check_total', 'check_pass', 'check_clear', 'check_fail',
+] as const;
+
+export type DeviceSummaryRow = Pick<DeviceRow, (typeof SUMMARY_COLUMNS)[number]>;
 
 /** Which devices the dashboard's All Devices list shows: one type, optionally one client or one site. */
 export type DeviceListFilter = { deviceType: DeviceType; clientId?: number; siteId?: number };
@@ -74,11 +62,7 @@ export function createDeviceRepository(db: Db) {
         (after: { name: string; id: number } | undefined, limit) => {
           let q = db
             .selectFrom('devices as d')
-            .select([
-              'd.id', 'd.name', 'd.username', 'd.description', 'd.overdue_since', 'd.offline_reason',
-              'd.takecontrol', 'd.patch', 'd.mav', 'd.mob', 'd.systray', 'd.mavbreck', 'd.webprotection', 'd.riskintelligence',
-              'd.check_total', 'd.check_pass', 'd.check_clear', 'd.check_fail',
-            ])
+            .select(SUMMARY_COLUMNS.map((column) => `d.${column}` as const))
             .where(inScope(scope, 'd'))
             .where('d.site_id', '=', siteId)
             .where('d.device_type', '=', deviceType);
@@ -142,7 +126,7 @@ export function createDeviceRepository(db: Db) {
     async problemDevicesOfClient(scope: Scope, clientId: number, onlyTasks: boolean) {
       const failing = onlyTasks
         ? sql<boolean>`exists (select 1 from checks k where k.device_id = d.id and k.statusid = ${CheckStatus.fail} and k.is_task = 1)`
-        : sql<boolean>`(d.overdue_since is not null or d.offline_reason is not null or exists (select 1 from checks k where k.device_id = d.id and k.statusid = ${CheckStatus.fail}))`;
+        : sql<boolean>`(d.overdue_since is not null or d.offline_reason is not null or d.check_fail > 0)`;
       return db
         .selectFrom('devices as d')
         .innerJoin('sites as s', 's.id', 'd.site_id')
