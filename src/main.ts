@@ -32,6 +32,7 @@ async function main() {
     console.log(`  Try: curl '${config.publicUrl}/api/?apikey=${firstRun.apiKey}&service=list_clients'`);
   } else {
     console.log('  New API key for an account: ./bin/sightline apikey regenerate --account demo');
+    console.log('  Another dashboard login: ./bin/sightline user add --account demo --email you@example.com --role superuser --password …');
   }
 }
 
