@@ -5,3 +5,8 @@
 export async function* onePage<T>(rows: T[]): AsyncGenerator<T[]> {
   if (rows.length > 0) yield rows;
 }
+
+/** Turns each row of a stream of keyset pages into its wire values, page by page (memory stays one page). */
+export async function* mapPages<T, U>(pages: AsyncIterable<T[]>, present: (row: T) => U): AsyncGenerator<U[]> {
+  for await (const page of pages) yield page.map(present);
+}

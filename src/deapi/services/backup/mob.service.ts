@@ -1,3 +1,4 @@
+import { mapPages } from '../pages.js';
 import type { MobSessionRow } from '../../../backup/mob.repository.js';
 import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
@@ -117,10 +118,10 @@ export const listMobSessions: ServiceSpec = {
   async handler({ caller, repos }, params: { deviceid: number }) {
     const device = await repos.devices.findVisible(caller.scope, params.deviceid);
     if (!device) throw errors.invalidValue('deviceid');
-    return { sessions: presentSessions(repos.mob.pagesByDevice(caller.scope, device.id)) };
+    return { sessions: mapPages(repos.mob.pagesByDevice(caller.scope, device.id), presentSession) };
   },
 };
 
-async function* presentSessions(pages: AsyncIterable<MobSessionRow[]>) {
-  for await (const page of pages) yield page.map((s) => ({ ...s, session_id: s.id, start: utcDateTime(s.started_at), end: utcDateTime(s.ended_at) }));
+function presentSession(s: MobSessionRow) {
+  return { ...s, session_id: s.id, start: utcDateTime(s.started_at), end: utcDateTime(s.ended_at) };
 }

@@ -1,4 +1,4 @@
-import type { CheckRow } from '../../../checks/check.repository.js';
+import { mapPages } from '../pages.js';
 import { errors } from '../../../errors.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
 import { presentCheck } from './check-presenter.js';
@@ -33,10 +33,6 @@ export const listChecks: ServiceSpec = {
   async handler({ caller, repos }, params: { deviceid: number }) {
     const device = await repos.devices.findVisible(caller.scope, params.deviceid);
     if (!device) throw errors.invalidValue('deviceid');
-    return { items: presentPages(repos.checks.pagesByDevice(caller.scope, device.id), device.utc_offset) };
+    return { items: mapPages(repos.checks.pagesByDevice(caller.scope, device.id), (k) => presentCheck(k, device.utc_offset)) };
   },
 };
-
-async function* presentPages(pages: AsyncIterable<CheckRow[]>, utcOffset: number) {
-  for await (const page of pages) yield page.map((k) => presentCheck(k, utcOffset));
-}

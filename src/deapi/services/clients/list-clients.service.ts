@@ -1,3 +1,4 @@
+import { mapPages } from '../pages.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
 import type { DeviceType } from '../../../db/schema.js';
 
@@ -29,14 +30,9 @@ export const listClients: ServiceSpec = {
     ]),
   ],
   async handler({ caller, repos }, params: { devicetype?: DeviceType }) {
-    return { items: withDeviceCount(repos.clients.pages(caller.scope, params.devicetype)) };
+    return { items: mapPages(repos.clients.pages(caller.scope, params.devicetype), (c) => ({
+        ...c,
+        device_count: c.server_count + c.workstation_count + c.mobile_device_count,
+      })) };
   },
 };
-
-async function* withDeviceCount<T extends { server_count: number; workstation_count: number; mobile_device_count: number }>(
-  pages: AsyncIterable<T[]>,
-) {
-  for await (const page of pages) {
-    yield page.map((c) => ({ ...c, device_count: c.server_count + c.workstation_count + c.mobile_device_count }));
-  }
-}

@@ -1,3 +1,4 @@
+import { mapPages } from '../pages.js';
 import type { DeviceType } from '../../../db/schema.js';
 import type { DeviceSummaryRow } from '../../../devices/device.repository.js';
 import { errors } from '../../../errors.js';
@@ -61,16 +62,13 @@ export const listDevicesAtClient: ServiceSpec = {
       yield sites.map((site) => ({
         id: site.id,
         name: site.name,
-        devices: presentPages(repos.devices.pagesBySiteByName(caller.scope, site.id, params.devicetype)),
+        devices: mapPages(repos.devices.pagesBySiteByName(caller.scope, site.id, params.devicetype), presentSummary),
       }));
     }
     return { client: { id: client.id, name: client.name, sites: sitePages() } };
   },
 };
 
-async function* presentPages(pages: AsyncIterable<DeviceSummaryRow[]>) {
-  for await (const page of pages) yield page.map(presentSummary);
-}
 
 function presentSummary(d: DeviceSummaryRow) {
   return {

@@ -1,3 +1,4 @@
+import { mapPages } from '../pages.js';
 import type { DeviceType } from '../../../db/schema.js';
 import { errors } from '../../../errors.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
@@ -16,14 +17,11 @@ function siteDeviceService(deviceType: Extract<DeviceType, 'server' | 'workstati
     async handler({ caller, repos }, params: { siteid: number }) {
       const site = await repos.sites.findVisible(caller.scope, params.siteid);
       if (!site) throw errors.invalidValue('siteid');
-      return { items: presentPages(repos.devices.pagesBySite(caller.scope, site.id, deviceType)) };
+      return { items: mapPages(repos.devices.pagesBySite(caller.scope, site.id, deviceType), presentDeviceForList) };
     },
   };
 }
 
-async function* presentPages(pages: AsyncIterable<Parameters<typeof presentDeviceForList>[0][]>) {
-  for await (const page of pages) yield page.map(presentDeviceForList);
-}
 
 export const listServers = siteDeviceService('server', 'servers');
 export const listWorkstations = siteDeviceService('workstation', 'workstations');
