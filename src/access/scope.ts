@@ -23,3 +23,8 @@ export type Caller = {
   /** Personal key id, when the call used one (usage counts). */
   readonly personalKeyId?: number;
 };
+
+/** The scope of a user (or its key) from its account and client group: All Clients needs no membership filter. */
+export function scopeOf(row: { account_id: number; client_group_id: number; is_all_clients: number }): Scope {
+  return { accountId: row.account_id, clientGroupId: row.is_all_clients ? null : row.client_group_id };
+}

@@ -1,5 +1,5 @@
 import type { AccessService, Actor } from '../access/access.service.js';
-import type { Caller } from '../access/scope.js';
+import { type Caller, scopeOf } from '../access/scope.js';
 import { ALL_PERMISSIONS } from '../access/permissions.js';
 import type { AccountRepository } from '../accounts/account.repository.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -135,7 +135,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
       if (!holder || !constantTimeEqual(holder.key_hash, hash)) return null;
       if (!isAddressAllowed(holder.api_allowed_networks, sourceAddress)) return null;
       return {
-        scope: { accountId: holder.account_id, clientGroupId: holder.is_all_clients ? null : holder.client_group_id },
+        scope: scopeOf(holder),
         userId: holder.user_id,
         // The Agent Key's role is fixed at full access (access-model.md).
         permissions: ALL_PERMISSIONS,

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AccessService, Actor } from '../access/access.service.js';
-import type { Scope } from '../access/scope.js';
+import { type Scope, scopeOf } from '../access/scope.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { hashPassword, verifyPassword } from '../lib/password.js';
@@ -122,7 +122,7 @@ function toSessionUser(row: SessionUserRow, actor: Actor): SessionUser {
     clientGroupName: row.client_group_name,
     timezone: row.timezone,
     publicUrl: row.public_url,
-    scope: { accountId: row.account_id, clientGroupId: row.is_all_clients ? null : row.client_group_id },
+    scope: scopeOf(row),
     actor,
   };
 }

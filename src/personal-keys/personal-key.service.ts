@@ -1,6 +1,6 @@
 import type { AccessService, Actor } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
-import type { Caller } from '../access/scope.js';
+import { type Caller, scopeOf } from '../access/scope.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
@@ -88,7 +88,7 @@ export function createPersonalKeyService(deps: { keys: PersonalKeyRepository; ac
       if (!isAddressAllowed(holder.api_allowed_networks, sourceAddress)) return null;
       const role = await access.roleOf({ account_id: holder.account_id, role: holder.role, custom_role_id: holder.custom_role_id });
       return {
-        scope: { accountId: holder.account_id, clientGroupId: holder.is_all_clients ? null : holder.client_group_id },
+        scope: scopeOf(holder),
         userId: holder.user_id,
         permissions: role.permissions,
         canWrite: holder.scope === 'read-write',
