@@ -1,6 +1,6 @@
+import { requireVisibleDevice } from '../devices/require-visible-device.js';
 import type { Caller } from '../access/scope.js';
 import { type DayResult } from '../db/schema.js';
-import { errors } from '../errors.js';
 import { addDays, zonedDate } from '../lib/dates.js';
 import type { Repositories } from '../repositories.js';
 import { dailyHistory, HISTORY_DAYS, type HistoryCheck } from './daily-status.js';
@@ -15,8 +15,7 @@ export const AV_UPDATE_CHECK_TYPES = [1005] as const;
  * days in the account's timezone, today first. A device outside the caller's scope does not exist.
  */
 export async function checkDayHistory(caller: Caller, repos: Repositories, now: number, deviceId: number, checkTypes: readonly number[]) {
-  const device = await repos.devices.findVisible(caller.scope, deviceId);
-  if (!device) throw errors.invalidValue('deviceid');
+  const device = await requireVisibleDevice(repos, caller.scope, deviceId);
   const tz = caller.timezone;
   const today = zonedDate(now, tz);
   const firstDay = addDays(today, -(HISTORY_DAYS - 1));

@@ -1,20 +1,12 @@
+import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { DELETED_SOFTWARE_RETENTION_SECONDS, type SoftwareRow } from '../../../assets/asset.repository.js';
-import { errors } from '../../../errors.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { utcDateTime, ZERO_DATETIME } from '../../../lib/dates.js';
-import type { Repositories } from '../../../repositories.js';
-import type { Scope } from '../../../access/scope.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
 import { onePage } from '../pages.js';
 
+// The asset id is the device id; a device outside the scope answers like one that does not exist.
 const assetIdParam = param.id('The assetid of the device (in Sightline the asset id equals the device id: list_servers / list_workstations assetid).');
-
-/** The asset id is the device id; a device outside the scope answers like one that does not exist. */
-async function visibleAsset(repos: Repositories, scope: Scope, assetId: number) {
-  const device = await repos.devices.findVisible(scope, assetId);
-  if (!device) throw errors.invalidValue('assetid');
-  return device;
-}
 
 /** Software type on the wire: Hotfix and Update as catalogued; a title of a license group is "Licenced" (sic). */
 function softwareType(row: Pick<SoftwareRow, 'software_type' | 'licensed'>): string {
@@ -39,7 +31,7 @@ export const listAllHardware: ServiceSpec = {
     ]),
   ],
   async handler({ caller, repos }, params: { assetid: number }) {
-    const device = await visibleAsset(repos, caller.scope, params.assetid);
+    const device = await requireVisibleDevice(repos, caller.scope, params.assetid, 'assetid');
     const rows = await repos.assets.hardwareOf(caller.scope, device.id);
     return {
       items: onePage(
@@ -68,7 +60,7 @@ export const listAllSoftware: ServiceSpec = {
     ]),
   ],
   async handler({ caller, repos }, params: { assetid: number }) {
-    const device = await visibleAsset(repos, caller.scope, params.assetid);
+    const device = await requireVisibleDevice(repos, caller.scope, params.assetid, 'assetid');
     const rows = await repos.assets.softwareOf(caller.scope, device.id, null);
     return {
       items: onePage(
@@ -98,7 +90,7 @@ export const listLicensedSoftware: ServiceSpec = {
     ]),
   ],
   async handler({ caller, repos }, params: { assetid: number }) {
-    const device = await visibleAsset(repos, caller.scope, params.assetid);
+    const device = await requireVisibleDevice(repos, caller.scope, params.assetid, 'assetid');
     const rows = await repos.assets.licensedSoftwareOf(caller.scope, device.id);
     return {
       items: onePage(
@@ -167,8 +159,7 @@ export const listDeviceAssetDetails: ServiceSpec = {
     ], { key: 'software' }),
   ],
   async handler({ caller, repos, clock }, params: { deviceid: number }) {
-    const d = await repos.devices.findVisible(caller.scope, params.deviceid);
-    if (!d) throw errors.invalidValue('deviceid');
+    const d = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     const [hardware, software] = await Promise.all([
       repos.assets.hardwareOf(caller.scope, d.id),
       repos.assets.softwareOf(caller.scope, d.id, epochSeconds(clock) - DELETED_SOFTWARE_RETENTION_SECONDS),

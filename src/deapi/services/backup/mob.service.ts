@@ -1,3 +1,4 @@
+import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { mapPages } from '../pages.js';
 import type { MobSessionRow } from '../../../backup/mob.repository.js';
 import { errors } from '../../../errors.js';
@@ -60,8 +61,7 @@ export const mobListSelectionSize: ServiceSpec = {
     ], { key: 'selection' }),
   ],
   async handler({ caller, repos }, params: { clientid?: number; siteid?: number; deviceid: number; year: number; month: number }) {
-    const device = await repos.devices.findVisible(caller.scope, params.deviceid);
-    if (!device) throw errors.invalidValue('deviceid');
+    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     if (params.clientid !== undefined && params.clientid !== device.client_id) throw errors.invalidValue('clientid');
     if (params.siteid !== undefined && params.siteid !== device.site_id) throw errors.invalidValue('siteid');
     const [client, site] = await Promise.all([repos.clients.findVisible(caller.scope, device.client_id), repos.sites.findVisible(caller.scope, device.site_id)]);
@@ -116,8 +116,7 @@ export const listMobSessions: ServiceSpec = {
     ], { stream: true }),
   ],
   async handler({ caller, repos }, params: { deviceid: number }) {
-    const device = await repos.devices.findVisible(caller.scope, params.deviceid);
-    if (!device) throw errors.invalidValue('deviceid');
+    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     return { sessions: mapPages(repos.mob.pagesByDevice(caller.scope, device.id), presentSession) };
   },
 };

@@ -1,5 +1,5 @@
+import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { mapPages } from '../pages.js';
-import { errors } from '../../../errors.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
 import { presentCheck } from './check-presenter.js';
 
@@ -31,8 +31,7 @@ export const listChecks: ServiceSpec = {
     ]),
   ],
   async handler({ caller, repos }, params: { deviceid: number }) {
-    const device = await repos.devices.findVisible(caller.scope, params.deviceid);
-    if (!device) throw errors.invalidValue('deviceid');
+    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     return { items: mapPages(repos.checks.pagesByDevice(caller.scope, device.id), (k) => presentCheck(k, device.utc_offset)) };
   },
 };

@@ -1,4 +1,4 @@
-import { errors } from '../../../errors.js';
+import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { CheckFrequency, CheckStatus } from '../../../db/schema.js';
@@ -30,8 +30,7 @@ export const listOutages: ServiceSpec = {
     ]),
   ],
   async handler({ caller, repos, clock }, params: { deviceid: number }) {
-    const device = await repos.devices.findVisible(caller.scope, params.deviceid);
-    if (!device) throw errors.invalidValue('deviceid');
+    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     const rows = await repos.outages.listByDevice(caller.scope, device.id, epochSeconds(clock) - OUTAGE_RETENTION_SECONDS);
     return {
       outages: rows.map((o) => {

@@ -1,4 +1,4 @@
-import { errors } from '../../../errors.js';
+import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { CheckFrequency } from '../../../db/schema.js';
@@ -85,8 +85,7 @@ export const listDeviceMonitoringDetails: ServiceSpec = {
     x.group('mobile_device', deviceChildren, { key: 'mobile_device', optional: true }),
   ],
   async handler({ caller, repos, clock }, params: { deviceid: number }) {
-    const d = await repos.devices.findVisible(caller.scope, params.deviceid);
-    if (!d) throw errors.invalidValue('deviceid');
+    const d = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     const now = epochSeconds(clock);
     const [checks, outages, notes] = await Promise.all([
       repos.checks.listByDevice(caller.scope, d.id),

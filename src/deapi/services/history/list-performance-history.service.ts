@@ -1,3 +1,4 @@
+import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { type PerformanceKind } from '../../../db/schema.js';
 import { errors } from '../../../errors.js';
 import { epochSeconds } from '../../../lib/clock.js';
@@ -85,8 +86,7 @@ export const listPerformanceHistory: ServiceSpec = {
     const minutes = Number(params.interval) as 15 | 60;
     const since = params.since === undefined ? undefined : parseUtcDateTime(params.since);
     if (params.since !== undefined && since === undefined) throw errors.invalidValue('since');
-    const device = await repos.devices.findVisible(caller.scope, params.deviceid);
-    if (!device) throw errors.invalidValue('deviceid');
+    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     const monitors = await repos.history.performanceMonitors(caller.scope, device.id);
     const now = epochSeconds(clock);
     const totalMemoryMb = Math.round(device.total_memory / 1024 ** 2);

@@ -1,3 +1,4 @@
+import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { errors } from '../../../errors.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { isValidSince, StorageInterval, storageSeries } from '../../../history/storage-series.js';
@@ -19,8 +20,7 @@ async function loadSeries(
   params: { deviceid: number; interval: StorageInterval; since?: string },
 ) {
   if (params.since !== undefined && !isValidSince(params.interval, params.since)) throw errors.invalidValue('since');
-  const device = await repos.devices.findVisible(caller.scope, params.deviceid);
-  if (!device) throw errors.invalidValue('deviceid');
+  const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
   const monitors = await repos.history.storageMonitors(caller.scope, device.id, kind);
   return monitors.map((m) => ({ ...m, history: { data: storageSeries(m, now, params.interval, params.since) } }));
 }

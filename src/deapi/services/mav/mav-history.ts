@@ -1,5 +1,5 @@
+import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import type { Scope } from '../../../access/scope.js';
-import { errors } from '../../../errors.js';
 import type { Repositories } from '../../../repositories.js';
 import { MAV_HISTORY_SECONDS, type EngineVersion } from './mav-presenter.js';
 
@@ -8,8 +8,7 @@ import { MAV_HISTORY_SECONDS, type EngineVersion } from './mav-presenter.js';
  * (a device has tens of scans, not thousands) and indexed by scan and threat.
  */
 export async function loadMavHistory(repos: Repositories, scope: Scope, deviceId: number, version: EngineVersion, now: number) {
-  const device = await repos.devices.findVisible(scope, deviceId);
-  if (!device) throw errors.invalidValue('deviceid');
+  const device = await requireVisibleDevice(repos, scope, deviceId);
   const since = now - MAV_HISTORY_SECONDS;
   const [scans, threats, quarantine] = await Promise.all([
     repos.mav.scans(scope, device.id, version.engines, since),

@@ -1,5 +1,5 @@
+import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { MavEngine } from '../../../db/schema.js';
-import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
 import {
@@ -34,8 +34,7 @@ export const mavQuarantineList: ServiceSpec = {
   ],
   async handler({ caller, repos }, params: { deviceid: number; v?: string }) {
     const version = engineVersion(params.v);
-    const device = await repos.devices.findVisible(caller.scope, params.deviceid);
-    if (!device) throw errors.invalidValue('deviceid');
+    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     const rows = await repos.mav.quarantine(caller.scope, device.id, version.engines, null);
     return {
       items: rows.map((q) => ({
@@ -87,8 +86,7 @@ export const listMavQuarantine: ServiceSpec = {
   ],
   async handler({ caller, repos }, params: { deviceid: number; items?: 'CURRENT' | 'PREVIOUS' | 'ALL'; v?: string }) {
     const version = engineVersion(params.v);
-    const device = await repos.devices.findVisible(caller.scope, params.deviceid);
-    if (!device) throw errors.invalidValue('deviceid');
+    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     const which = params.items ?? 'CURRENT';
     const statusIds = which === 'ALL' ? null : which === 'CURRENT' ? CURRENT_QUARANTINE_STATUSES : PREVIOUS_QUARANTINE_STATUSES;
     const rows = await repos.mav.quarantine(caller.scope, device.id, version.engines, statusIds);

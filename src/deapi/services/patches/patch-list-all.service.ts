@@ -1,5 +1,5 @@
+import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { PatchPolicy, PatchStatus } from '../../../db/schema.js';
-import { errors } from '../../../errors.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
 
 const POLICY_LABELS: Record<number, string> = {
@@ -60,8 +60,7 @@ export const patchListAll: ServiceSpec = {
     ], { key: 'patches' }),
   ],
   async handler({ caller, repos }, params: { deviceid: number }) {
-    const device = await repos.devices.findVisible(caller.scope, params.deviceid);
-    if (!device) throw errors.invalidValue('deviceid');
+    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     const rows = await repos.patches.listByDevice(caller.scope, device.id);
     return {
       patches: {
