@@ -29,6 +29,11 @@ export class AppError extends Error {
     message: string,
     /** Extra HTTP detail for the transport (429 and its Retry-After); the envelope itself is unchanged. */
     readonly http?: { status: number; headers?: Record<string, string> },
+    /**
+     * The parameter or form field the error is about, so a transport can place it (a form message beside
+     * its input, `field` in an agent's JSON error) without matching the message text.
+     */
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -37,10 +42,10 @@ export class AppError extends Error {
 export const errors = {
   serviceUnknown: () => new AppError('serviceUnknown', 'Service unknown'),
   loginFailed: () => new AppError('loginFailed', 'Login failed'),
-  invalidValue: (parameter: string) => new AppError('invalidValue', `Invalid value for parameter: ${parameter}`),
-  /** For the rare documented messages that are not "Invalid value for parameter: NAME". */
-  invalidValueMessage: (message: string) => new AppError('invalidValue', message),
-  missingParameter: (parameter: string) => new AppError('missingParameter', `Missing parameter: ${parameter}`),
+  invalidValue: (parameter: string) => new AppError('invalidValue', `Invalid value for parameter: ${parameter}`, undefined, parameter),
+  /** For the rare documented messages that are not "Invalid value for parameter: NAME"; `field` names the input. */
+  invalidValueMessage: (message: string, field?: string) => new AppError('invalidValue', message, undefined, field),
+  missingParameter: (parameter: string) => new AppError('missingParameter', `Missing parameter: ${parameter}`, undefined, parameter),
   permissionDenied: (what: string) => new AppError('permissionDenied', `Permission denied: ${what}`),
   tooManyRequests: (retryAfterSeconds: number) =>
     new AppError('tooManyRequests', 'Too many failed logins, try again later', {
