@@ -7,6 +7,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureFixture } from './fixture.js';
+import { benchIngest } from './ingest.js';
 import { cpuMsOf, drainTimed, fetchTimed, memoryOf, ROOT, runTs, startProcess, withRssSampling, type Server } from './processes.js';
 import { formatReport, targetsOf, type BenchResult, type LoadResult } from './report.js';
 
@@ -21,6 +22,9 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '18510' },
     profile: { type: 'boolean', default: false },
     'extract-limit': { type: 'string', default: '180' },
+    ingest: { type: 'boolean', default: false },
+    'ingest-devices': { type: 'string', default: '2000' },
+    rate: { type: 'string', default: '1500' },
   },
 });
 const devices = Number(args.devices);
@@ -34,6 +38,10 @@ mkdirSync(resultsDir, { recursive: true });
 
 // The server runs from dist/: compile it first when the sources changed.
 execFileSync(process.execPath, [join(ROOT, 'scripts/build-if-needed.mjs')], { stdio: 'inherit' });
+if (args.ingest) {
+  await benchIngest({ db: args.db, devices: Number(args['ingest-devices']), rate: Number(args.rate), seconds: Math.max(30, seconds), port, connections: 8 });
+  process.exit(0);
+}
 const fixture = await ensureFixture({ db: args.db, devices, clients, largeDevices: Number(args.large), seed: 'bench' });
 
 const base = `http://127.0.0.1:${port}`;

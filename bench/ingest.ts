@@ -1,0 +1,116 @@
+// `npm run bench -- --ingest [--db postgres://…] [--ingest-devices 2000] [--rate 2000] [--seconds 30]`:
+// sustained ingestion over HTTP. A fresh database with one account; the server in its own process; the
+// fleet simulator (`sightline simulate`) in another, enrolling devices through the real protocol and then
+// reporting at `--rate` reports per second; while it reports, a third process loads `list_checks` of one
+// enrolled device and measures its latency. Prints check results per second (as acknowledged by the
+// server), reports per second, the list_checks p99 and the server's CPU, and writes bench/results/ingest-*.json.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { cpuMsOf, fetchTimed, memoryOf, ROOT, runCli, runTs, sleep, startProcess } from './processes.js';
+import type { LoadResult } from './report.js';
+
+export type IngestOptions = { db?: string; devices: number; rate: number; seconds: number; port: number; connections: number };
+
+export type IngestResult = {
+  when: string;
+  dialect: 'sqlite' | 'postgres';
+  devices: number;
+  enrolSeconds: number;
+  reportsPerSecond: number;
+  checkResultsPerSecond: number;
+  errors: number;
+  listChecks: LoadResult;
+  serverCpuPercent: number;
+  serverPeakRssMb: number;
+};
+
+/** Runs the ingestion benchmark and returns (and prints) its figures. */
+export async function benchIngest(options: IngestOptions): Promise<IngestResult> {
+  const postgres = options.db !== undefined && /^postgres(ql)?:\/\//.test(options.db);
+  const db = postgres ? options.db! : join(ROOT, 'bench', 'data', 'ingest.db');
+  if (postgres) await recreate(db);
+  else {
+    mkdirSync(join(db, '..'), { recursive: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  }
+  const account = 'ingest-bench';
+  // A small demo account gives the clients, sites and templates the simulated devices enrol into.
+  await runCli(['seed', '--db', db, '--account', account, '--clients', '20', '--devices', '20']);
+  const key = (await runCli(['apikey', 'regenerate', '--db', db, '--account', account])).trim().split('\n').pop()!;
+  const base = `http://127.0.0.1:${options.port}`;
+  console.error('bench ingest: starting the server…');
+  const server = await startProcess([join(ROOT, 'dist/cli/main.js'), 'serve', '--db', db, '--port', String(options.port), '--host', '127.0.0.1'], { LOG_LEVEL: 'warn' }, `${base}/healthz`);
+  try {
+    console.error(`bench ingest: simulator (${options.devices} devices, ${options.rate} reports/s for ${options.seconds}s after enrolment)…`);
+    const simulator = spawn(
+      process.execPath,
+      [join(ROOT, 'dist/cli/main.js'), 'simulate', '--db', db, '--account', account, '--url', base, '--devices', String(options.devices), '--clients', '20', '--duration', String(options.seconds), '--rate', String(options.rate), '--json'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let reporting = false;
+    simulator.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    simulator.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (text.includes('reporting')) reporting = true;
+      process.stderr.write(text);
+    });
+    const exited = new Promise<number>((resolve) => simulator.on('exit', (code) => resolve(code ?? 1)));
+    while (!reporting) await sleep(100);
+    // One enrolled device's checks: the read the MSP's tools make while agents report.
+    const devices = (await fetchTimed(`${base}/api/?apikey=${key}&service=list_devices_at_client&clientid=1&devicetype=workstation`)).body.toString();
+    const deviceid = [...devices.matchAll(/<workstation><id>(\d+)<\/id><name><!\[CDATA\[SIM-/g)][0]?.[1] ?? /<workstation><id>(\d+)<\/id>/.exec(devices)?.[1];
+    const cpuBefore = cpuMsOf(server.pid);
+    const started = performance.now();
+    const loadSeconds = Math.max(5, options.seconds - 10);
+    const listChecks = JSON.parse(
+      await runTs('load.ts', [JSON.stringify({ url: `${base}/api/?apikey=${key}&service=list_checks&deviceid=${deviceid}`, connections: options.connections, seconds: loadSeconds, warmupSeconds: 0 })]),
+    ) as LoadResult;
+    const serverCpuPercent = ((cpuMsOf(server.pid) - cpuBefore) / (performance.now() - started)) * 100;
+    if ((await exited) !== 0) throw new Error('the simulator failed');
+    const summary = JSON.parse(out.trim().split('\n').pop()!) as { enrolSeconds: number; reportSeconds: number; reports: number; checkResults: number; errors: number };
+    const result: IngestResult = {
+      when: new Date().toISOString(),
+      dialect: postgres ? 'postgres' : 'sqlite',
+      devices: options.devices,
+      enrolSeconds: summary.enrolSeconds,
+      reportsPerSecond: summary.reports / summary.reportSeconds,
+      checkResultsPerSecond: summary.checkResults / summary.reportSeconds,
+      errors: summary.errors,
+      listChecks,
+      serverCpuPercent,
+      serverPeakRssMb: memoryOf(server.pid).peakMb,
+    };
+    const dir = join(ROOT, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `ingest-${result.dialect}.json`), JSON.stringify({ ...result, cpus: cpus().length }, null, 2) + '\n');
+    console.log(formatIngest(result));
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
+
+export function formatIngest(r: IngestResult): string {
+  const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  return [
+    `Ingestion (${r.dialect}, ${f(r.devices)} simulated devices, enrolled in ${f(r.enrolSeconds, 1)} s)`,
+    `  check results / s   ${f(r.checkResultsPerSecond)}   (target ≥ 20,000)`,
+    `  reports / s         ${f(r.reportsPerSecond)}`,
+    `  errors              ${f(r.errors)}`,
+    `  list_checks during  ${f(r.listChecks.rps)} req/s, p50 ${f(r.listChecks.p50, 1)} ms, p99 ${f(r.listChecks.p99, 1)} ms (target < 50 ms)`,
+    `  server CPU          ${f(r.serverCpuPercent)} %, peak RSS ${f(r.serverPeakRssMb)} MB`,
+  ].join('\n');
+}
+
+async function recreate(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') });
+  await admin.connect();
+  await admin.query(`drop database if exists "${name}" with (force)`);
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+}
