@@ -20,6 +20,8 @@ export type SimulationOptions = {
   concurrency?: number;
   /** Devices that keep a command long-poll open (each holds a socket); the rest get commands with reports. */
   maxPolls?: number;
+  /** Chance per report that a passing check starts failing (default 0.004; 1 = every check fails). */
+  failRate?: number;
   seed?: string;
   onProgress?: (progress: SimulationProgress) => void;
   /** Stops the run early (Ctrl-C). */
@@ -36,6 +38,9 @@ export type SimulationProgress = {
   errors: number;
   dark: number;
   elapsedSeconds: number;
+  /** Time spent enrolling, then reporting (check results per second = checkResults / reportSeconds). */
+  enrolSeconds: number;
+  reportSeconds: number;
   lastError?: string;
 };
 
@@ -53,7 +58,7 @@ export async function simulateFleet(options: SimulationOptions): Promise<Simulat
   const rng = new Prng(options.seed ?? `${Date.now()}`);
   const concurrency = options.concurrency ?? 32;
   const started = performance.now();
-  const progress: SimulationProgress = { phase: 'enrolling', enrolled: 0, devices: options.devices, reports: 0, checkResults: 0, commands: 0, errors: 0, dark: 0, elapsedSeconds: 0 };
+  const progress: SimulationProgress = { phase: 'enrolling', enrolled: 0, devices: options.devices, reports: 0, checkResults: 0, commands: 0, errors: 0, dark: 0, elapsedSeconds: 0, enrolSeconds: 0, reportSeconds: 0 };
   const report = () => {
     progress.elapsedSeconds = (performance.now() - started) / 1000;
     options.onProgress?.({ ...progress });
@@ -67,7 +72,7 @@ export async function simulateFleet(options: SimulationOptions): Promise<Simulat
   };
 
   try {
-    const fleet = Array.from({ length: options.devices }, (_, i) => new SimulatedDevice(rng, options.sites[i % options.sites.length]!.siteId, i + 1));
+    const fleet = Array.from({ length: options.devices }, (_, i) => new SimulatedDevice(rng, options.sites[i % options.sites.length]!.siteId, i + 1, options.failRate));
     const tokenOf = new Map(options.sites.map((s) => [s.siteId, s.token]));
     await inParallel(fleet, concurrency, stop.signal, async (device) => {
       try {
@@ -84,11 +89,14 @@ export async function simulateFleet(options: SimulationOptions): Promise<Simulat
     });
 
     progress.phase = 'reporting';
+    progress.enrolSeconds = (performance.now() - started) / 1000;
     const live = fleet.filter((d) => d.secret);
-    const deadline = started + options.durationSeconds * 1000;
+    // The duration counts from the end of enrolment, so a large fleet still reports for the time asked.
+    const deadline = performance.now() + options.durationSeconds * 1000;
     const pollers = live.slice(0, options.maxPolls ?? 2000).map((device) => keepPolling(base, device, stop.signal, progress, failed));
     const rate = options.rate ?? live.reduce((sum, d) => sum + 1 / Math.max(1, d.reportIntervalSeconds), 0);
     await sendReports(base, live, rate, deadline, concurrency, stop.signal, progress, failed);
+    progress.reportSeconds = (performance.now() - started) / 1000 - progress.enrolSeconds;
     stop.abort();
     await Promise.allSettled(pollers);
     progress.dark = live.filter((d) => d.dark).length;

@@ -51,6 +51,8 @@ export class SimulatedDevice {
     private readonly rng: Prng,
     readonly siteId: number,
     index: number,
+    /** Chance per report that a passing check starts failing (1: every check fails from the first report). */
+    private readonly failRate: number = CHANCE.checkBreaks,
   ) {
     const server = rng.chance(0.15);
     const [osName, osVersion] = server ? rng.pick(SERVER_OS) : rng.pick(WORKSTATION_OS);
@@ -126,8 +128,8 @@ export class SimulatedDevice {
   private runCheck(check: CheckConfig, now: number): CheckResult {
     const rng = this.rng;
     if (this.failing.has(check.checkId)) {
-      if (rng.chance(CHANCE.checkRecovers)) this.failing.delete(check.checkId);
-    } else if (rng.chance(CHANCE.checkBreaks)) {
+      if (this.failRate < 1 && rng.chance(CHANCE.checkRecovers)) this.failing.delete(check.checkId);
+    } else if (rng.chance(this.failRate)) {
       this.failing.add(check.checkId);
     }
     const failing = this.failing.has(check.checkId);
