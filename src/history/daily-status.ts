@@ -1,4 +1,5 @@
-import { CheckStatus, DayResult } from '../db/schema.js';
+import { CheckStatus } from '../checks/check-status.js';
+import { DayResult } from './day-result.js';
 import { addDays } from '../lib/dates.js';
 
 /**

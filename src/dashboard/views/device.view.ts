@@ -1,5 +1,5 @@
 import type { CheckRow } from '../../checks/check.repository.js';
-import { CheckStatus } from '../../db/schema.js';
+import { CheckStatus } from '../../checks/check-status.js';
 import type { DeviceRow } from '../../devices/device.repository.js';
 import { html, type SafeHtml } from '../html.js';
 import { deviceStatus, devicesUrl } from './devices.view.js';

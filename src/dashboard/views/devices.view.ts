@@ -1,4 +1,4 @@
-import type { DeviceType } from '../../db/schema.js';
+import type { DeviceType } from '../../devices/device-type.js';
 import type { DeviceListRow } from '../../devices/device.repository.js';
 import { currentIf, html, type SafeHtml } from '../html.js';
 import { formatAgo, formatTime } from './format.js';

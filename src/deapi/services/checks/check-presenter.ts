@@ -1,5 +1,5 @@
 import type { CheckRow } from '../../../checks/check.repository.js';
-import { CheckStatus } from '../../../db/schema.js';
+import { CheckStatus } from '../../../checks/check-status.js';
 import { shiftedParts, utcDateTime } from '../../../lib/dates.js';
 
 /** `checkstatus` text of list_device_monitoring_details and list_failing_checks. */

@@ -1,8 +1,7 @@
 import { mapPages } from '../pages.js';
-import type { DeviceType } from '../../../db/schema.js';
+import { DEVICE_TYPES, type DeviceType } from '../../../devices/device-type.js';
 import type { DeviceSummaryRow } from '../../../devices/device.repository.js';
 import { errors } from '../../../errors.js';
-import { DEVICE_TYPES } from '../clients/list-clients.service.js';
 import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
 
 function shapeFor(deviceType: DeviceType): XmlNode[] {
