@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { createRowTrigger } from '../dialect.js';
-import type { SightlineMigration } from '../migrate.js';
+import type { SightlineMigration } from './migration.js';
 import { CheckStatus } from '../../checks/check-status.js';
 import { DeviceType } from '../../devices/device-type.js';
 
