@@ -2,7 +2,7 @@ import type { CheckRow } from '../../checks/check.repository.js';
 import { CheckStatus } from '../../checks/check-status.js';
 import type { DeviceRow } from '../../devices/device.repository.js';
 import { html, type SafeHtml } from '../html.js';
-import { deviceStatus, devicesUrl } from './devices.view.js';
+import { deviceStatusBadge, devicesUrl } from './devices.view.js';
 import { formatAgo, formatTime } from './format.js';
 import { page, type PageContext } from './layout.js';
 
@@ -38,7 +38,7 @@ export function devicePage(ctx: PageContext, tree: SafeHtml, detail: DeviceDetai
     <div class="crumbs"><a href="${devicesUrl({ tab })}">All Devices</a>
       ${detail.client && html` / <a href="${devicesUrl({ tab, clientId: detail.client.id })}">${detail.client.name}</a>`}
       ${detail.site && html` / <a href="${devicesUrl({ tab, siteId: detail.site.id })}">${detail.site.name}</a>`}</div>
-    <h1>${d.name} ${deviceStatus({ ...d, failing_checks: failing }, now)}</h1>
+    <h1>${d.name} ${deviceStatusBadge(d, failing, now)}</h1>
     <div class="subtle">${d.description}</div>
   </div>
 </div>
