@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '../src/db/database.js';
-import { MavEngine, PatchPolicy, PatchStatus } from '../src/db/schema.js';
+import { MavEngine } from '../src/mav/mav-codes.js';
+import { PatchPolicy, PatchStatus } from '../src/patches/patch-codes.js';
 import { NOW, type Fleet } from './factories.js';
 
 /**

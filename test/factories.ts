@@ -1,7 +1,8 @@
 import type { Insertable } from 'kysely';
 import type { DatabaseHandle } from '../src/db/database.js';
-import type { CheckTable, DeviceTable, DeviceType } from '../src/db/schema.js';
-import { CheckStatus } from '../src/db/schema.js';
+import type { CheckTable, DeviceTable } from '../src/db/schema.js';
+import type { DeviceType } from '../src/devices/device-type.js';
+import { CheckStatus } from '../src/checks/check-status.js';
 import { MAX_BIND_PARAMETERS } from '../src/db/dialect.js';
 import { fixedClock } from '../src/lib/clock.js';
 import { loadConfig } from '../src/config.js';

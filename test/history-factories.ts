@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '../src/db/database.js';
-import { CheckStatus } from '../src/db/schema.js';
+import { CheckStatus } from '../src/checks/check-status.js';
 import { makeCheck, makeFleet, NOW } from './factories.js';
 
 /**

@@ -8,10 +8,6 @@ import type { AccountRepository, AccountRow } from './account.repository.js';
 export function createAccountService(deps: { accounts: AccountRepository; clock: Clock }) {
   const { accounts, clock } = deps;
   return {
-    async findByName(name: string): Promise<AccountRow | undefined> {
-      return accounts.findByName(name);
-    },
-
     /** Finds the named account, or fails with a message naming it. */
     async require(name: string): Promise<AccountRow> {
       const account = await accounts.findByName(name);

@@ -1,6 +1,4 @@
-import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { AvDefinitionTable } from '../db/schema.js';
 
 /**
  * The catalogue of third-party antivirus products and definition releases the Antivirus Update Check
@@ -30,14 +28,6 @@ export function createAvRepository(db: Db) {
 
     async findDefinition(productId: string, version: string) {
       return db.selectFrom('av_definitions').select(['version', 'released_at']).where('product_id', '=', productId).where('version', '=', version).executeTakeFirst();
-    },
-
-    async hasDefinitions(): Promise<boolean> {
-      return (await db.selectFrom('av_definitions').select('product_id').limit(1).execute()).length > 0;
-    },
-
-    async insertDefinitions(rows: Insertable<AvDefinitionTable>[]) {
-      if (rows.length > 0) await db.insertInto('av_definitions').values(rows).execute();
     },
   };
 }

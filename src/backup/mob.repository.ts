@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
 import type { MobSessionTable } from '../db/schema.js';
@@ -23,10 +23,6 @@ export function createMobRepository(db: Db) {
     /** Sessions of one device that started in [from, to), oldest first (one month of selection sizes). */
     async listByDeviceBetween(scope: Scope, deviceId: number, from: number, to: number) {
       return sessions(scope, deviceId).where('m.started_at', '>=', from).where('m.started_at', '<', to).orderBy('m.started_at').orderBy('m.id').execute();
-    },
-
-    async insertMany(rows: Insertable<MobSessionTable>[]) {
-      if (rows.length > 0) await db.insertInto('mob_sessions').values(rows).execute();
     },
   };
 }

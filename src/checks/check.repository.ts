@@ -1,7 +1,8 @@
 import type { Selectable } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
-import { CheckStatus, type CheckTable } from '../db/schema.js';
+import type { CheckTable } from '../db/schema.js';
+import { CheckStatus } from './check-status.js';
 import { inScope, keysetPages } from '../db/scope-filter.js';
 
 export type CheckRow = Selectable<CheckTable>;

@@ -67,10 +67,6 @@ export function createClientGroupRepository(db: Db) {
       });
     },
 
-    async addClient(accountId: number, groupId: number, clientId: number): Promise<void> {
-      await db.insertInto('client_group_members').values({ account_id: accountId, client_group_id: groupId, client_id: clientId }).execute();
-    },
-
     async rename(accountId: number, groupId: number, name: string): Promise<void> {
       await db.updateTable('client_groups').set({ name }).where('account_id', '=', accountId).where('id', '=', groupId).execute();
     },

@@ -1,7 +1,8 @@
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
 import { type Insertable, sql } from 'kysely';
-import type { ClientTable, DeviceType } from '../db/schema.js';
+import type { ClientTable } from '../db/schema.js';
+import type { DeviceType } from '../devices/device-type.js';
 import { inScope, keysetPages } from '../db/scope-filter.js';
 
 export type ClientListRow = {

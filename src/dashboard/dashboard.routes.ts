@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Permission } from '../access/permissions.js';
-import type { DeviceType } from '../db/schema.js';
+import type { DeviceType } from '../devices/device-type.js';
 import {
   cookieOptions, type DashboardRouteContext, ensurePreSessionSecret, hasValidCsrfToken, loadAssets, pageContext, PRE_SESSION_COOKIE,
   readSignedCookie, redirect, SESSION_COOKIE,

@@ -1,5 +1,5 @@
 import type { Scope } from '../access/scope.js';
-import type { DeviceType } from '../db/schema.js';
+import type { DeviceType } from '../devices/device-type.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import type { Repositories } from '../repositories.js';

@@ -6,11 +6,7 @@ import { history } from './migrations/0003-history.js';
 import { assets } from './migrations/0004-assets.js';
 import { dashboard } from './migrations/0005-dashboard.js';
 import { denormalisedCounts } from './migrations/0006-denormalised-counts.js';
-
-/** A migration receives the dialect so it can use the helpers of dialect.ts. */
-export type SightlineMigration = {
-  up(db: Kysely<any>, dialect: DialectName): Promise<void>;
-};
+import type { SightlineMigration } from './migrations/migration.js';
 
 /** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
 const MIGRATIONS: Record<string, SightlineMigration> = {

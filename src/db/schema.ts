@@ -1,4 +1,9 @@
 import type { Generated } from 'kysely';
+// Table types only: the codes stored in their columns, and the rules about them, live in their domain folders.
+import type { DeviceType } from '../devices/device-type.js';
+import type { DayResult } from '../history/day-result.js';
+import type { PerformanceKind } from '../history/performance-kind.js';
+import type { MavScanKind, MavScanState } from '../mav/mav-codes.js';
 
 /**
  * The tables as Kysely sees them. Conventions: snake_case names matching N-sight's field names where one
@@ -51,10 +56,6 @@ export interface Database {
   personal_api_key_usage: PersonalApiKeyUsageTable;
 }
 
-/** The sections of list_performance_history, one monitor row per host / disk / interface / counter. */
-export const PerformanceKind = ['bandwidth', 'cpu_load', 'cpu_queue', 'disk_load', 'network_usage', 'memory_usage'] as const;
-export type PerformanceKind = (typeof PerformanceKind)[number];
-
 /** A performance or bandwidth check's series; samples are derived from `seed` (src/history/performance-series.ts). */
 export interface PerformanceMonitorTable {
   id: Generated<number>;
@@ -94,10 +95,6 @@ export interface StorageMonitorTable {
   daily_growth_mb: number;
   seed: number;
 }
-
-/** A day (account timezone) on which a check did not simply run and pass. */
-export const DayResult = { fail: 'FAIL', cleared: 'CLEARED', inactive: 'INACTIVE', pass: 'PASS' } as const;
-export type DayResult = (typeof DayResult)[keyof typeof DayResult];
 
 export interface CheckDayResultTable {
   account_id: number;
@@ -303,9 +300,6 @@ export interface SiteTable {
   server_template: Generated<string>;
 }
 
-export const DeviceType = { server: 'server', workstation: 'workstation', mobile_device: 'mobile_device' } as const;
-export type DeviceType = (typeof DeviceType)[keyof typeof DeviceType];
-
 export interface DeviceTable {
   id: Generated<number>;
   account_id: number;
@@ -375,13 +369,6 @@ export interface DeviceTable {
   check_clear: Generated<number>;
   check_fail: Generated<number>;
 }
-
-/** statusid on the wire. */
-export const CheckStatus = { pass: 0, fail: 1, cleared: 2, notRun: 3 } as const;
-export type CheckStatus = (typeof CheckStatus)[keyof typeof CheckStatus];
-
-/** dsc_247 on the wire: 1 = Daily Safety Check, 2 = 24x7. */
-export const CheckFrequency = { dsc: 1, twentyFourSeven: 2 } as const;
 
 export interface CheckTable {
   id: Generated<number>;
@@ -509,10 +496,6 @@ export interface PatchCatalogTable {
   uninstallable: number;
 }
 
-/** policy and status codes as patch_list_all sends them (api-services.md §7.1). */
-export const PatchPolicy = { ignore: 1, approve: 2, doNothing: 4, userIgnore: 65, userApprove: 66, userDoNothing: 68 } as const;
-export const PatchStatus = { missing: 1, pending: 2, queued: 4, installed: 8, failed: 16, ignored: 23, rebootRequired: 64 } as const;
-
 export interface DevicePatchTable {
   id: Generated<number>;
   account_id: number;
@@ -524,16 +507,6 @@ export interface DevicePatchTable {
   installed_at: number | null;
   deployable: number;
 }
-
-/** The MAV engine (the `v` parameter's values): 1 VIPRE, 2 Bitdefender. */
-export const MavEngine = { vipre: 1, bitdefender: 2 } as const;
-export type MavEngine = (typeof MavEngine)[keyof typeof MavEngine];
-
-/** Scan kinds and states, stored engine-neutral; the presenters map them to each engine's wire values. */
-export const MAV_SCAN_KINDS = ['quick', 'deep', 'active', 'custom', 'behavioral', 'ids', 'device'] as const;
-export type MavScanKind = (typeof MAV_SCAN_KINDS)[number];
-export const MAV_SCAN_STATES = ['finished', 'canceled', 'error', 'paused', 'running'] as const;
-export type MavScanState = (typeof MAV_SCAN_STATES)[number];
 
 export interface MavScanTable {
   id: Generated<number>;

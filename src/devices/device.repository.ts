@@ -1,7 +1,9 @@
 import { type Selectable, sql } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
-import { CheckStatus, type DeviceTable, type DeviceType } from '../db/schema.js';
+import type { DeviceTable } from '../db/schema.js';
+import { CheckStatus } from '../checks/check-status.js';
+import type { DeviceType } from './device-type.js';
 import { inScope, keysetPages } from '../db/scope-filter.js';
 
 export type DeviceRow = Selectable<DeviceTable>;

@@ -1,6 +1,6 @@
 import { requireVisibleDevice } from '../devices/require-visible-device.js';
 import type { Caller } from '../access/scope.js';
-import { type DayResult } from '../db/schema.js';
+import type { DayResult } from './day-result.js';
 import { addDays, zonedDate } from '../lib/dates.js';
 import type { Repositories } from '../repositories.js';
 import { dailyHistory, HISTORY_DAYS, type HistoryCheck } from './daily-status.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CheckStatus, DayResult } from '../db/schema.js';
+import { CheckStatus } from '../checks/check-status.js';
+import { DayResult } from './day-result.js';
 import { DAY_STATUS_RANKING, dailyHistory, type HistoryCheck } from './daily-status.js';
 
 const device = { installDay: '2020-01-01', isServer: true, overdueDays: new Set<string>() };

@@ -1,4 +1,5 @@
-import { CheckStatus, DayResult } from '../db/schema.js';
+import { type CheckState, checkState } from '../checks/check-status.js';
+import { DayResult } from './day-result.js';
 import { addDays } from '../lib/dates.js';
 
 /**
@@ -33,12 +34,8 @@ export type HistoryDevice = {
 
 type Outcome = 'PASS' | 'FAIL' | 'CLEARED';
 
-function outcomeOf(statusid: number): Outcome | null {
-  if (statusid === CheckStatus.fail) return 'FAIL';
-  if (statusid === CheckStatus.cleared) return 'CLEARED';
-  if (statusid === CheckStatus.pass) return 'PASS';
-  return null;
-}
+/** A check's current result as a day status; one that has not run has none (its days are NOTRUN). */
+const OUTCOMES: Record<CheckState, Outcome | null> = { pass: 'PASS', fail: 'FAIL', cleared: 'CLEARED', notRun: null };
 
 /**
  * One check's status on each day, oldest first. Days are PASS unless a stored day result says
@@ -47,7 +44,7 @@ function outcomeOf(statusid: number): Outcome | null {
  * outcome as *INACTIVE. A check that never ran is NOTRUN throughout.
  */
 function checkStatuses(check: HistoryCheck, device: HistoryDevice, days: readonly string[], results: ReadonlyMap<string, DayResult>): DayStatus[] {
-  const current = outcomeOf(check.statusid);
+  const current = OUTCOMES[checkState(check.statusid)];
   let carried: Outcome = 'PASS';
   return days.map((day): DayStatus => {
     if (day < device.installDay) return 'NOTINSTALLED';

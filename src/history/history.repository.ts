@@ -1,7 +1,6 @@
-import type { Insertable } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
-import type { CheckDayResultTable, PerformanceMonitorTable, StorageMonitorTable } from '../db/schema.js';
+import type { StorageMonitorTable } from '../db/schema.js';
 import { inScope } from '../db/scope-filter.js';
 
 /** Performance and storage monitors, and the stored day results of checks. A device has a handful of each. */
@@ -54,16 +53,6 @@ export function createHistoryRepository(db: Db) {
         .where('r.check_id', 'in', [...checkIds])
         .where('r.day', '>=', fromDay)
         .execute();
-    },
-
-    async insertPerformanceMonitors(rows: Insertable<PerformanceMonitorTable>[]) {
-      if (rows.length > 0) await db.insertInto('performance_monitors').values(rows).execute();
-    },
-    async insertStorageMonitors(rows: Insertable<StorageMonitorTable>[]) {
-      if (rows.length > 0) await db.insertInto('storage_monitors').values(rows).execute();
-    },
-    async insertDayResults(rows: Insertable<CheckDayResultTable>[]) {
-      if (rows.length > 0) await db.insertInto('check_day_results').values(rows).execute();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { PerformanceKind } from '../db/schema.js';
+import type { PerformanceKind } from './performance-kind.js';
 import { utcDateTime } from '../lib/dates.js';
 import { unit } from './noise.js';
 

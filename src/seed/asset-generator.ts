@@ -1,8 +1,10 @@
 import type { Insertable } from 'kysely';
-import {
-  type AdUserTable, type ClientLicenseCountTable, type DeviceHardwareTable, type DevicePatchTable, type DeviceSoftwareTable, type DeviceTable,
-  MavEngine, type MavQuarantineTable, type MavScanErrorTable, type MavScanKind, type MavScanState, type MavTraceTable, PatchPolicy, PatchStatus,
+import type {
+  AdUserTable, ClientLicenseCountTable, DeviceHardwareTable, DevicePatchTable, DeviceSoftwareTable, DeviceTable, MavQuarantineTable,
+  MavScanErrorTable, MavTraceTable,
 } from '../db/schema.js';
+import { MavEngine, type MavScanKind, type MavScanState } from '../mav/mav-codes.js';
+import { PatchPolicy, PatchStatus } from '../patches/patch-codes.js';
 import {
   AD_DEPARTMENTS, AD_SURNAMES, AD_TITLES, LICENSE_GROUPS, LINUX_SOFTWARE, MAC_SOFTWARE, MAV_UNIX_TRACE_PATHS, MAV_THREATS, MAV_TRACE_PATHS, PATCHES,
   SERVER_SOFTWARE, WINDOWS_SOFTWARE,

@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
-import type { CheckNoteTable, CheckTable, DeviceTable, DeviceType, OutageTable } from '../db/schema.js';
-import { CheckStatus } from '../db/schema.js';
+import type { CheckNoteTable, CheckTable, DeviceTable, OutageTable } from '../db/schema.js';
+import type { DeviceType } from '../devices/device-type.js';
+import { CheckStatus } from '../checks/check-status.js';
 import { utcDate } from '../lib/dates.js';
 import {
   AGENT_VERSIONS, CHECK_TEMPLATES, COMPANY_FIRST, COMPANY_KIND, COMPANY_SUFFIX, FIRST_NAMES, SERVER_HARDWARE,

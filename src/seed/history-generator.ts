@@ -2,7 +2,8 @@ import type { Insertable } from 'kysely';
 import type {
   CheckDayResultTable, CheckTable, DeviceTable, MobSessionTable, PerformanceMonitorTable, StorageMonitorTable,
 } from '../db/schema.js';
-import { CheckStatus, DayResult } from '../db/schema.js';
+import { CheckStatus } from '../checks/check-status.js';
+import { DayResult } from '../history/day-result.js';
 import { addDays, utcDate, zonedDate } from '../lib/dates.js';
 import { AV_UPDATE_CHECK_TYPES, BACKUP_CHECK_TYPES } from '../history/check-day-history.js';
 import { Prng } from './prng.js';

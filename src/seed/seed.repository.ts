@@ -131,13 +131,6 @@ function seedOperations(db: Db, bulkInsert: BulkInsert) {
     async avProductIds(): Promise<string[]> {
       return (await db.selectFrom('av_products').select('id').orderBy('id').execute()).map((r) => r.id);
     },
-
-    async addClientsToGroup(accountId: number, groupId: number, clientIds: number[]): Promise<void> {
-      await insertMany(
-        'client_group_members',
-        clientIds.map((client_id) => ({ account_id: accountId, client_group_id: groupId, client_id })),
-      );
-    },
   };
 }
 

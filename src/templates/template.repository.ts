@@ -17,15 +17,6 @@ export function createTemplateRepository(db: Db) {
         .where('id', '=', templateId)
         .executeTakeFirst();
     },
-
-    async count(accountId: number): Promise<number> {
-      const row = await db.selectFrom('installation_templates').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
-
-    async insertMany(rows: { account_id: number; name: string; device_type: 'server' | 'workstation'; created_at: number }[]) {
-      if (rows.length > 0) await db.insertInto('installation_templates').values(rows).execute();
-    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckStatus } from '../../src/db/schema.js';
+import { CheckStatus } from '../../src/checks/check-status.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeCheck, makeClient, makeDevice, makeFleet, makeSite, type Fleet } from '../factories.js';
 

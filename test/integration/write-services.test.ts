@@ -33,11 +33,15 @@ describe.each(DIALECTS)('add_client and add_site on %s', (dialect) => {
       standard: (await s.personalKeys.create(system, FROM, await user('standard@acme.test'), { name: 'rw', scope: 'read-write' })).key,
       restricted: (await s.personalKeys.create(system, FROM, await user('scoped@acme.test'), { name: 'rw', scope: 'read-write' })).key,
     };
-    await s.repos.templates.insertMany([
-      { account_id: fleet.account.id, name: 'Servers', device_type: 'server', created_at: NOW },
-      { account_id: fleet.account.id, name: 'Workstations', device_type: 'workstation', created_at: NOW },
-    ]);
-    const list = await s.repos.templates.listByAccount(fleet.account.id);
+    // Only the demo seeder writes templates, so the fixture inserts its own.
+    const list = await database.db
+      .insertInto('installation_templates')
+      .values([
+        { account_id: fleet.account.id, name: 'Servers', device_type: 'server', created_at: NOW },
+        { account_id: fleet.account.id, name: 'Workstations', device_type: 'workstation', created_at: NOW },
+      ])
+      .returning(['id', 'device_type'])
+      .execute();
     templates = { server: list.find((x) => x.device_type === 'server')!.id, workstation: list.find((x) => x.device_type === 'workstation')!.id };
   });
   afterAll(async () => {

@@ -1,8 +1,8 @@
 import type { CheckRow } from '../../checks/check.repository.js';
-import { CheckStatus } from '../../db/schema.js';
+import { CheckFrequency, type CheckState, CheckStatus, checkState } from '../../checks/check-status.js';
 import type { DeviceRow } from '../../devices/device.repository.js';
 import { html, type SafeHtml } from '../html.js';
-import { deviceStatus, devicesUrl } from './devices.view.js';
+import { deviceStatusBadge, devicesUrl } from './devices.view.js';
 import { formatAgo, formatTime } from './format.js';
 import { page, type PageContext } from './layout.js';
 
@@ -16,14 +16,12 @@ export type DeviceDetail = {
   now: number;
 };
 
-function checkStatus(statusid: number): SafeHtml {
-  switch (statusid) {
-    case CheckStatus.pass: return html`<span class="status ok">Passed</span>`;
-    case CheckStatus.fail: return html`<span class="status fail">Failed</span>`;
-    case CheckStatus.cleared: return html`<span class="status off">Cleared</span>`;
-    default: return html`<span class="status off">Not run</span>`;
-  }
-}
+const CHECK_BADGES: Record<CheckState, SafeHtml> = {
+  pass: html`<span class="status ok">Passed</span>`,
+  fail: html`<span class="status fail">Failed</span>`,
+  cleared: html`<span class="status off">Cleared</span>`,
+  notRun: html`<span class="status off">Not run</span>`,
+};
 
 const REASONS: Record<string, string> = { DEVICE_OVERDUE: 'Device overdue', CHECK_FAILURE: 'Check failure' };
 
@@ -38,7 +36,7 @@ export function devicePage(ctx: PageContext, tree: SafeHtml, detail: DeviceDetai
     <div class="crumbs"><a href="${devicesUrl({ tab })}">All Devices</a>
       ${detail.client && html` / <a href="${devicesUrl({ tab, clientId: detail.client.id })}">${detail.client.name}</a>`}
       ${detail.site && html` / <a href="${devicesUrl({ tab, siteId: detail.site.id })}">${detail.site.name}</a>`}</div>
-    <h1>${d.name} ${deviceStatus({ ...d, failing_checks: failing }, now)}</h1>
+    <h1>${d.name} ${deviceStatusBadge(d, failing, now)}</h1>
     <div class="subtle">${d.description}</div>
   </div>
 </div>
@@ -64,9 +62,9 @@ export function devicePage(ctx: PageContext, tree: SafeHtml, detail: DeviceDetai
   ${detail.checks.length === 0 ? html`<div class="empty">No checks configured.</div>` : html`<table class="grid">
     <thead><tr><th scope="col">Status</th><th scope="col">Check</th><th scope="col">Frequency</th><th scope="col">Output</th><th scope="col" class="num">Consecutive fails</th><th scope="col">Last run</th></tr></thead>
     <tbody>${detail.checks.map((c) => html`<tr>
-      <td>${checkStatus(c.statusid)}</td>
+      <td>${CHECK_BADGES[checkState(c.statusid)]}</td>
       <td>${c.description}</td>
-      <td>${c.dsc_247 === 1 ? 'Daily Safety Check' : '24x7'}</td>
+      <td>${c.dsc_247 === CheckFrequency.dsc ? 'Daily Safety Check' : '24x7'}</td>
       <td class="wrap">${c.formatted_output}</td>
       <td class="num">${c.consecutive_fails}</td>
       <td class="when">${formatTime(c.last_run_at, tz)}</td>

@@ -1,4 +1,5 @@
-import type { DeviceType } from '../../db/schema.js';
+import { DeviceStatus, deviceStatus } from '../../devices/device-status.js';
+import type { DeviceType } from '../../devices/device-type.js';
 import type { DeviceListRow } from '../../devices/device.repository.js';
 import { currentIf, html, type SafeHtml } from '../html.js';
 import { formatAgo, formatTime } from './format.js';
@@ -60,12 +61,17 @@ export function clientTree(tree: TreeData, selection: { clientId?: number; siteI
 </aside>`;
 }
 
-/** The health of a device in one word, as the list and the device page show it. */
-export function deviceStatus(d: { offline_reason: string | null; overdue_since: number | null; failing_checks: number }, now: number): SafeHtml {
-  if (d.offline_reason) return html`<span class="status off" title="${d.offline_reason}">Offline</span>`;
-  if (d.overdue_since !== null) return html`<span class="status warn" title="Overdue for ${formatAgo(d.overdue_since, now).replace(' ago', '')}">Overdue</span>`;
-  if (d.failing_checks > 0) return html`<span class="status fail">Failing</span>`;
-  return html`<span class="status ok">OK</span>`;
+/**
+ * The health of a device in one word, as the list and the device page show it: the device status rule of
+ * the API (src/devices/device-status.ts), in the dashboard's own words.
+ */
+export function deviceStatusBadge(d: Pick<DeviceListRow, 'offline_reason' | 'overdue_since'>, failingChecks: number, now: number): SafeHtml {
+  switch (deviceStatus(d, failingChecks)) {
+    case DeviceStatus.failed: return html`<span class="status fail">Failing</span>`;
+    case DeviceStatus.overdue: return html`<span class="status warn" title="Overdue for ${formatAgo(d.overdue_since, now).replace(' ago', '')}">Overdue</span>`;
+    case DeviceStatus.offline: return html`<span class="status off" title="${d.offline_reason}">Offline</span>`;
+    case DeviceStatus.ok: return html`<span class="status ok">OK</span>`;
+  }
 }
 
 export function devicesPage(ctx: PageContext, tree: SafeHtml, view: DeviceListView): string {
@@ -99,7 +105,7 @@ export function devicesPage(ctx: PageContext, tree: SafeHtml, view: DeviceListVi
     </tr></thead>
     <tbody>
     ${view.rows.map((d) => html`<tr>
-      <td>${deviceStatus(d, view.now)}</td>
+      <td>${deviceStatusBadge(d, d.failing_checks, view.now)}</td>
       <td><a href="/devices/${d.id}">${d.name}</a><div class="subtle">${d.description}</div></td>
       ${view.site ? null : html`<td>${d.client_name}<div class="subtle">${d.site_name}</div></td>`}
       <td>${d.os}</td>

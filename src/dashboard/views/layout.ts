@@ -1,4 +1,3 @@
-import { ROLE_LABELS, isSystemRole } from '../../access/roles.js';
 import { currentIf, html, type SafeHtml } from '../html.js';
 import type { SessionUser } from '../session.service.js';
 
@@ -32,10 +31,6 @@ function head(ctx: PageContext, title: string): SafeHtml {
 <script src="${ctx.assets.htmx}" defer></script>
 <script src="${ctx.assets.js}" defer></script>
 </head>`;
-}
-
-export function roleLabel(role: string): string {
-  return isSystemRole(role) ? ROLE_LABELS[role] : 'Custom role';
 }
 
 /** A signed-in page: top bar with the account and user, then the section's content. */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { reference, withIdColumn } from '../dialect.js';
-import type { SightlineMigration } from '../migrate.js';
+import type { SightlineMigration } from './migration.js';
 
 /** Accounts, users, client groups, clients, sites, devices, checks, notes, outages, the account key. */
 export const foundation: SightlineMigration = {

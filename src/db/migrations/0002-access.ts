@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { reference, withIdColumn } from '../dialect.js';
-import type { SightlineMigration } from '../migrate.js';
+import type { SightlineMigration } from './migration.js';
 
 /**
  * The access model (access-model.md): custom roles, the audit log, the mail outbox, throttling counters,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { reference, withIdColumn } from '../dialect.js';
-import type { SightlineMigration } from '../migrate.js';
+import type { SightlineMigration } from './migration.js';
 
 /**
  * History behind the performance, storage, backup, antivirus-update and Backup & Recovery services.

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { reference, withIdColumn } from '../dialect.js';
-import type { SightlineMigration } from '../migrate.js';
+import type { SightlineMigration } from './migration.js';
 
 /**
  * Asset tracking (hardware, software, license groups), patches, Managed Antivirus scans / threats /

@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import { createRowTrigger } from '../dialect.js';
-import type { SightlineMigration } from '../migrate.js';
-import { CheckStatus, DeviceType } from '../schema.js';
+import type { SightlineMigration } from './migration.js';
+import { CheckStatus } from '../../checks/check-status.js';
+import { DeviceType } from '../../devices/device-type.js';
 
 /**
  * Device counts per client (list_clients) and check counts per device (list_devices_at_client), kept

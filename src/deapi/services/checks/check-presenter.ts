@@ -1,19 +1,12 @@
 import type { CheckRow } from '../../../checks/check.repository.js';
-import { CheckStatus } from '../../../db/schema.js';
+import { type CheckState, checkState } from '../../../checks/check-status.js';
 import { shiftedParts, utcDateTime } from '../../../lib/dates.js';
+
+const CHECK_STATUS_TEXT: Record<CheckState, string> = { pass: 'testok', fail: 'testerror', cleared: 'testcleared', notRun: 'testnotrun' };
 
 /** `checkstatus` text of list_device_monitoring_details and list_failing_checks. */
 export function checkStatusText(statusid: number): string {
-  switch (statusid) {
-    case CheckStatus.pass:
-      return 'testok';
-    case CheckStatus.fail:
-      return 'testerror';
-    case CheckStatus.cleared:
-      return 'testcleared';
-    default:
-      return 'testnotrun';
-  }
+  return CHECK_STATUS_TEXT[checkState(statusid)];
 }
 
 /** Device-local date and time of a check's last run; empty for a check that never ran. */

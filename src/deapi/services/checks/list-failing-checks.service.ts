@@ -1,6 +1,6 @@
 import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
-import { CheckStatus } from '../../../db/schema.js';
+import { CheckStatus } from '../../../checks/check-status.js';
 import type { Scope } from '../../../access/scope.js';
 import type { Repositories } from '../../../repositories.js';
 import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';

@@ -1,7 +1,7 @@
 import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { utcDateTime } from '../../../lib/dates.js';
-import { CheckFrequency, CheckStatus } from '../../../db/schema.js';
+import { CheckFrequency, CheckStatus } from '../../../checks/check-status.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
 
 /** Closed outages are listed for this long (api-services.md §2.6). */

@@ -1,8 +1,6 @@
 import { mapPages } from '../pages.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
-import type { DeviceType } from '../../../db/schema.js';
-
-export const DEVICE_TYPES = ['server', 'workstation', 'mobile_device'] as const;
+import { DEVICE_TYPES, type DeviceType } from '../../../devices/device-type.js';
 
 export const listClients: ServiceSpec = {
   name: 'list_clients',

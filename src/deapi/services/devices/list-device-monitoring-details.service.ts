@@ -1,7 +1,7 @@
 import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { utcDateTime } from '../../../lib/dates.js';
-import { CheckFrequency } from '../../../db/schema.js';
+import { CheckFrequency } from '../../../checks/check-status.js';
 import { checkStatusText } from '../checks/check-presenter.js';
 import { OUTAGE_RETENTION_SECONDS } from '../checks/list-outages.service.js';
 import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';

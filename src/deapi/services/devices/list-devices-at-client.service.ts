@@ -1,8 +1,8 @@
 import { mapPages } from '../pages.js';
-import type { DeviceType } from '../../../db/schema.js';
+import { deviceStatus } from '../../../devices/device-status.js';
+import { DEVICE_TYPES, type DeviceType } from '../../../devices/device-type.js';
 import type { DeviceSummaryRow } from '../../../devices/device.repository.js';
 import { errors } from '../../../errors.js';
-import { DEVICE_TYPES } from '../clients/list-clients.service.js';
 import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
 
 function shapeFor(deviceType: DeviceType): XmlNode[] {
@@ -73,7 +73,7 @@ export const listDevicesAtClient: ServiceSpec = {
 function presentSummary(d: DeviceSummaryRow) {
   return {
     ...d,
-    status: d.check_fail > 0 ? 'Failed' : d.overdue_since !== null ? 'Overdue' : d.offline_reason !== null ? 'Offline' : 'Ok',
+    status: deviceStatus(d, d.check_fail),
     checkcount: { dsc_247: d.check_total, pass: d.check_pass, clear: d.check_clear, fail: d.check_fail },
   };
 }

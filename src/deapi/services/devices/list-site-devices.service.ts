@@ -1,5 +1,5 @@
 import { mapPages } from '../pages.js';
-import type { DeviceType } from '../../../db/schema.js';
+import type { DeviceType } from '../../../devices/device-type.js';
 import { errors } from '../../../errors.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
 import { deviceListFields, presentDeviceForList } from './device-presenter.js';

@@ -1,5 +1,5 @@
 import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
-import { type PerformanceKind } from '../../../db/schema.js';
+import type { PerformanceKind } from '../../../history/performance-kind.js';
 import { errors } from '../../../errors.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { parseUtcDateTime } from '../../../lib/dates.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAV_SCAN_KINDS, MAV_SCAN_STATES, MavEngine } from '../../../db/schema.js';
+import { MAV_SCAN_KINDS, MAV_SCAN_STATES, MavEngine } from '../../../mav/mav-codes.js';
 import { patchDateText } from '../patches/patch-list-all.service.js';
 import {
   CURRENT_QUARANTINE_STATUSES, engineVersion, PREVIOUS_QUARANTINE_STATUSES, QUARANTINE_STATUS_TEXT, quarantineGroup, scanDuration,

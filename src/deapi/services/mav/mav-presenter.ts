@@ -1,4 +1,4 @@
-import { MavEngine, type MavScanKind, type MavScanState } from '../../../db/schema.js';
+import { MavEngine, type MavScanKind, type MavScanState } from '../../../mav/mav-codes.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { param } from '../../service-spec.js';
 

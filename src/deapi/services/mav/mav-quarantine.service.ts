@@ -1,5 +1,5 @@
 import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
-import { MavEngine } from '../../../db/schema.js';
+import { MavEngine } from '../../../mav/mav-codes.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
 import {

@@ -1,5 +1,5 @@
 import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
-import { PatchPolicy, PatchStatus } from '../../../db/schema.js';
+import { PatchPolicy, PatchStatus } from '../../../patches/patch-codes.js';
 import { x, param, type ServiceSpec } from '../../service-spec.js';
 
 const POLICY_LABELS: Record<number, string> = {
