@@ -242,8 +242,10 @@ export class Agent {
    */
   async sendReport(report) {
     const answer = await this.retry(() => this.authed((secret) => this.client.request('POST', 'reports', { body: report, secret })));
-    const parts = [`${report.checkResults.length} check results`, `${report.performance.length} samples`, `${report.driveSpace.length} drives`];
-    if (report.software) parts.push(`${report.software.length} packages`);
+    /** @param {number} n @param {string} noun */
+    const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+    const parts = [count(report.checkResults.length, 'check result'), count(report.performance.length, 'sample'), count(report.driveSpace.length, 'drive')];
+    if (report.software) parts.push(count(report.software.length, 'package'));
     this.log.info(`report ${report.batchId} ${answer?.applied === false ? 'was already applied' : 'sent'}: ${parts.join(', ')}`);
     await this.takeCommands(answer?.commands);
   }

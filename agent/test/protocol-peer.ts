@@ -79,6 +79,11 @@ export class ProtocolPeer {
     for (const wake of this.waiting) wake();
   }
 
+  /** Command long-polls the peer is holding open now. */
+  get heldPolls(): number {
+    return this.waiting.size;
+  }
+
   /** Requests to a path (without the query), e.g. '/agent/v1/enrol'. */
   requests(path: string): Received[] {
     return this.received.filter((r) => r.path === path);
