@@ -311,6 +311,8 @@ export class Agent {
       }
       for (const check of config.checks.filter(isRunnable)) {
         if (running.has(check.checkId) || now < (nextRun.get(check.checkId) ?? 0)) continue;
+        if (check.kind === 'performance' && !this.sampler.latest) continue; // it compares a sample: wait for the first
+
         running.add(check.checkId);
         this.runOneCheck(check).then((result) => {
           running.delete(check.checkId);
@@ -334,10 +336,11 @@ export class Agent {
           nextInventoryAt = now + INVENTORY_EVERY_MS;
           if (hashOf(current) !== sentInventory) inventory = current;
         }
-        const report = await this.buildReport({ checkResults, performance, inventory });
+        // Taken before building the report: results that come in meanwhile go into the next one.
+        const measured = { checkResults, performance };
         checkResults = [];
         performance = [];
-        unsent.push(report);
+        unsent.push(await this.buildReport({ ...measured, inventory }));
         while (unsent.length > 0 && !this.signal.aborted) {
           try {
             await this.sendReport(unsent[0]);

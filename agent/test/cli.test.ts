@@ -151,6 +151,16 @@ describe('sightline-agent run --once', () => {
     expect(second.stderr).toBe('');
   });
 
+  it('enrols again only once: a 401 to the new secret too ends the run with exit 4', async () => {
+    peer.refuseAllSecrets = true;
+    const dir = install(configFor());
+    const result = await runOnce(dir);
+    expect(result.code).toBe(4);
+    expect(peer.enrolments).toHaveLength(2);
+    expect(peer.requests('/agent/v1/config')).toHaveLength(2);
+    expect(result.stderr).toMatch(/the server refused: 401 unauthorized/);
+  });
+
   it('exits 4 without a state file when the site token is refused', async () => {
     const dir = install(configFor({ siteToken: 'site-token-that-is-wrong' }));
     const result = await runOnce(dir);
@@ -196,6 +206,9 @@ describe('sightline-agent run', () => {
     const dir = install(configFor());
     const agent = start(dir, ['run']);
     await expect.poll(() => peer.reports.length, { timeout: 30_000 }).toBe(1);
+    // The first report waits for the first run of every check (the performance one after the first sample).
+    expect(peer.reports[0].checkResults.map((r) => r.checkId).sort()).toEqual([11, 12, 13]);
+    expect(peer.reports[0].software?.length).toBeGreaterThan(0);
     await expect.poll(() => peer.requests('/agent/v1/commands').length, { timeout: 10_000 }).toBeGreaterThan(0);
     peer.queue({ id: 501, kind: 'run_check', params: { checkId: 12 } });
     peer.queue({ id: 502, kind: 'patch_retry', params: { patchId: 'KB123' } });
@@ -220,10 +233,19 @@ describe('sightline-agent run', () => {
     expect(peer.enrolments).toHaveLength(1);
   });
 
-  it('stops on SIGINT too', async () => {
+  it('reports again after reportIntervalSeconds with the samples taken meanwhile, and stops on SIGINT too', async () => {
+    peer.reportIntervalSeconds = 10;
+    peer.sampleIntervalSeconds = 5;
     const dir = install(configFor());
     const agent = start(dir, ['run']);
-    await expect.poll(() => peer.reports.length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => peer.reports.length, { timeout: 40_000, interval: 500 }).toBe(2);
+    const [first, second] = peer.reports;
+    expect(second.batchId).not.toBe(first.batchId);
+    expect(second.sentAt - first.sentAt).toBeGreaterThanOrEqual(9);
+    expect(second.performance.filter((p) => p.kind === 'cpu_load').length).toBeGreaterThanOrEqual(1);
+    expect(second.checkResults).toEqual([]); // the checks run every 300 s
+    expect(second.software).toBeUndefined(); // the inventory is sent when it changes
+    expect(peer.requests('/agent/v1/config').length).toBeGreaterThanOrEqual(3); // at start and before each report
     agent.child.kill('SIGINT');
     expect((await agent.exited).code).toBe(0);
   });

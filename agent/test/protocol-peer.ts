@@ -36,6 +36,8 @@ export class ProtocolPeer {
   readonly acks: { id: number; ack: CommandAck }[] = [];
   /** Secrets handed out, newest last. */
   readonly secretsIssued: string[] = [];
+  /** Answer 401 to every device secret, even a new one. */
+  refuseAllSecrets = false;
   /** Answer the next N report posts with 503 before looking at them. */
   failReports = 0;
   checks: CheckConfig[] = [];
@@ -112,7 +114,7 @@ export class ProtocolPeer {
     }
 
     const deviceId = this.secrets.get(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
-    if (deviceId === undefined) return this.send(response, 401, { error: { code: 'unauthorized', message: 'Unknown or revoked device secret.' } });
+    if (deviceId === undefined || this.refuseAllSecrets) return this.send(response, 401, { error: { code: 'unauthorized', message: 'Unknown or revoked device secret.' } });
 
     if (route === 'GET /agent/v1/config') {
       const config = { deviceId, reportIntervalSeconds: this.reportIntervalSeconds, sampleIntervalSeconds: this.sampleIntervalSeconds, dscHour: 3, checks: this.checks };

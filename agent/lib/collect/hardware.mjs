@@ -1,7 +1,7 @@
 // @ts-check
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
-import { clip, formatBytes, readText } from '../util.mjs';
+import { clip, formatBytes, MB, readText } from '../util.mjs';
 
 /** @typedef {import('../types.mjs').HardwareItem} HardwareItem */
 /** @typedef {import('../types.mjs').DriveSpace} DriveSpace */
@@ -92,7 +92,9 @@ export function collectHardware(drives) {
     ...processors(),
     item(TYPE.physicalMemory, 'Physical memory', { details: formatBytes(os.totalmem()) }),
     ...(process.platform === 'linux' ? [...diskDrives(), ...firmware()] : []),
-    ...drives.map((d) => item(TYPE.logicalDisk, d.drive, { details: `${formatBytes(d.totalMb * 1024 * 1024)}, ${formatBytes((d.totalMb - d.usedMb) * 1024 * 1024)} free` })),
+    // Size only: free space is reported as drive space, and a snapshot that changes with every file written
+    // would be sent again every time.
+    ...drives.map((d) => item(TYPE.logicalDisk, d.drive, { details: formatBytes(d.totalMb * MB) })),
     ...networkAdapters(),
   ];
 }
