@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'agent/**/*.test.ts'],
     // better-sqlite3 is a native addon: run test files in forked processes, not worker threads.
     pool: 'forks',
     globalSetup: ['test/support/global-setup.ts'],
