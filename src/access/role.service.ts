@@ -7,8 +7,7 @@ import { ALL_PERMISSIONS, Permission } from './permissions.js';
 import type { RoleRepository } from './role.repository.js';
 import { ASSIGNABLE_SYSTEM_ROLES, ROLE_LABELS, SystemRole, effectivePermissions, type SystemRole as SystemRoleName } from './roles.js';
 
-/** A refusal; `field` names the input it is about (the dashboard shows the message beside it). */
-const invalid = (message: string, field?: string) => errors.invalidValueMessage(message, field);
+const invalid = errors.invalidValueMessage;
 
 /** Custom roles: derived from a system role, with Allow/Deny per permission. */
 export function createRoleService(deps: { roles: RoleRepository; access: AccessService; audit: AuditService; clock: Clock }) {

@@ -4,8 +4,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { errors } from '../errors.js';
 import type { ClientGroupRepository, ClientGroupRow } from './client-group.repository.js';
 
-/** A refusal; `field` names the input it is about (the dashboard shows the message beside it). */
-const invalid = (message: string, field?: string) => errors.invalidValueMessage(message, field);
+const invalid = errors.invalidValueMessage;
 const MAX_CLIENTS_PER_CALL = 10_000;
 
 /** Client groups: named sets of clients deciding what users (and keys) see. All Clients is built in. */

@@ -89,6 +89,7 @@ export function redirect(request: FastifyRequest, reply: FastifyReply, url: stri
   return reply.redirect(url, 303);
 }
 
+/** Answers an HTML page or fragment. */
 export function sendHtml(reply: FastifyReply, body: string | SafeHtml, status = 200) {
   return reply.code(status).type('text/html; charset=utf-8').send(typeof body === 'string' ? body : body.value);
 }

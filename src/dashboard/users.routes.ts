@@ -30,12 +30,12 @@ const forms = {
   confirmOnly: z.object(confirmed),
   group: z.object({ ...confirmed, name: text(200), clients: ids }),
   // One select per permission, `perm:NAME`: Allow, Deny, or '' for the base role's default.
-  role: z.object({
-    ...confirmed,
-    name: text(100),
-    base: text(50),
-    ...Object.fromEntries([...ALL_PERMISSIONS].map((p) => [`perm:${p}`, z.enum(['', 'allow', 'deny']).default('')])),
-  }),
+  role: z
+    .object({ ...confirmed, name: text(100), base: text(50), ...Object.fromEntries([...ALL_PERMISSIONS].map((p) => [`perm:${p}`, z.enum(['', 'allow', 'deny']).default('')])) })
+    .transform((body) => {
+      const set = (setting: string) => [...ALL_PERMISSIONS].filter((p) => (body as Record<string, string>)[`perm:${p}`] === setting);
+      return { confirm: body.confirm, name: body.name.trim(), base: body.base, allow: set('allow'), deny: set('deny') };
+    }),
 };
 
 /** The id in a route's path; a malformed one reads as absent, which the users page service refuses. */
@@ -119,12 +119,9 @@ export function registerUsersRoutes(deps: UsersRoutesDeps): DashboardRoutes {
       return `Saved client group "${await deps.page.saveGroup(request.sessionUser, request.ip, idOf(request), { name, clientIds: clients })}".`;
     });
 
-    change('/settings/users/roles', { tab: 'roles', id: () => 'add-role', fields: ['name', 'base'], schema: forms.role }, async (request, body) => {
-      const settings = body as Record<string, string>;
-      const allow = [...ALL_PERMISSIONS].filter((p) => settings[`perm:${p}`] === 'allow');
-      const deny = [...ALL_PERMISSIONS].filter((p) => settings[`perm:${p}`] === 'deny');
-      await deps.roles.create(actor(request), request.ip, { name: body.name.trim(), base: body.base, allow, deny });
-      return `Created role "${body.name.trim()}".`;
+    change('/settings/users/roles', { tab: 'roles', id: () => 'add-role', fields: ['name', 'base'], schema: forms.role }, async (request, { name, base, allow, deny }) => {
+      await deps.roles.create(actor(request), request.ip, { name, base, allow, deny });
+      return `Created role "${name}".`;
     });
   };
 }

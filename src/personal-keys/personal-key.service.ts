@@ -16,8 +16,7 @@ export type PersonalKeyScope = (typeof PERSONAL_KEY_SCOPES)[number];
 /** Keys one user may hold; enough for every script and integration, bounded so a bug cannot flood the table. */
 const MAX_KEYS_PER_USER = 50;
 
-/** A refusal; `field` names the input it is about (the dashboard shows the message beside it). */
-const invalid = (message: string, field?: string) => errors.invalidValueMessage(message, field);
+const invalid = errors.invalidValueMessage;
 
 /**
  * Named personal API keys (ours): any user creates keys for itself, each acting as that user with the

@@ -16,8 +16,7 @@ export const AGENT_KEY_REF = 'agent-key';
 
 type ResolvedRole = { role: string; customRoleId: number | null; baseRole: SystemRoleName; label: string };
 
-/** A refusal; `field` names the input it is about (the dashboard shows the message beside it). */
-const invalid = (message: string, field?: string) => errors.invalidValueMessage(message, field);
+const invalid = errors.invalidValueMessage;
 
 /** Users of an account: Staff and Client users, and the built-in Agent Key. */
 export function createUserService(deps: {

@@ -138,6 +138,15 @@ describe.each(DIALECTS)('dashboard refusals on %s', (dialect) => {
     const again = await post(admin, '/settings/users/groups', group);
     expect(again.statusCode).toBe(422);
     expect(errorOf(again.body, 'add-group-name')).toBe('A client group named &quot;Twins&quot; already exists');
+
+    // A custom role: one select per permission; a Client-based role allowing more than Devices is refused beside "Based on".
+    const role = { name: 'Front desk', base: 'client', 'perm:Devices': 'allow', 'perm:Clients': 'allow', confirm: PASSWORD };
+    const refusedRole = await post(admin, '/settings/users/roles', role);
+    expect(refusedRole.statusCode).toBe(422);
+    expect(errorOf(refusedRole.body, 'add-role-base')).toBe('A role derived from Client can allow only &quot;Devices&quot;');
+    expect((await post(admin, '/settings/users/roles', { ...role, base: 'standard', 'perm:Devices': 'deny' })).statusCode).toBe(303);
+    const created = (await fleet.services.roles.list(fleet.services.access.systemActor(fleet.account.id))).find((r) => r.name === 'Front desk');
+    expect(created?.permissions).toEqual(['Clients']);
   });
 
   it('refuses a POST to a signed-in route without a session before the action runs', async () => {
