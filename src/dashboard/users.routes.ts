@@ -38,9 +38,9 @@ const forms = {
     }),
 };
 
-/** The id in a route's path; a malformed one reads as absent, which the users page service refuses. */
-const idOf = (request: FastifyRequest) => positiveId((request.params as { id: string }).id);
+/** The id in a route's path as sent (it names the form that failed) and as a number (absent when malformed, which the service refuses). */
 const rawId = (request: FastifyRequest) => (request.params as { id: string }).id;
+const idOf = (request: FastifyRequest) => positiveId(rawId(request));
 
 /**
  * Settings > Users: user accounts, the Agent Key's dashboard access, client groups, custom roles and the
