@@ -7,7 +7,7 @@ import type { Clock } from './lib/clock.js';
 import { createServices } from './services.js';
 import type { Mailer } from './mail/mailer.js';
 import { registerDeapiRoutes } from './deapi/deapi.routes.js';
-import { registerDashboard } from './dashboard/dashboard.routes.js';
+import { registerDashboard } from './dashboard/dashboard.plugin.js';
 import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 import { registerUsersRoutes } from './dashboard/users.routes.js';
 

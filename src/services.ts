@@ -59,7 +59,7 @@ export function createServices(deps: ServiceDeps) {
     roles,
     seedRepository: createSeedRepository(deps.database.db, deps.database.bulkInsert),
     sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, login }),
-    fleet: createFleetService({ repos, clock }),
+    fleet: createFleetService({ repos, clock, access }),
     apiPanel: createApiPanelService({ repos, apiKeys, personalKeys, access }),
     usersPage: createUsersPageService({ repos, users, clientGroups, roles, access }),
   };

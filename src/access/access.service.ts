@@ -110,3 +110,15 @@ export function createAccessService(deps: { roles: RoleRepository }) {
 }
 
 export type AccessService = ReturnType<typeof createAccessService>;
+
+/**
+ * Fails unless the actor may manage the account API key (`canManageAccountApiKey`), naming the reason:
+ * the one decision behind the key service and the dashboard's API page. `what` names the action refused.
+ */
+export function requireAccountApiKeyManager(access: AccessService, actor: Actor, what = 'managing the account API key'): void {
+  if (access.canManageAccountApiKey(actor)) return;
+  const why = actor.isAgentKey
+    ? "the Agent Key's dashboard access is off"
+    : `${actor.label}'s role (${actor.roleName}) is not Superuser, Administrator or a role allowing General Settings`;
+  throw new AppError('permissionDenied', `Permission denied: ${what} (${why})`);
+}

@@ -1,5 +1,5 @@
 import type { AuditService } from '../audit/audit.service.js';
-import { AppError } from '../errors.js';
+import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import type { AccessService, Actor } from './access.service.js';
@@ -7,7 +7,7 @@ import { ALL_PERMISSIONS, Permission } from './permissions.js';
 import type { RoleRepository } from './role.repository.js';
 import { ASSIGNABLE_SYSTEM_ROLES, ROLE_LABELS, SystemRole, effectivePermissions, type SystemRole as SystemRoleName } from './roles.js';
 
-const invalid = (message: string) => new AppError('invalidValue', message);
+const invalid = errors.invalidValueMessage;
 
 /** Custom roles: derived from a system role, with Allow/Deny per permission. */
 export function createRoleService(deps: { roles: RoleRepository; access: AccessService; audit: AuditService; clock: Clock }) {
@@ -17,7 +17,7 @@ export function createRoleService(deps: { roles: RoleRepository; access: AccessS
     if (!ALL_PERMISSIONS.has(permission)) throw invalid(`unknown permission "${permission}" (known: ${[...ALL_PERMISSIONS].join(', ')})`);
     // Client-based roles may at most see Devices (access-model.md).
     if (base === SystemRole.client && allowed && permission !== Permission.devices) {
-      throw invalid(`a role derived from Client can allow only "${Permission.devices}"`);
+      throw invalid(`a role derived from Client can allow only "${Permission.devices}"`, 'base');
     }
   }
 
@@ -25,14 +25,14 @@ export function createRoleService(deps: { roles: RoleRepository; access: AccessS
     async create(actor: Actor, sourceAddress: string, input: { name: string; base: string; allow?: readonly string[]; deny?: readonly string[] }) {
       access.require(actor, Permission.rolesAndPermissions, 'creating a role');
       const name = input.name.trim();
-      if (!name || name.length > 100) throw invalid('a role name must be 1 to 100 characters');
+      if (!name || name.length > 100) throw invalid('a role name must be 1 to 100 characters', 'name');
       const reserved = [...Object.values(SystemRole), ...Object.values(ROLE_LABELS)].map((n) => n.toLowerCase());
-      if (reserved.includes(name.toLowerCase())) throw invalid(`"${name}" is the name of a system role`);
+      if (reserved.includes(name.toLowerCase())) throw invalid(`"${name}" is the name of a system role`, 'name');
       if (!(ASSIGNABLE_SYSTEM_ROLES as readonly string[]).includes(input.base)) {
-        throw invalid(`a custom role derives from one of: ${ASSIGNABLE_SYSTEM_ROLES.join(', ')}`);
+        throw invalid(`a custom role derives from one of: ${ASSIGNABLE_SYSTEM_ROLES.join(', ')}`, 'base');
       }
       const base = input.base as SystemRoleName;
-      if (await roles.findByName(actor.accountId, name)) throw invalid(`a role named "${name}" already exists`);
+      if (await roles.findByName(actor.accountId, name)) throw invalid(`a role named "${name}" already exists`, 'name');
       const overrides: Record<string, boolean> = {};
       for (const p of input.allow ?? []) { checkPermission(base, p, true); overrides[p] = true; }
       for (const p of input.deny ?? []) {

@@ -1,9 +1,9 @@
-import type { AccessService, Actor } from '../access/access.service.js';
+import { requireAccountApiKeyManager, type AccessService, type Actor } from '../access/access.service.js';
 import { type Caller, scopeOf } from '../access/scope.js';
 import { ALL_PERMISSIONS } from '../access/permissions.js';
 import type { AccountRepository } from '../accounts/account.repository.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { AppError } from '../errors.js';
+import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { isValidEmailAddress } from '../lib/email-address.js';
@@ -27,14 +27,6 @@ export type ApiKeyServiceDeps = {
 /** The account API key: generated here, stored hashed, checked on every API request. */
 export function createApiKeyService(deps: ApiKeyServiceDeps) {
   const { apiKeys, accounts, access, audit, mailer, clock } = deps;
-
-  function requireKeyManager(actor: Actor): void {
-    if (access.canManageAccountApiKey(actor)) return;
-    const why = actor.isAgentKey
-      ? "the Agent Key's dashboard access is off"
-      : `${actor.label}'s role (${actor.roleName}) is not Superuser, Administrator or a role allowing General Settings`;
-    throw new AppError('permissionDenied', `Permission denied: managing the account API key (${why})`);
-  }
 
   /** The URL to query, as the API page and the token email show it. */
   async function queryUrlOf(accountId: number): Promise<string> {
@@ -61,7 +53,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
      * process (nothing caches keys). Returns the new key: the only time it exists in plain text.
      */
     async generate(actor: Actor, sourceAddress: string): Promise<string> {
-      requireKeyManager(actor);
+      requireAccountApiKeyManager(access, actor);
       const existed = (await apiKeys.info(actor.accountId)) !== undefined;
       const key = newAccountApiKey();
       await apiKeys.replace(actor.accountId, sha256Hex(key), epochSeconds(clock), actor.userId);
@@ -71,7 +63,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
 
     /** Removes the key: every API call with it fails from the next request on. */
     async revoke(actor: Actor, sourceAddress: string): Promise<boolean> {
-      requireKeyManager(actor);
+      requireAccountApiKeyManager(access, actor);
       const revoked = await apiKeys.revoke(actor.accountId);
       await audit.record(actor, sourceAddress, 'apikey.revoke', revoked ? '' : 'no key to revoke');
       return revoked;
@@ -82,13 +74,13 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
      * key (the key is stored only as a hash, so the caller presents the one shown after Generate).
      */
     async email(actor: Actor, sourceAddress: string, input: { to: string; key: string }): Promise<{ delivery: Mailer['delivery'] }> {
-      requireKeyManager(actor);
+      requireAccountApiKeyManager(access, actor);
       const to = input.to.trim();
-      if (!isValidEmailAddress(to)) throw new AppError('invalidValue', `"${input.to}" is not a valid email address`);
+      if (!isValidEmailAddress(to)) throw errors.invalidValueMessage(`"${input.to}" is not a valid email address`, 'to');
       const stored = await apiKeys.hashOf(actor.accountId);
       const presented = ACCOUNT_KEY_PATTERN.test(input.key) ? sha256Hex(input.key) : '';
       if (!stored || !constantTimeEqual(stored, presented)) {
-        throw new AppError('invalidValue', 'that is not the current API key of this account: regenerate to get one');
+        throw errors.invalidValueMessage('that is not the current API key of this account: regenerate to get one', 'key');
       }
       const account = await accounts.findById(actor.accountId);
       const url = await queryUrlOf(actor.accountId);
@@ -118,7 +110,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
     async setAllowedNetworks(actor: Actor, sourceAddress: string, networks: string | null): Promise<string | null> {
       access.require(actor, Permission.security, 'changing the API address allow-list');
       const normalised = networks === null ? '' : normaliseNetworks(networks);
-      if (typeof normalised !== 'string') throw new AppError('invalidValue', normalised.error);
+      if (typeof normalised !== 'string') throw errors.invalidValueMessage(normalised.error, 'networks');
       await accounts.setApiAllowedNetworks(actor.accountId, normalised || null);
       await audit.record(actor, sourceAddress, 'apikey.allowed-networks', normalised || 'any address');
       return normalised || null;

@@ -1,10 +1,10 @@
 import type { AccessService, Actor } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { AppError } from '../errors.js';
+import { errors } from '../errors.js';
 import type { ClientGroupRepository, ClientGroupRow } from './client-group.repository.js';
 
-const invalid = (message: string) => new AppError('invalidValue', message);
+const invalid = errors.invalidValueMessage;
 const MAX_CLIENTS_PER_CALL = 10_000;
 
 /** Client groups: named sets of clients deciding what users (and keys) see. All Clients is built in. */
@@ -19,16 +19,16 @@ export function createClientGroupService(deps: { groups: ClientGroupRepository; 
 
   function checkName(name: string): string {
     const trimmed = name.trim();
-    if (!trimmed || trimmed.length > 200) throw invalid('a client group name must be 1 to 200 characters');
+    if (!trimmed || trimmed.length > 200) throw invalid('a client group name must be 1 to 200 characters', 'name');
     return trimmed;
   }
 
   async function checkClients(accountId: number, clientIds: readonly number[]): Promise<number[]> {
     const unique = [...new Set(clientIds)];
-    if (unique.length > MAX_CLIENTS_PER_CALL) throw invalid(`at most ${MAX_CLIENTS_PER_CALL} clients per group change`);
+    if (unique.length > MAX_CLIENTS_PER_CALL) throw invalid(`at most ${MAX_CLIENTS_PER_CALL} clients per group change`, 'clients');
     const known = new Set(await groups.existingClientIds(accountId, unique));
     const unknown = unique.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw invalid(`no client with id ${unknown.join(', ')} in this account`);
+    if (unknown.length > 0) throw invalid(`no client with id ${unknown.join(', ')} in this account`, 'clients');
     return unique;
   }
 
@@ -42,7 +42,7 @@ export function createClientGroupService(deps: { groups: ClientGroupRepository; 
     async create(actor: Actor, sourceAddress: string, input: { name: string; clientIds?: readonly number[] }): Promise<number> {
       access.require(actor, Permission.clientGroups, 'creating a client group');
       const name = checkName(input.name);
-      if (await groups.findByName(actor.accountId, name)) throw invalid(`a client group named "${name}" already exists`);
+      if (await groups.findByName(actor.accountId, name)) throw invalid(`a client group named "${name}" already exists`, 'name');
       const clientIds = await checkClients(actor.accountId, input.clientIds ?? []);
       const id = await groups.create(actor.accountId, name, clientIds);
       await audit.record(actor, sourceAddress, 'group.create', `"${name}" with clients [${clientIds.join(',')}]`);
@@ -54,7 +54,7 @@ export function createClientGroupService(deps: { groups: ClientGroupRepository; 
       const group = await requireGroup(actor.accountId, name);
       refuseAllClients(group, 'renamed');
       const checked = checkName(newName);
-      if (await groups.findByName(actor.accountId, checked)) throw invalid(`a client group named "${checked}" already exists`);
+      if (await groups.findByName(actor.accountId, checked)) throw invalid(`a client group named "${checked}" already exists`, 'name');
       await groups.rename(actor.accountId, group.id, checked);
       await audit.record(actor, sourceAddress, 'group.rename', `"${group.name}" -> "${checked}"`);
     },

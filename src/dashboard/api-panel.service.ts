@@ -1,27 +1,42 @@
-import type { AccessService } from '../access/access.service.js';
+import { requireAccountApiKeyManager, type AccessService } from '../access/access.service.js';
+import { Permission } from '../access/permissions.js';
 import type { ApiKeyService } from '../api-keys/api-key.service.js';
 import type { PersonalKeyService } from '../personal-keys/personal-key.service.js';
 import type { Repositories } from '../repositories.js';
-import { AppError } from '../errors.js';
+import { errors } from '../errors.js';
 import type { SessionUser } from './session.service.js';
 
 /**
- * What Settings > General Settings > API shows, gathered for one user. The rules (who may manage the
- * account key) belong to the access service; this only assembles the page's facts.
+ * What Settings > General Settings shows (its Account and API tabs), gathered for one user. The rules
+ * (who may open them, who may manage the account key) belong to the access service; every method asks
+ * it before anything else, so the routes hold no checks of their own.
  */
 export function createApiPanelService(deps: { repos: Repositories; apiKeys: ApiKeyService; personalKeys: PersonalKeyService; access: AccessService }) {
   const { repos, apiKeys, personalKeys, access } = deps;
 
   async function ownerOf(user: SessionUser) {
     const owner = await repos.users.findById(user.accountId, user.userId);
-    if (!owner) throw new AppError('invalidValue', 'no such user in this account');
+    if (!owner) throw errors.invalidValueMessage('no such user in this account');
     return owner;
   }
+
+  /** The API tab and its personal keys are open to whoever may manage the account key (access-model.md). */
+  const requireApiPage = (user: SessionUser) => requireAccountApiKeyManager(access, user.actor, 'the API page');
+
   return {
-    /** Whether the user sees the API page at all (access-model.md: who may generate). */
-    maySee: (user: SessionUser) => access.canManageAccountApiKey(user.actor),
+    /** The Account tab: needs General Settings; says whether the API tab is open to this user too. */
+    accountTab(user: SessionUser) {
+      access.require(user.actor, Permission.generalSettings, 'General Settings');
+      return {
+        accountName: user.accountName,
+        timezone: user.timezone,
+        clientGroupName: user.clientGroupName,
+        showApi: access.canManageAccountApiKey(user.actor),
+      };
+    },
 
     async overview(user: SessionUser) {
+      requireApiPage(user);
       const [info, queryUrl, keys, usage] = await Promise.all([
         repos.apiKeys.info(user.accountId),
         apiKeys.queryUrlOf(user.accountId),
@@ -38,16 +53,18 @@ export function createApiPanelService(deps: { repos: Repositories; apiKeys: ApiK
 
     /** A personal key for the signed-in user; the plain key is returned once. */
     async createPersonalKey(user: SessionUser, sourceAddress: string, input: { name: string; scope: string; expires: string }) {
+      requireApiPage(user);
       let expiresAt: Date | null = null;
       if (input.expires) {
         // A date input gives YYYY-MM-DD; the key stops working at the end of that day (UTC).
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(input.expires)) throw new AppError('invalidValue', 'an expiry is a date such as 2027-01-31');
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(input.expires)) throw errors.invalidValueMessage('an expiry is a date such as 2027-01-31', 'expires');
         expiresAt = new Date(`${input.expires}T23:59:59Z`);
       }
       return personalKeys.create(user.actor, sourceAddress, await ownerOf(user), { name: input.name, scope: input.scope, expiresAt });
     },
 
     async revokePersonalKey(user: SessionUser, sourceAddress: string, name: string) {
+      requireApiPage(user);
       await personalKeys.revoke(user.actor, sourceAddress, await ownerOf(user), name);
     },
   };

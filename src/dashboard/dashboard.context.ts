@@ -2,11 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 import { constantTimeEqual } from '../lib/secrets.js';
 import { DASHBOARD_JS } from './assets/client-script.js';
 import { DASHBOARD_CSS } from './assets/styles.js';
+import type { SafeHtml } from './html.js';
 import { csrfTokenFor, SESSION_LIFETIME_SECONDS, type SessionUser } from './session.service.js';
 import type { PageContext } from './views/layout.js';
 
@@ -35,6 +36,11 @@ export type DashboardState = { user: SessionUser | null; sessionToken: string | 
 declare module 'fastify' {
   interface FastifyRequest {
     dashboard: DashboardState;
+    /**
+     * The signed-in user, in the dashboard's authenticated scope (whose hook has refused every request
+     * without one); reading it anywhere else throws.
+     */
+    sessionUser: SessionUser;
   }
 }
 
@@ -83,5 +89,21 @@ export function redirect(request: FastifyRequest, reply: FastifyReply, url: stri
   return reply.redirect(url, 303);
 }
 
-/** Further dashboard route groups (settings) register through this, inside the same plugin and hooks. */
-export type DashboardRouteContext = { assets: Assets; requireUser: (request: FastifyRequest, reply: FastifyReply) => boolean };
+/** Answers an HTML page or fragment. */
+export function sendHtml(reply: FastifyReply, body: string | SafeHtml, status = 200) {
+  return reply.code(status).type('text/html; charset=utf-8').send(typeof body === 'string' ? body : body.value);
+}
+
+/** An htmx request that swaps a fragment into the page (not a boosted link or form, which swap the whole body). */
+export function isFragmentRequest(request: FastifyRequest): boolean {
+  return request.headers['hx-request'] === 'true' && request.headers['hx-boosted'] !== 'true';
+}
+
+/**
+ * What a route group of the authenticated scope gets; it registers its routes on the scope it is given,
+ * where every request already carries `request.sessionUser`.
+ */
+export type DashboardRouteContext = { assets: Assets };
+
+/** A group of signed-in routes (the fleet, settings, users); `registerDashboard` runs each in its authenticated scope. */
+export type DashboardRoutes = (scope: FastifyInstance, ctx: DashboardRouteContext) => void;

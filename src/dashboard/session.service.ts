@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AccessService, Actor } from '../access/access.service.js';
 import { type Scope, scopeOf } from '../access/scope.js';
+import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { hashPassword, verifyPassword } from '../lib/password.js';
@@ -92,10 +93,13 @@ export function createSessionService(deps: { sessions: SessionRepository; users:
       return toSessionUser(row, await access.actorFor(user));
     },
 
-    /** Re-entering one's password to confirm a change (as N-sight asks on Settings > Users). */
-    async confirmPassword(user: SessionUser, password: string): Promise<boolean> {
+    /**
+     * Re-entering one's password to confirm a change (as N-sight asks on Settings > Users); a wrong one
+     * is refused beside the form's `confirm` field.
+     */
+    async requirePassword(user: SessionUser, password: string): Promise<void> {
       const row = await users.findById(user.accountId, user.userId);
-      return verifyPassword(password, row?.password_hash ?? (await decoy()));
+      if (!(await verifyPassword(password, row?.password_hash ?? (await decoy())))) throw errors.invalidValueMessage('That is not your password', 'confirm');
     },
 
     async logout(token: string): Promise<void> {

@@ -2,7 +2,7 @@ import type { AccessService, Actor } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
 import { type Caller, scopeOf } from '../access/scope.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { AppError } from '../errors.js';
+import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { isAddressAllowed } from '../lib/networks.js';
@@ -16,7 +16,7 @@ export type PersonalKeyScope = (typeof PERSONAL_KEY_SCOPES)[number];
 /** Keys one user may hold; enough for every script and integration, bounded so a bug cannot flood the table. */
 const MAX_KEYS_PER_USER = 50;
 
-const invalid = (message: string) => new AppError('invalidValue', message);
+const invalid = errors.invalidValueMessage;
 
 /**
  * Named personal API keys (ours): any user creates keys for itself, each acting as that user with the
@@ -36,20 +36,20 @@ export function createPersonalKeyService(deps: { keys: PersonalKeyRepository; ac
     /** Creates a key for `owner`; returns it in plain text (the only time it exists readable). */
     async create(actor: Actor, sourceAddress: string, owner: UserRow, input: { name: string; scope?: string; expiresAt?: Date | null }) {
       // Creating is stricter than listing: nobody mints a key that acts as somebody else, except the operator.
-      if (actor.userId !== owner.id && actor.userId !== null) throw new AppError('permissionDenied', 'Permission denied: users create personal API keys only for themselves');
+      if (actor.userId !== owner.id && actor.userId !== null) throw errors.permissionDenied('users create personal API keys only for themselves');
       if (actor.accountId !== owner.account_id) throw invalid('no such user in this account');
       const name = input.name.trim();
-      if (!name || name.length > 100) throw invalid('a key name must be 1 to 100 characters');
+      if (!name || name.length > 100) throw invalid('a key name must be 1 to 100 characters', 'name');
       const scope = input.scope ?? 'read';
-      if (!(PERSONAL_KEY_SCOPES as readonly string[]).includes(scope)) throw invalid(`a key scope is ${PERSONAL_KEY_SCOPES.join(' or ')}`);
+      if (!(PERSONAL_KEY_SCOPES as readonly string[]).includes(scope)) throw invalid(`a key scope is ${PERSONAL_KEY_SCOPES.join(' or ')}`, 'scope');
       const now = epochSeconds(clock);
       let expiresAt: number | null = null;
       if (input.expiresAt) {
         expiresAt = Math.floor(input.expiresAt.getTime() / 1000);
-        if (!Number.isFinite(expiresAt) || expiresAt <= now) throw invalid('a key expiry must be a valid time in the future');
+        if (!Number.isFinite(expiresAt) || expiresAt <= now) throw invalid('a key expiry must be a valid time in the future', 'expires');
       }
-      if (await keys.findByName(owner.account_id, owner.id, name)) throw invalid(`${owner.email} already has a key named "${name}"`);
-      if ((await keys.listByUser(owner.account_id, owner.id)).length >= MAX_KEYS_PER_USER) throw invalid(`at most ${MAX_KEYS_PER_USER} keys per user`);
+      if (await keys.findByName(owner.account_id, owner.id, name)) throw invalid(`${owner.email} already has a key named "${name}"`, 'name');
+      if ((await keys.listByUser(owner.account_id, owner.id)).length >= MAX_KEYS_PER_USER) throw invalid(`at most ${MAX_KEYS_PER_USER} keys per user`, 'name');
       const key = newPersonalApiKey();
       const prefix = personalKeyDisplayPrefix(key);
       await keys.create({ accountId: owner.account_id, userId: owner.id, name, prefix, keyHash: sha256Hex(key), scope: scope as PersonalKeyScope, now, expiresAt });
@@ -70,7 +70,7 @@ export function createPersonalKeyService(deps: { keys: PersonalKeyRepository; ac
 
     async revoke(actor: Actor, sourceAddress: string, owner: UserRow, name: string): Promise<void> {
       requireOwnerOrUserManager(actor, owner, 'revoking');
-      if (!(await keys.revoke(owner.account_id, owner.id, name))) throw invalid(`${owner.email} has no key named "${name}"`);
+      if (!(await keys.revoke(owner.account_id, owner.id, name))) throw invalid(`${owner.email} has no key named "${name}"`, 'name');
       await audit.record(actor, sourceAddress, 'personal-key.revoke', `${owner.email}: "${name}"`);
     },
 

@@ -4,7 +4,7 @@ import type { RoleRepository } from '../access/role.repository.js';
 import { ASSIGNABLE_SYSTEM_ROLES, CUSTOM_ROLE, ROLE_LABELS, SystemRole, type SystemRole as SystemRoleName } from '../access/roles.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { ClientGroupRepository } from '../client-groups/client-group.repository.js';
-import { AppError } from '../errors.js';
+import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { isValidEmailAddress } from '../lib/email-address.js';
@@ -16,7 +16,7 @@ export const AGENT_KEY_REF = 'agent-key';
 
 type ResolvedRole = { role: string; customRoleId: number | null; baseRole: SystemRoleName; label: string };
 
-const invalid = (message: string) => new AppError('invalidValue', message);
+const invalid = errors.invalidValueMessage;
 
 /** Users of an account: Staff and Client users, and the built-in Agent Key. */
 export function createUserService(deps: {
@@ -34,15 +34,15 @@ export function createUserService(deps: {
       const role = name as SystemRoleName;
       return { role, customRoleId: null, baseRole: role, label: ROLE_LABELS[role] };
     }
-    if (name === SystemRole.agentKey) throw invalid('the Agent Key role belongs to the Agent Key user alone');
+    if (name === SystemRole.agentKey) throw invalid('the Agent Key role belongs to the Agent Key user alone', 'role');
     const custom = await roles.findByName(accountId, name);
-    if (!custom) throw invalid(`no role named "${name}" (system roles: ${ASSIGNABLE_SYSTEM_ROLES.join(', ')}; or a custom role's name)`);
+    if (!custom) throw invalid(`no role named "${name}" (system roles: ${ASSIGNABLE_SYSTEM_ROLES.join(', ')}; or a custom role's name)`, 'role');
     return { role: CUSTOM_ROLE, customRoleId: custom.id, baseRole: custom.base_role as SystemRoleName, label: custom.name };
   }
 
   async function requireGroup(accountId: number, name: string) {
     const group = await groups.findByName(accountId, name);
-    if (!group) throw invalid(`no client group named "${name}"`);
+    if (!group) throw invalid(`no client group named "${name}"`, 'group');
     return group;
   }
 
@@ -56,15 +56,15 @@ export function createUserService(deps: {
 
   async function checkNewEmail(email: string): Promise<string> {
     const normalised = email.trim().toLowerCase();
-    if (!isValidEmailAddress(normalised)) throw invalid(`"${email}" is not a valid email address`);
+    if (!isValidEmailAddress(normalised)) throw invalid(`"${email}" is not a valid email address`, 'email');
     // Emails are log-in names across the whole deployment.
-    if (await users.findByEmail(normalised)) throw invalid(`the email address ${normalised} is already in use`);
+    if (await users.findByEmail(normalised)) throw invalid(`the email address ${normalised} is already in use`, 'email');
     return normalised;
   }
 
   async function checkedPasswordHash(password: string): Promise<string> {
     const problem = passwordPolicyError(password);
-    if (problem) throw invalid(problem);
+    if (problem) throw invalid(problem, 'password');
     return hashPassword(password);
   }
 
@@ -91,7 +91,7 @@ export function createUserService(deps: {
       const email = await checkNewEmail(input.email);
       const role = await resolveRole(actor.accountId, input.role);
       const clientRole = role.baseRole === SystemRole.client;
-      if (input.client && !clientRole) throw invalid('a Client user takes the client role or a custom role derived from it');
+      if (input.client && !clientRole) throw invalid('a Client user takes the client role or a custom role derived from it', 'role');
       const group = input.group ? await requireGroup(actor.accountId, input.group) : await users.allClientsGroupOf(actor.accountId);
       const passwordHash = input.password === undefined ? null : await checkedPasswordHash(input.password);
       const user = await users.create({
@@ -141,10 +141,10 @@ export function createUserService(deps: {
     async setRole(actor: Actor, sourceAddress: string, userRef: string, roleName: string): Promise<void> {
       access.require(actor, Permission.userAccounts, "changing a user's role");
       const user = await find(actor.accountId, userRef);
-      if (user.is_agent_key) throw invalid("the Agent Key's role cannot be changed");
+      if (user.is_agent_key) throw invalid("the Agent Key's role cannot be changed", 'role');
       const role = await resolveRole(actor.accountId, roleName);
       if ((role.baseRole === SystemRole.client) !== (user.user_type === 'client')) {
-        throw invalid('a Client user keeps a Client role, and a Staff user a Staff role');
+        throw invalid('a Client user keeps a Client role, and a Staff user a Staff role', 'role');
       }
       await users.update(actor.accountId, user.id, { role: role.role, custom_role_id: role.customRoleId });
       await audit.record(actor, sourceAddress, 'user.set-role', `${user.email} -> ${role.label}`);
@@ -202,7 +202,7 @@ export function createUserService(deps: {
       access.require(actor, Permission.userAccounts, "changing the Agent Key's dashboard access");
       const agentKey = await users.agentKeyOf(actor.accountId);
       if (!enabled && !(await someoneElseManagesUsers(actor.accountId, agentKey.id))) {
-        throw invalid('Agent Key dashboard access cannot be turned off: no other active user has the User Accounts permission');
+        throw invalid('Agent Key dashboard access cannot be turned off: no other active user has the User Accounts permission', 'enabled');
       }
       await users.update(actor.accountId, agentKey.id, { dashboard_access: enabled ? 1 : 0 });
       await audit.record(actor, sourceAddress, 'agent-key.access', enabled ? 'dashboard access enabled' : 'dashboard access disabled');

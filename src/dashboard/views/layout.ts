@@ -11,13 +11,16 @@ export type PageContext = {
 
 export type Section = 'devices' | 'settings';
 
-/** htmx swaps 422 (a form with errors) like a success, so errors appear next to their fields. */
+/**
+ * htmx swaps a refusal (4xx: a form with its messages beside the fields, or a page saying why) like a
+ * success, so it appears where the answer would have. A 401 carries HX-Redirect to the login page.
+ */
 const HTMX_CONFIG = JSON.stringify({
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
-    { code: '422', swap: true },
-    { code: '[45]..', swap: false, error: true },
+    { code: '4..', swap: true },
+    { code: '5..', swap: false, error: true },
   ],
 });
 

@@ -50,11 +50,3 @@ export function generalSettingsPage(ctx: PageContext, options: { tab: 'account' 
 </section>`,
   });
 }
-
-export function forbiddenPage(ctx: PageContext, what: string): string {
-  return settingsPage(ctx, {
-    title: 'Not allowed',
-    current: 'home',
-    body: html`<section class="panel"><div class="panel-body"><p role="alert">Your role (${ctx.user!.actor.roleName}) does not allow ${what}.</p></div></section>`,
-  });
-}
