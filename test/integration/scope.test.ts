@@ -7,11 +7,7 @@ import { makeFleet, servicesFor, type Fleet } from '../factories.js';
 import { addAvDefinitions, addHistory } from '../history-factories.js';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { expectOk, idParamsOf, idsShown, MISSING_ID, NEEDS, validParams, type IdKind, type Ids, type SpecLike } from '../support/scope-cases.js';
-
-const ALL_KINDS: IdKind[] = ['client', 'site', 'device', 'check', 'licenseGroup', 'serverTemplate', 'workstationTemplate'];
-/** Ids no row has, of every kind. */
-const NOWHERE: Ids = Object.fromEntries(ALL_KINDS.map((kind) => [kind, MISSING_ID]));
+import { expectOk, idParamsOf, idsShown, MISSING_ID, NEEDS, NOWHERE, validParams, type IdKind, type Ids, type SpecLike } from '../support/scope-cases.js';
 
 const clientIdsIn = (body: string) => [...body.matchAll(/<clientid>(\d+)<\/clientid>/g)].map((m) => Number(m[1]));
 

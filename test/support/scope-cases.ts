@@ -17,14 +17,15 @@ export type Ids = Partial<Record<IdKind, number>>;
  * to a client, so a key sees all of its account's whatever its client group (only another account's are
  * hidden from it).
  */
-export const ID_PARAMS: Readonly<Record<string, { kind: IdKind; accountWide?: true }>> = {
+export const ID_PARAMS: Readonly<Record<string, { kind: IdKind; accountWide?: true; aliasOf?: string }>> = {
   clientid: { kind: 'client' },
   siteid: { kind: 'site' },
   deviceid: { kind: 'device' },
   assetid: { kind: 'device' },
   checkid: { kind: 'check' },
   license_group_id: { kind: 'licenseGroup', accountWide: true },
-  groupid: { kind: 'licenseGroup', accountWide: true },
+  // Read only when license_group_id is absent.
+  groupid: { kind: 'licenseGroup', accountWide: true, aliasOf: 'license_group_id' },
   servertemplate: { kind: 'serverTemplate', accountWide: true },
   workstationtemplate: { kind: 'workstationTemplate', accountWide: true },
 };
@@ -64,7 +65,8 @@ export type SpecLike = {
   readonly params: Readonly<Record<string, { readonly type: string; readonly required: boolean; readonly values?: string }>>;
 };
 
-export type IdParam = { name: string; kind: IdKind; required: boolean; accountWide: boolean };
+/** `aliasOf`: another name of the same parameter, which wins when both are sent. */
+export type IdParam = { name: string; kind: IdKind; required: boolean; accountWide: boolean; aliasOf?: string };
 
 const WHERE = 'test/support/scope-cases.ts';
 
@@ -74,7 +76,7 @@ export function idParamsOf(spec: SpecLike): IdParam[] {
   for (const [name, p] of Object.entries(spec.params)) {
     const known = ID_PARAMS[name];
     if (known) {
-      ids.push({ name, kind: known.kind, required: p.required, accountWide: known.accountWide === true });
+      ids.push({ name, kind: known.kind, required: p.required, accountWide: known.accountWide === true, ...(known.aliasOf && { aliasOf: known.aliasOf }) });
     } else if ((p.type === 'integer' || /id$/i.test(name)) && !NOT_ID_PARAMS.has(name)) {
       throw new Error(
         `${spec.name}: parameter "${name}" looks like an id. Add it to ID_PARAMS in ${WHERE} (with the kind of row it names, ` +
@@ -139,3 +141,9 @@ export function expectOk(body: string, label: string): void {
 
 /** An id no row has (ids are at most 16 digits; this is far above any test's). */
 export const MISSING_ID = 999_999_999;
+
+/** Ids no row has, of every kind. */
+export const NOWHERE: Required<Ids> = {
+  client: MISSING_ID, site: MISSING_ID, device: MISSING_ID, check: MISSING_ID,
+  licenseGroup: MISSING_ID, serverTemplate: MISSING_ID, workstationTemplate: MISSING_ID,
+};
