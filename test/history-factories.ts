@@ -104,9 +104,15 @@ export async function addAvDefinitions(database: DatabaseHandle) {
   ]).execute();
 }
 
-/** Limits the account key to a client group holding only these clients (the key's user is the Agent Key user). */
+/**
+ * Limits the account key to a new client group holding only these clients (the key's user is the Agent
+ * Key user); returns the group it was in, to put it back.
+ */
 export async function restrictAgentKey(database: DatabaseHandle, accountId: number, clientIds: number[]) {
+  const { client_group_id: former } = await database.db
+    .selectFrom('users').select('client_group_id').where('account_id', '=', accountId).where('is_agent_key', '=', 1).executeTakeFirstOrThrow();
   const group = await database.db.insertInto('client_groups').values({ account_id: accountId, name: `Only ${clientIds.join(',')}`, is_all_clients: 0 }).returning('id').executeTakeFirstOrThrow();
   if (clientIds.length > 0) await database.db.insertInto('client_group_members').values(clientIds.map((client_id) => ({ account_id: accountId, client_group_id: group.id, client_id }))).execute();
   await database.db.updateTable('users').set({ client_group_id: group.id }).where('account_id', '=', accountId).where('is_agent_key', '=', 1).execute();
+  return former;
 }

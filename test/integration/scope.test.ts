@@ -4,7 +4,7 @@ import { SERVICES } from '../../src/deapi/registry.js';
 import { openDatabase } from '../../src/db/database.js';
 import { addAssets } from '../asset-factories.js';
 import { makeFleet, servicesFor, type Fleet } from '../factories.js';
-import { addAvDefinitions, addHistory } from '../history-factories.js';
+import { addAvDefinitions, addHistory, restrictAgentKey } from '../history-factories.js';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { expectOk, idParamsOf, idsShown, MISSING_ID, NEEDS, NOWHERE, validParams, type IdKind, type Ids, type SpecLike } from '../support/scope-cases.js';
@@ -38,16 +38,7 @@ async function makeWorld(database: TestDatabase) {
   return { acme, globex };
 }
 
-/** Moves an account's Agent Key user to a new group holding exactly these clients; returns its former group. */
-async function moveAgentKeyToGroup(database: TestDatabase, fleet: Fleet, name: string, clientIds: number[]) {
-  const user = await database.db.selectFrom('users').select('client_group_id').where('account_id', '=', fleet.account.id).where('is_agent_key', '=', 1).executeTakeFirstOrThrow();
-  const group = await database.db.insertInto('client_groups').values({ account_id: fleet.account.id, name, is_all_clients: 0 }).returning('id').executeTakeFirstOrThrow();
-  if (clientIds.length > 0) {
-    await database.db.insertInto('client_group_members').values(clientIds.map((client_id) => ({ account_id: fleet.account.id, client_group_id: group.id, client_id }))).execute();
-  }
-  await setAgentKeyGroup(database, fleet, group.id);
-  return user.client_group_id;
-}
+/** Puts an account's Agent Key user back in a group (restrictAgentKey returns the one it left). */
 async function setAgentKeyGroup(database: TestDatabase, fleet: Fleet, groupId: number) {
   await database.db.updateTable('users').set({ client_group_id: groupId }).where('account_id', '=', fleet.account.id).where('is_agent_key', '=', 1).execute();
 }
@@ -86,7 +77,7 @@ describe.each(DIALECTS)('client groups on %s', (dialect) => {
 
   it('an Agent Key moved to a one-client group sees only that client, from the very next request', async () => {
     expect(clientIdsIn(await call({ service: 'list_clients' }))).toEqual([acme.clients.alpha.id, acme.clients.beta.id, acme.clients.gamma.id]);
-    const original = await moveAgentKeyToGroup(database, acme, 'Beta only', [acme.clients.beta.id]);
+    const original = await restrictAgentKey(database, acme.account.id, [acme.clients.beta.id]);
     try {
       expect(clientIdsIn(await call({ service: 'list_clients' }))).toEqual([acme.clients.beta.id]);
       expect(clientIdsIn(await call({ service: 'list_failing_checks' }))).toEqual([acme.clients.beta.id]);
@@ -107,7 +98,7 @@ describe.each(DIALECTS)('client groups on %s', (dialect) => {
   });
 
   it('an Agent Key in an empty group sees no client, only what belongs to the account', async () => {
-    const original = await moveAgentKeyToGroup(database, acme, 'Nobody', []);
+    const original = await restrictAgentKey(database, acme.account.id, []);
     try {
       const clients = await call({ service: 'list_clients' });
       expect(clients).toContain('status="OK"');
@@ -130,7 +121,7 @@ describe.each(DIALECTS)('client groups on %s', (dialect) => {
       const oldKey = acme.apiKey;
       expect(await call({ service: 'list_clients' }, t2.app, oldKey)).toContain('status="OK"');
 
-      const original = await moveAgentKeyToGroup(database, acme, 'Gamma only', [acme.clients.gamma.id]);
+      const original = await restrictAgentKey(database, acme.account.id, [acme.clients.gamma.id]);
       expect(clientIdsIn(await call({ service: 'list_clients' }, t2.app, oldKey))).toEqual([acme.clients.gamma.id]);
       await setAgentKeyGroup(database, acme, original);
       expect(clientIdsIn(await call({ service: 'list_clients' }, t2.app, oldKey))).toHaveLength(3);
@@ -186,7 +177,7 @@ describe.each(DIALECTS)('every registered service within a client group on %s', 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     ({ acme, globex } = await makeWorld(database));
-    await moveAgentKeyToGroup(database, acme, 'Alpha only', [acme.clients.alpha.id]);
+    await restrictAgentKey(database, acme.account.id, [acme.clients.alpha.id]);
     // Every name of the other account carries its name, so one search finds any of them in an answer.
     const db = database.db;
     const theirs = globex.account.id;
