@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { SERVICES } from '../src/deapi/registry.js';
 import type { ServiceSpec, XmlNode } from '../src/deapi/service-spec.js';
 
+/** The file this script writes; docs.test.ts compares it with servicesMarkdown() byte for byte. */
+export const SERVICES_DOC = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'services.md');
+
 /** Markdown table cells: pipes escaped, newlines flattened. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -66,7 +69,6 @@ export function servicesMarkdown(services: readonly ServiceSpec[] = SERVICES): s
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'services.md');
-  writeFileSync(target, servicesMarkdown());
-  console.log(`wrote ${target} (${SERVICES.length} services)`);
+  writeFileSync(SERVICES_DOC, servicesMarkdown());
+  console.log(`wrote ${SERVICES_DOC} (${SERVICES.length} services)`);
 }

@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from '../src/db/database.js';
 import { CheckStatus } from '../src/checks/check-status.js';
-import { makeCheck, makeFleet, NOW } from './factories.js';
+import { makeCheck, makeFleet, NOW, type Fleet } from './factories.js';
 
 /**
  * History fixtures over makeFleet: performance and storage monitors, backup and antivirus day results,
@@ -8,6 +8,15 @@ import { makeCheck, makeFleet, NOW } from './factories.js';
  */
 export async function makeHistoryFleet(database: DatabaseHandle) {
   const fleet = await makeFleet(database);
+  const history = await addHistory(database, fleet);
+  await addAvDefinitions(database);
+  return { ...fleet, history };
+}
+
+export type HistoryFleet = Awaited<ReturnType<typeof makeHistoryFleet>>;
+
+/** The history fixtures of makeHistoryFleet on any fleet of makeFleet (several accounts may have them). */
+export async function addHistory(database: DatabaseHandle, fleet: Fleet) {
   const db = database.db;
   const a = fleet.account.id;
   const { alpha } = fleet.clients;
@@ -82,21 +91,28 @@ export async function makeHistoryFleet(database: DatabaseHandle) {
     session('2026-11-25T23:00:00Z', 'FILE_SYSTEM', 1, 0, { type: 'RESTORE', status: 'CANCELED' }),
   ]).execute();
 
-  await db.insertInto('av_definitions').values([
+  return { perfCheck, memCheck, exchangeCheck, neverRun, av };
+}
+
+/** Antivirus definitions: a catalog shared by every account, so added once per database. */
+export async function addAvDefinitions(database: DatabaseHandle) {
+  await database.db.insertInto('av_definitions').values([
     { product_id: 'bitdefender', version: '7.98765', released_at: NOW - 3600 },
     { product_id: 'bitdefender', version: '7.98764', released_at: NOW - 2 * 86400 },
     { product_id: 'bitdefender', version: '7.98763', released_at: NOW - 3 * 86400 },
     { product_id: 'sophos', version: '5.92', released_at: NOW - 86400 },
   ]).execute();
-
-  return { ...fleet, history: { perfCheck, memCheck, exchangeCheck, neverRun, av } };
 }
 
-export type HistoryFleet = Awaited<ReturnType<typeof makeHistoryFleet>>;
-
-/** Limits the account key to a client group holding only these clients (the key's user is the Agent Key user). */
+/**
+ * Limits the account key to a new client group holding only these clients (the key's user is the Agent
+ * Key user); returns the group it was in, to put it back.
+ */
 export async function restrictAgentKey(database: DatabaseHandle, accountId: number, clientIds: number[]) {
+  const { client_group_id: former } = await database.db
+    .selectFrom('users').select('client_group_id').where('account_id', '=', accountId).where('is_agent_key', '=', 1).executeTakeFirstOrThrow();
   const group = await database.db.insertInto('client_groups').values({ account_id: accountId, name: `Only ${clientIds.join(',')}`, is_all_clients: 0 }).returning('id').executeTakeFirstOrThrow();
   if (clientIds.length > 0) await database.db.insertInto('client_group_members').values(clientIds.map((client_id) => ({ account_id: accountId, client_group_id: group.id, client_id }))).execute();
   await database.db.updateTable('users').set({ client_group_id: group.id }).where('account_id', '=', accountId).where('is_agent_key', '=', 1).execute();
+  return former;
 }

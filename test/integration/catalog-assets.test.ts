@@ -97,7 +97,7 @@ describe.each(DIALECTS)('asset, patch, MAV, settings and other read services on 
     for (const [name, params] of cases()) {
       const body = await api(params);
       expect(body, name).not.toContain('status="FAIL"');
-      expectGolden(name, body);
+      expectGolden(name, body, dialect);
       covered.add(String(params.service));
     }
     expect([...covered].sort()).toEqual([...SERVICES].sort());

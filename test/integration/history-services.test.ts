@@ -43,7 +43,7 @@ describe.each(DIALECTS)('checks, history, backup and antivirus services on %s', 
       ['list_av_history', () => ({ deviceid: fleet.devices.alphaWs.id })],
     ];
     it.each(cases)('%s', async (service, params) => {
-      await expectGolden(service, await api(service, params()));
+      expectGolden(service, await api(service, params()), dialect);
     });
   });
 

@@ -1,0 +1,149 @@
+/**
+ * Scope cases derived from the service registry: which parameters of a service name a row (and of which
+ * kind), and which values make a call valid, so scope.test.ts and the scope property can call every
+ * registered service without a hand-written list. A service whose parameters these tables cannot place
+ * fails those tests with a message saying what to add here.
+ */
+import { expect } from 'vitest';
+
+/** The kinds of row an id parameter names. */
+export type IdKind = 'client' | 'site' | 'device' | 'check' | 'licenseGroup' | 'serverTemplate' | 'workstationTemplate';
+
+/** One id per kind: a coherent path (a client, one of its sites, a device there, a check on it, …). */
+export type Ids = Partial<Record<IdKind, number>>;
+
+/**
+ * Every id parameter of the registry and the row it names. `accountWide` rows belong to the account, not
+ * to a client, so a key sees all of its account's whatever its client group (only another account's are
+ * hidden from it).
+ */
+export const ID_PARAMS: Readonly<Record<string, { kind: IdKind; accountWide?: true; aliasOf?: string }>> = {
+  clientid: { kind: 'client' },
+  siteid: { kind: 'site' },
+  deviceid: { kind: 'device' },
+  assetid: { kind: 'device' },
+  checkid: { kind: 'check' },
+  license_group_id: { kind: 'licenseGroup', accountWide: true },
+  // Read only when license_group_id is absent.
+  groupid: { kind: 'licenseGroup', accountWide: true, aliasOf: 'license_group_id' },
+  servertemplate: { kind: 'serverTemplate', accountWide: true },
+  workstationtemplate: { kind: 'workstationTemplate', accountWide: true },
+};
+
+/** Integer (or `…id`) parameters that do not name a row. */
+export const NOT_ID_PARAMS: ReadonlySet<string> = new Set([
+  'year', 'month', 'max_results', 'interval',
+  // An antivirus product slug (`bitdefender`), the same for every account.
+  'productid',
+]);
+
+let probes = 0;
+/** A fresh name on every call, so repeated writes do not collide on a unique name. */
+const probeName = () => `Scope probe ${++probes}`;
+
+/** Valid values for required parameters that have no list of values to take the first of. */
+export const EXAMPLES: Readonly<Record<string, string | number | (() => string)>> = {
+  year: 2026,
+  month: 11,
+  // An antivirus definition of test/history-factories.ts (addAvDefinitions).
+  version: '7.98765',
+  name: probeName,
+  sitename: probeName,
+};
+
+/** Optional parameters without which a service cannot answer OK (one of several alternatives is needed). */
+export const NEEDS: Readonly<Record<string, Record<string, string | number>>> = {
+  list_performance_history: { interval: 15 },
+  list_av_definitions: { product: 'bitdefender' },
+  get_av_definition_release_date: { product: 'bitdefender' },
+};
+
+/** The fields of a registry spec these cases read (a subset every spec keeps). */
+export type SpecLike = {
+  readonly name: string;
+  readonly write?: boolean;
+  readonly params: Readonly<Record<string, { readonly type: string; readonly required: boolean; readonly values?: string }>>;
+};
+
+/** `aliasOf`: another name of the same parameter, which wins when both are sent. */
+export type IdParam = { name: string; kind: IdKind; required: boolean; accountWide: boolean; aliasOf?: string };
+
+const WHERE = 'test/support/scope-cases.ts';
+
+/** The id parameters of a service; throws, naming the table to extend, for an id-like parameter it cannot place. */
+export function idParamsOf(spec: SpecLike): IdParam[] {
+  const ids: IdParam[] = [];
+  for (const [name, p] of Object.entries(spec.params)) {
+    const known = ID_PARAMS[name];
+    if (known) {
+      ids.push({ name, kind: known.kind, required: p.required, accountWide: known.accountWide === true, ...(known.aliasOf && { aliasOf: known.aliasOf }) });
+    } else if ((p.type === 'integer' || /id$/i.test(name)) && !NOT_ID_PARAMS.has(name)) {
+      throw new Error(
+        `${spec.name}: parameter "${name}" looks like an id. Add it to ID_PARAMS in ${WHERE} (with the kind of row it names, ` +
+          'and a way to pick such a row in the scope tests) or, if it names no row, to NOT_ID_PARAMS.',
+      );
+    }
+  }
+  return ids;
+}
+
+/**
+ * A valid call of the service: its required parameters (ids from `ids`, others from EXAMPLES or the first
+ * of their values) plus what NEEDS lists. Throws, naming what to add, when a value cannot be found.
+ */
+export function validParams(spec: SpecLike, ids: Ids): Record<string, string | number> {
+  const idParams = new Map(idParamsOf(spec).map((p) => [p.name, p]));
+  const params: Record<string, string | number> = { service: spec.name };
+  for (const [name, p] of Object.entries(spec.params)) {
+    if (!p.required) continue;
+    const id = idParams.get(name);
+    if (id) {
+      const value = ids[id.kind];
+      if (value === undefined) throw new Error(`${spec.name}: no ${id.kind} id to pass as "${name}"; give the scope test's paths one`);
+      params[name] = value;
+      continue;
+    }
+    const example = EXAMPLES[name];
+    const firstValue = p.values?.includes('|') ? p.values.split('|')[0] : undefined;
+    const value = typeof example === 'function' ? example() : (example ?? firstValue);
+    if (value === undefined) throw new Error(`${spec.name}: required parameter "${name}" has no value to call it with; add one to EXAMPLES in ${WHERE}`);
+    params[name] = value;
+  }
+  return { ...params, ...NEEDS[spec.name] };
+}
+
+/** Answer elements and attributes whose number is the id of a row of these kinds. */
+export const ID_ELEMENTS: Readonly<Record<string, readonly IdKind[]>> = {
+  clientid: ['client'],
+  siteid: ['site'],
+  deviceid: ['device'], serverid: ['device'], workstationid: ['device'], assetid: ['device'], device: ['device'],
+  checkid: ['check'], check_id: ['check'],
+  license_group_id: ['licenseGroup'], swgrpid: ['licenseGroup'],
+  templateid: ['serverTemplate', 'workstationTemplate'],
+};
+
+/** Every id an answer shows in an element or attribute of ID_ELEMENTS, with the kinds it may be. */
+export function idsShown(body: string): { where: string; id: number; kinds: readonly IdKind[] }[] {
+  const shown = [];
+  for (const [name, kinds] of Object.entries(ID_ELEMENTS)) {
+    for (const m of body.matchAll(new RegExp(`<${name}>(\\d+)</${name}>| ${name}="(\\d+)"`, 'g'))) {
+      shown.push({ where: name, id: Number(m[1] ?? m[2]), kinds });
+    }
+  }
+  return shown;
+}
+
+/** An answer that is not the error envelope (some roots, like `<settings>`, carry no status attribute). */
+export function expectOk(body: string, label: string): void {
+  expect(body, label).toMatch(/^<\?xml [^>]*\?>\n<[a-z]+ /);
+  expect(body, label).not.toMatch(/ status="FAIL"|<errorcode>/);
+}
+
+/** An id no row has (ids are at most 16 digits; this is far above any test's). */
+export const MISSING_ID = 999_999_999;
+
+/** Ids no row has, of every kind. */
+export const NOWHERE: Required<Ids> = {
+  client: MISSING_ID, site: MISSING_ID, device: MISSING_ID, check: MISSING_ID,
+  licenseGroup: MISSING_ID, serverTemplate: MISSING_ID, workstationTemplate: MISSING_ID,
+};
