@@ -12,8 +12,8 @@ export const getSiteInstallationPackage: ServiceSpec = {
   params: {
     endcustomerid: param.id('The client the site belongs to.'),
     siteid: param.id('The site devices installed with the package join.'),
-    type: param.oneOf(PACKAGE_TYPES, 'Package type; group_policy is for Windows only.', { required: true }),
-    os: param.oneOf(PACKAGE_OS, 'Operating system of the package.', { default: 'windows' }),
+    type: param.oneOf(PACKAGE_TYPES, 'Package type: remote_worker, or group_policy (Windows only).', { required: true }),
+    os: param.oneOf(PACKAGE_OS, 'Optional. Operating system of the package; windows when absent.', { default: 'windows' }),
     beta: {
       type: 'boolean',
       required: false,
