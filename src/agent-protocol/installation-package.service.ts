@@ -1,10 +1,12 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { AccessService, Actor } from '../access/access.service.js';
 import type { Caller, Scope } from '../access/scope.js';
 import type { AccountRepository } from '../accounts/account.repository.js';
 import { errors } from '../errors.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
+import { SITE_TOKEN_PREFIX } from '../lib/secrets.js';
 import type { SiteTokenService } from '../sites/site-token.service.js';
 import type { UserRepository } from '../users/user.repository.js';
 import { type ArchiveEntry, tarGz, zip } from './package-builder.js';
@@ -21,8 +23,18 @@ export const PACKAGE_ROOT = 'sightline-agent/';
 /** The one file of the agent that must exist: its launcher (the package is useless without it). */
 const LAUNCHER = 'bin/sightline-agent';
 
-/** `sightline-agent/config.json` as the agent reads it. */
-export type AgentPackageConfig = { serverUrl: string; siteToken: string; agentPath: string };
+/** `sightline-agent/config.json` as the agent reads it (docs/agent-protocol.md shows one). */
+export const AgentPackageConfig = z
+  .object({
+    /** The server's public URL, without a trailing slash. */
+    serverUrl: z.string().url(),
+    /** The site enrolment token the agent enrols with (EnrolRequest.siteToken). */
+    siteToken: z.string().startsWith(SITE_TOKEN_PREFIX),
+    /** Appended to serverUrl: where the protocol lives. */
+    agentPath: z.literal(AGENT_PATH),
+  })
+  .strict();
+export type AgentPackageConfig = z.infer<typeof AgentPackageConfig>;
 
 /** A package ready to send: what the DEAPI's binary answer needs. */
 export type InstallationPackage = { filename: string; contentType: string; body: Buffer };

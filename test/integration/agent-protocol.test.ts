@@ -313,6 +313,23 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
     });
   });
 
+  describe('the sweep', () => {
+    it('runs in every server process on its interval from ready to close: ingestion sweep and command expiry', async () => {
+      const ingest = createInterimIngest(database);
+      const swept = await buildTestApp(database, { sweepSeconds: 1 }, clock, { ingest });
+      const device = await enrol(await newToken(), 'machine-sweep');
+      const { command } = await elsewhere.enqueue(device.ref, 'run_check', { checkId: 99 }, { ttlSeconds: 60 });
+      now = NOW + 61;
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      expect(ingest.sweeps).toBeGreaterThanOrEqual(1);
+      expect((await commandRow(command.id)).status).toBe('expired');
+      await swept.app.close();
+      const after = ingest.sweeps;
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      expect(ingest.sweeps).toBe(after);
+    });
+  });
+
   describe('the command service in one process', () => {
     it('wakes a long-poll at once for a command queued in the same process, and stops when the agent hangs up', async () => {
       const device = await enrol(await newToken(), 'machine-in-process');
