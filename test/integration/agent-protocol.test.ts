@@ -143,6 +143,19 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
       expectError(await call('POST', '/reports', device.secret, report('batch-of-deleted', 1)), 401, 'unauthorized');
     });
 
+    it('answers a failure of its own 500 internal, logged but never described', async () => {
+      // Without an ingestion service the app's stand-in fails every enrolment with an internal error.
+      const bare = await buildTestApp(database, {}, clock);
+      try {
+        const res = await inject(bare.app, { method: 'POST', url: '/agent/v1/enrol', payload: { siteToken: await newToken(), machineId: 'machine-500', facts: FACTS } });
+        expectError(res, 500, 'internal');
+        expect(res.json()).toEqual({ error: { code: 'internal', message: 'An error has occurred' } });
+        expect(bare.logs.join('\n')).toContain('unexpected error in agent call');
+      } finally {
+        await bare.app.close();
+      }
+    });
+
     it('answers an unknown endpoint 404 in the same JSON shape', async () => {
       expectError(await call('GET', '/nothing-here', undefined), 404, 'not_found');
     });
