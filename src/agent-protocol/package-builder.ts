@@ -82,6 +82,21 @@ const VERSION_NEEDED = 20;
 /** General purpose flag bit 11: names are UTF-8. */
 const UTF8_NAMES = 0x0800;
 
+type EntryFields = { method: number; time: number; date: number; crc: number; compressedSize: number; size: number; nameLength: number };
+
+/** The fields local and central headers share, in the same order: version needed … name length. */
+function writeEntryFields(header: Buffer, at: number, f: EntryFields): void {
+  header.writeUInt16LE(VERSION_NEEDED, at);
+  header.writeUInt16LE(UTF8_NAMES, at + 2);
+  header.writeUInt16LE(f.method, at + 4);
+  header.writeUInt16LE(f.time, at + 6);
+  header.writeUInt16LE(f.date, at + 8);
+  header.writeUInt32LE(f.crc, at + 10);
+  header.writeUInt32LE(f.compressedSize, at + 14);
+  header.writeUInt32LE(f.size, at + 18);
+  header.writeUInt16LE(f.nameLength, at + 22);
+}
+
 /** A zip archive of the entries (deflate), with Unix modes in the external attributes; no zip64 (< 4 GB). */
 export function zip(entries: readonly ArchiveEntry[], mtime: number): Buffer {
   if (entries.length > 0xffff) throw new Error('zip: too many entries without zip64');
@@ -98,33 +113,19 @@ export function zip(entries: readonly ArchiveEntry[], mtime: number): Buffer {
     const name = Buffer.from(entry.path, 'utf8');
     if (offset + data.length > 0xffff_ffff) throw new Error('zip: archive too large without zip64');
 
+    const fields: EntryFields = { method, time, date, crc, compressedSize: data.length, size: raw.length, nameLength: name.length };
+    // Local header: signature, then the shared fields from offset 4; extra length 0.
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(VERSION_NEEDED, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeEntryFields(local, 4, fields);
     locals.push(local, name, data);
 
+    // Central directory header: signature, version made by, the shared fields from offset 6; extra and
+    // comment lengths, disk number and internal attributes stay 0 (offsets 30–37).
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(MADE_BY_UNIX, 4);
-    central.writeUInt16LE(VERSION_NEEDED, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    // extra length, comment length, disk number, internal attributes: all 0 (offsets 30–37)
+    writeEntryFields(central, 6, fields);
     const unixMode = (isDir ? S_IFDIR : S_IFREG) | (entry.mode & 0o7777);
     central.writeUInt32LE(((unixMode << 16) | (isDir ? 0x10 : 0)) >>> 0, 38); // 0x10: MS-DOS directory bit
     central.writeUInt32LE(offset, 42);

@@ -1,23 +1,8 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/lib/secrets.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeFleet, type Fleet } from '../factories.js';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sightline');
-const run = promisify(execFile);
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(BIN, args, { env: { ...process.env, LOG_LEVEL: 'silent' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { cli, lastLine } from '../support/cli.js';
 
 /** `sightline site-token create|list|revoke` as an operator runs them. */
 describe.each(DIALECTS)('the site-token CLI on %s', (dialect) => {
@@ -36,7 +21,7 @@ describe.each(DIALECTS)('the site-token CLI on %s', (dialect) => {
   it('creates (token alone on the last line), lists without the token, and revokes by prefix', async () => {
     const created = await cli(on('site-token', 'create', '--expires', '2027-06-30T00:00:00Z'));
     expect(created.code, created.stderr).toBe(0);
-    const token = created.stdout.trimEnd().split('\n').at(-1)!;
+    const token = lastLine(created.stdout);
     expect(token).toMatch(/^slt_[A-Za-z0-9_-]{43}$/);
     const row = await database.db.selectFrom('site_enrolment_tokens').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ token_hash: sha256Hex(token), expires_at: Date.parse('2027-06-30T00:00:00Z') / 1000, created_by: 'system (CLI)' });
