@@ -11,7 +11,7 @@ import type { SiteTokenService } from '../sites/site-token.service.js';
 import { agentConfigOf } from './agent-config.js';
 import { agentErrors } from './agent-errors.js';
 import type { DeviceCredentialRepository } from './device-credential.repository.js';
-import { AGENT_PATH } from './installation-package.service.js';
+import { AGENT_PATH, agentServerUrl } from './installation-package.service.js';
 import type { CommandAck, CommandAckResponse, ConfigResponse, EnrolRequest, EnrolResponse, ReportRequest, ReportResponse } from './protocol.schema.js';
 
 type Deps = {
@@ -49,9 +49,8 @@ export function createAgentService(deps: Deps) {
       const secret = newPrefixedSecret(DEVICE_SECRET_PREFIX);
       await credentials.replace(site.accountId, deviceId, sha256Hex(secret), epochSeconds(clock));
       await siteTokens.markUsed(site.tokenId);
-      const account = await accounts.findById(site.accountId);
-      const base = (account?.public_url ?? deps.publicUrl).replace(/\/+$/, '');
-      return { deviceId, deviceSecret: secret, agentUrl: `${base}${AGENT_PATH}` };
+      const serverUrl = agentServerUrl(await accounts.findById(site.accountId), deps.publicUrl);
+      return { deviceId, deviceSecret: secret, agentUrl: `${serverUrl}${AGENT_PATH}` };
     },
 
     /** The device a bearer secret stands for, or null (malformed, unknown, revoked, or its device deleted). */
@@ -88,13 +87,13 @@ export function createAgentService(deps: Deps) {
      * ack of an acknowledged command answers the same and applies nothing again.
      */
     async ack(device: DeviceRef, commandId: number, ack: CommandAck): Promise<CommandAckResponse> {
+      const expired = () => agentErrors.conflict(`command ${commandId} expired before it was acknowledged`);
       const command = await commands.find(device, commandId);
       if (!command) throw agentErrors.notFound(`no command ${commandId} for this device`);
-      if (command.status === 'expired') throw agentErrors.conflict(`command ${commandId} expired before it was acknowledged`);
+      if (command.status === 'expired') throw expired();
       if (command.status !== 'acked') {
         if (ack.checkResult) await ingest.applyCheckResult(device, ack.checkResult).catch(prefixField('checkResult'));
-        const result = await commands.ack(device, commandId, ack);
-        if (result === 'expired') throw agentErrors.conflict(`command ${commandId} expired before it was acknowledged`);
+        if ((await commands.ack(device, commandId, ack)) === 'expired') throw expired();
       }
       return { id: commandId, status: 'acked' };
     },

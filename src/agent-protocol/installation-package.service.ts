@@ -36,6 +36,11 @@ export const AgentPackageConfig = z
   .strict();
 export type AgentPackageConfig = z.infer<typeof AgentPackageConfig>;
 
+/** The server URL agents of an account use: its own public URL when set, else the deployment's; no trailing slash. */
+export function agentServerUrl(account: { public_url: string | null } | undefined, publicUrl: string): string {
+  return (account?.public_url ?? publicUrl).replace(/\/+$/, '');
+}
+
 /** A package ready to send: what the DEAPI's binary answer needs. */
 export type InstallationPackage = { filename: string; contentType: string; body: Buffer };
 
@@ -96,8 +101,8 @@ export function createInstallationPackageService(deps: Deps) {
     // Read the agent first: a server without one fails before a token is made for nothing.
     const files = await readAgentFiles(deps.agentDir);
     const { token } = await siteTokens.create(actor, scope, sourceAddress, siteId);
-    const account = await accounts.findById(actor.accountId);
-    const config: AgentPackageConfig = { serverUrl: (account?.public_url ?? deps.publicUrl).replace(/\/+$/, ''), siteToken: token, agentPath: AGENT_PATH };
+    const serverUrl = agentServerUrl(await accounts.findById(actor.accountId), deps.publicUrl);
+    const config: AgentPackageConfig = { serverUrl, siteToken: token, agentPath: AGENT_PATH };
     const entries = [...files, { path: `${PACKAGE_ROOT}config.json`, mode: 0o600, body: Buffer.from(`${JSON.stringify(config, null, 2)}\n`) }];
     const now = epochSeconds(clock);
     const base = `sightline-agent-site${siteId}-${options.os}${options.type === 'group_policy' ? '-group-policy' : ''}`;
