@@ -10,6 +10,10 @@ import { registerDeapiRoutes } from './deapi/deapi.routes.js';
 import { registerDashboard } from './dashboard/dashboard.plugin.js';
 import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 import { registerUsersRoutes } from './dashboard/users.routes.js';
+import type { IngestService } from './ingest/ingest.contract.js';
+import { registerAgentProtocol } from './agent-protocol/agent.plugin.js';
+import { createAgentService } from './agent-protocol/agent.service.js';
+import { registerSweeper } from './agent-protocol/sweeper.js';
 
 export type AppDeps = {
   config: Config;
@@ -18,7 +22,15 @@ export type AppDeps = {
   logger: Logger;
   /** Mail edge; tests pass a capturing or real-SMTP mailer. Default: SMTP if configured, else the outbox. */
   mailer?: Mailer;
+  /** The ingestion service; tests of the agent protocol pass their own until services.ingest exists. */
+  ingest?: IngestService;
 };
+
+const notWired = async (): Promise<never> => {
+  throw new Error('the ingestion service is not wired yet');
+};
+/** Stands in for services.ingest until the ingestion service lands: enrolment and reports answer 500. */
+const INGEST_NOT_WIRED: IngestService = { enrolDevice: notWired, applyReport: notWired, applyCheckResult: notWired, sweep: async () => ({ markedOverdue: 0 }) };
 
 /**
  * The composition root: repositories, then services, then routes, wired in plain code.
@@ -43,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hostname: config.hostname,
     publicUrl: config.publicUrl,
     unknownServiceCode: config.unknownServiceCode,
+    installationPackages: services.installationPackages,
   });
 
   await registerDashboard(app, {
@@ -54,6 +67,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSettingsRoutes({ apiPanel: services.apiPanel, apiKeys: services.apiKeys }),
     registerUsersRoutes({ page: services.usersPage, sessions: services.sessions, users: services.users, clientGroups: services.clientGroups, roles: services.roles }),
   ]);
+
+  const ingest = deps.ingest ?? INGEST_NOT_WIRED;
+  await registerAgentProtocol(app, {
+    agents: createAgentService({
+      ingest, siteTokens: services.siteTokens, credentials: services.repos.deviceCredentials, devices: services.repos.devices,
+      checks: services.repos.checks, accounts: services.repos.accounts, commands: services.commands, clock, publicUrl: config.publicUrl,
+    }),
+    commands: services.commands,
+  });
+  registerSweeper(app, { ingest, commands: services.commands, intervalSeconds: config.sweepSeconds });
 
   app.get('/healthz', async () => ({ ok: true }));
   return app;

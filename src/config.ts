@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -23,6 +24,10 @@ const envSchema = z.object({
   SIGHTLINE_BAD_KEY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Secret that signs dashboard cookies; generated per process when unset (sessions then end on restart). */
   SIGHTLINE_COOKIE_SECRET: z.string().min(32).optional(),
+  /** Seconds between sweeps (overdue devices, expired agent commands); every server process runs them. */
+  SIGHTLINE_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
+  /** The reference agent shipped in installation packages; defaults to the repo's agent/ folder. */
+  SIGHTLINE_AGENT_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -38,6 +43,8 @@ export type Config = {
   badKeyLimit: number;
   badKeyWindowSeconds: number;
   cookieSecret: string | undefined;
+  sweepSeconds: number;
+  agentDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -66,6 +73,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     badKeyLimit: overrides.badKeyLimit ?? e.SIGHTLINE_BAD_KEY_LIMIT,
     badKeyWindowSeconds: overrides.badKeyWindowSeconds ?? e.SIGHTLINE_BAD_KEY_WINDOW_SECONDS,
     cookieSecret: overrides.cookieSecret ?? e.SIGHTLINE_COOKIE_SECRET,
+    sweepSeconds: overrides.sweepSeconds ?? e.SIGHTLINE_SWEEP_SECONDS,
+    // Relative to this file, so it resolves to the repo's agent/ from src/ (tsx) and dist/ (build) alike.
+    agentDir: overrides.agentDir ?? e.SIGHTLINE_AGENT_DIR ?? fileURLToPath(new URL('../agent/', import.meta.url)),
     logLevel: overrides.logLevel ?? e.LOG_LEVEL,
   };
 }

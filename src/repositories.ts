@@ -23,6 +23,9 @@ import { createClientGroupRepository } from './client-groups/client-group.reposi
 import { createOutboxRepository } from './mail/outbox.repository.js';
 import { createThrottleRepository } from './throttle/throttle.repository.js';
 import { createPersonalKeyRepository } from './personal-keys/personal-key.repository.js';
+import { createSiteTokenRepository } from './sites/site-token.repository.js';
+import { createDeviceCredentialRepository } from './agent-protocol/device-credential.repository.js';
+import { createCommandRepository } from './commands/command.repository.js';
 
 /** Every repository over one database: the only code that speaks SQL. */
 export function createRepositories(db: Db) {
@@ -51,6 +54,9 @@ export function createRepositories(db: Db) {
     outbox: createOutboxRepository(db),
     throttle: createThrottleRepository(db),
     personalKeys: createPersonalKeyRepository(db),
+    siteTokens: createSiteTokenRepository(db),
+    deviceCredentials: createDeviceCredentialRepository(db),
+    commands: createCommandRepository(db),
   };
 }
 

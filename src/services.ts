@@ -19,6 +19,9 @@ import { createSessionService } from './dashboard/session.service.js';
 import { createFleetService } from './dashboard/fleet.service.js';
 import { createApiPanelService } from './dashboard/api-panel.service.js';
 import { createUsersPageService } from './dashboard/users-page.service.js';
+import { createSiteTokenService } from './sites/site-token.service.js';
+import { createCommandService } from './commands/command.service.js';
+import { createInstallationPackageService } from './agent-protocol/installation-package.service.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -43,6 +46,7 @@ export function createServices(deps: ServiceDeps) {
   const users = createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock });
   const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });
+  const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit, clock });
   return {
     repos,
     mailer,
@@ -62,6 +66,9 @@ export function createServices(deps: ServiceDeps) {
     fleet: createFleetService({ repos, clock, access }),
     apiPanel: createApiPanelService({ repos, apiKeys, personalKeys, access }),
     usersPage: createUsersPageService({ repos, users, clientGroups, roles, access }),
+    siteTokens,
+    installationPackages: createInstallationPackageService({ siteTokens, users: repos.users, accounts: repos.accounts, access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl }),
+    commands: createCommandService({ commands: repos.commands, clock }),
   };
 }
 

@@ -246,6 +246,7 @@ export const ReportResponse = z.object({
   /** Commands waiting for this device, so they arrive with the report even without a long-poll. */
   commands: z.array(z.lazy(() => Command)),
 });
+export type ReportResponse = z.infer<typeof ReportResponse>;
 
 // ---------------------------------------------------------------------------------------------------
 // Commands: GET /agent/v1/commands?wait=SECONDS, POST /agent/v1/commands/{id}/ack
@@ -272,6 +273,10 @@ export const CommandAck = z
   })
   .strict();
 export type CommandAck = z.infer<typeof CommandAck>;
+
+/** The answer to an ack (also to a repeated one: acknowledging is idempotent). */
+export const CommandAckResponse = z.object({ id: z.number().int(), status: z.literal('acked') });
+export type CommandAckResponse = z.infer<typeof CommandAckResponse>;
 
 // ---------------------------------------------------------------------------------------------------
 // Errors: every 4xx/5xx answer under /agent/v1/

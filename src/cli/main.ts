@@ -5,6 +5,7 @@ import { registerApiKey } from './commands/apikey.command.js';
 import { registerAccess } from './commands/access.command.js';
 import { registerSeed } from './commands/seed.command.js';
 import { registerServe } from './commands/serve.command.js';
+import { registerSiteToken } from './commands/site-token.command.js';
 import { UsageError } from './context.js';
 
 /** `./bin/sightline`: every command takes `--db PATH|URL`; errors are one line on stderr. */
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerSeed(program);
   registerApiKey(program);
   registerAccess(program);
+  registerSiteToken(program);
   const exitOverride = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(exitOverride);

@@ -54,6 +54,9 @@ export interface Database {
   login_attempts: LoginAttemptTable;
   personal_api_keys: PersonalApiKeyTable;
   personal_api_key_usage: PersonalApiKeyUsageTable;
+  site_enrolment_tokens: SiteEnrolmentTokenTable;
+  device_credentials: DeviceCredentialTable;
+  agent_commands: AgentCommandTable;
 }
 
 /** A performance or bandwidth check's series; samples are derived from `seed` (src/history/performance-series.ts). */
@@ -615,4 +618,55 @@ export interface DashboardSessionTable {
   expires_at: number;
   source_address: string;
   user_agent: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Agents (migration 0009): site enrolment tokens, device credentials, commands for agents
+
+/** A token an installation package carries; enrols devices into its site until it expires or is revoked. */
+export interface SiteEnrolmentTokenTable {
+  id: Generated<number>;
+  account_id: number;
+  site_id: number;
+  /** sha256 of the whole token, hex. */
+  token_hash: string;
+  /** `slt_` and 8 characters, for lists. */
+  prefix: string;
+  created_at: number;
+  created_by_user_id: number | null;
+  /** The creator's email at the time, or `system (CLI)`. */
+  created_by: string;
+  expires_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+/** An enrolled device's secret (sha256 hex); re-enrolling revokes the previous one. */
+export interface DeviceCredentialTable {
+  id: Generated<number>;
+  account_id: number;
+  device_id: number;
+  secret_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** A command for one device's agent (the write/action services queue them). */
+export interface AgentCommandTable {
+  id: Generated<number>;
+  account_id: number;
+  device_id: number;
+  kind: string;
+  /** JSON object of string, number and boolean values. */
+  params: string;
+  dedupe_key: string;
+  /** queued → delivered → acked, or expired when not acknowledged in time (src/commands/). */
+  status: 'queued' | 'delivered' | 'acked' | 'expired';
+  created_at: number;
+  delivered_at: number | null;
+  acked_at: number | null;
+  expires_at: number;
+  /** succeeded | failed | unsupported, once acknowledged. */
+  outcome: string | null;
+  message: Generated<string>;
 }

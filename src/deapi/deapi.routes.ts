@@ -8,6 +8,8 @@ import { describeDocument } from './describe.js';
 import { errorDocument, rootAttributes } from './envelope.js';
 import { mergeParams, parseParams, wantsDescribe, type RawParams } from './params.js';
 import { SERVICES_BY_NAME } from './registry.js';
+import { attachmentHeader, isFileAnswer } from './file-answer.js';
+import type { InstallationPackageService } from '../agent-protocol/installation-package.service.js';
 import { documentBody, renderDocument } from './render.js';
 
 export type DeapiDeps = {
@@ -17,6 +19,7 @@ export type DeapiDeps = {
   hostname: string;
   publicUrl: string;
   unknownServiceCode: number;
+  installationPackages: InstallationPackageService;
 };
 
 const XML_TYPE = 'application/xml; charset=utf-8';
@@ -49,7 +52,8 @@ async function handle(deps: DeapiDeps, request: FastifyRequest, reply: FastifyRe
     if (spec.write && !caller.canWrite) throw errors.permissionDenied('this key is read-only');
     await deps.apiKeys.recordUse(caller, spec.name);
     const params = parseParams(spec.params, raw);
-    const data = await spec.handler({ caller, repos: deps.repos, clock: deps.clock, publicUrl: deps.publicUrl }, params);
+    const data = await spec.handler({ caller, repos: deps.repos, clock: deps.clock, publicUrl: deps.publicUrl, installationPackages: deps.installationPackages }, params);
+    if (isFileAnswer(data)) return reply.type(data.file.contentType).header('content-disposition', attachmentHeader(data.file.filename)).send(data.file.body);
     const shape = spec.shapeFor ? spec.shapeFor(params) : spec.shape;
     return reply.send(await documentBody(renderDocument(spec.root ?? 'result', attributes, shape, data)));
   } catch (error) {

@@ -6,6 +6,7 @@ import { addSite } from './services/clients/add-site.service.js';
 import { listAgentlessAssets, listServers, listWorkstations } from './services/devices/list-site-devices.service.js';
 import { listDevicesAtClient } from './services/devices/list-devices-at-client.service.js';
 import { listDeviceMonitoringDetails } from './services/devices/list-device-monitoring-details.service.js';
+import { getSiteInstallationPackage } from './services/devices/get-site-installation-package.service.js';
 import { listChecks } from './services/checks/list-checks.service.js';
 import { listFailingChecks } from './services/checks/list-failing-checks.service.js';
 import { listOutages } from './services/checks/list-outages.service.js';
@@ -38,6 +39,7 @@ export const SERVICES: readonly ServiceSpec[] = [
   listAgentlessAssets,
   listDevicesAtClient,
   listDeviceMonitoringDetails,
+  getSiteInstallationPackage,
   listChecks,
   listFailingChecks,
   listOutages,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Caller } from '../access/scope.js';
 import type { Repositories } from '../repositories.js';
 import type { Clock } from '../lib/clock.js';
+import type { InstallationPackageService } from '../agent-protocol/installation-package.service.js';
 
 /**
  * A Data Extraction API service, declared as data: its wire name, parameters, permission, the XML shape
@@ -37,6 +38,8 @@ export type ServiceContext = {
   readonly clock: Clock;
   /** The deployment's configured base URL (an account's own public_url, when set, takes precedence). */
   readonly publicUrl: string;
+  /** Builds site installation packages (get_site_installation_package). */
+  readonly installationPackages: InstallationPackageService;
 };
 
 // ---------------------------------------------------------------------------------------------------

@@ -64,3 +64,27 @@ export function isWellFormedPersonalKey(key: string): boolean {
 export function personalKeyDisplayPrefix(key: string): string {
   return key.slice(0, PERSONAL_KEY_PREFIX.length + 8);
 }
+
+/** Site enrolment tokens (in installation packages) and device secrets (held by enrolled agents). */
+export const SITE_TOKEN_PREFIX = 'slt_';
+export const DEVICE_SECRET_PREFIX = 'sld_';
+
+const PREFIXED_SECRET_BODY = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * `prefix` + 32 bytes from the CSPRNG as base64url (43 characters, 256 bits). The prefix lets people and
+ * secret scanners tell a leaked site token from a device secret; only the sha256 is ever stored.
+ */
+export function newPrefixedSecret(prefix: string): string {
+  return `${prefix}${randomBytes(32).toString('base64url')}`;
+}
+
+/** Whether the text has the shape newPrefixedSecret makes, so garbage is refused before a lookup. */
+export function isPrefixedSecret(prefix: string, value: string): boolean {
+  return value.startsWith(prefix) && PREFIXED_SECRET_BODY.test(value.slice(prefix.length));
+}
+
+/** What lists show of a prefixed secret: its prefix and 8 characters, far too little to use. */
+export function secretDisplayPrefix(prefix: string, secret: string): string {
+  return secret.slice(0, prefix.length + 8);
+}

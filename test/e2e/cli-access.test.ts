@@ -1,26 +1,8 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeFleet, type Fleet } from '../factories.js';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sightline');
-const run = promisify(execFile);
-
-/** Runs `./bin/sightline ARGS` and returns its exit code and output. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(BIN, args, { env: { ...process.env, LOG_LEVEL: 'silent' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)!;
+import { cli, lastLine } from '../support/cli.js';
 
 describe.each(DIALECTS)('the access CLI on %s', (dialect) => {
   let database: TestDatabase;

@@ -42,6 +42,7 @@ describe.each(DIALECTS)('golden answers on %s', (dialect) => {
     ['list_failing_checks.tasks', () => ({ service: 'list_failing_checks', check_type: 'tasks' })],
     ['list_outages', (f) => ({ service: 'list_outages', deviceid: f.devices.alphaDc.id })],
     ['list_sites.describe', () => ({ service: 'list_sites', describe: 'true' })],
+    ['get_site_installation_package.describe', () => ({ service: 'get_site_installation_package', describe: 'true' })],
   ];
 
   it.each(cases)('%s', async (golden, params) => {
