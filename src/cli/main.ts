@@ -5,6 +5,7 @@ import { registerApiKey } from './commands/apikey.command.js';
 import { registerAccess } from './commands/access.command.js';
 import { registerSeed } from './commands/seed.command.js';
 import { registerServe } from './commands/serve.command.js';
+import { registerSimulate } from './commands/simulate.command.js';
 import { registerSiteToken } from './commands/site-token.command.js';
 import { UsageError } from './context.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerApiKey(program);
   registerAccess(program);
   registerSiteToken(program);
+  registerSimulate(program);
   const exitOverride = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(exitOverride);
