@@ -1,12 +1,12 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serve, type Server } from '../support/cli.js';
 import { DIALECTS, PG_ADMIN_URL } from '../support/databases.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -26,36 +26,6 @@ async function sightline(...args: string[]): Promise<Result> {
     if (typeof error.code !== 'number') throw error;
     return { code: error.code, stdout: error.stdout, stderr: error.stderr };
   }
-}
-
-type Server = { url: string; process: ChildProcess; stop(): Promise<void> };
-
-/** `serve --port 0`, waiting for the line that says `listening` and carries the URL. */
-async function serve(db: string): Promise<Server> {
-  const child = spawn(BIN, ['serve', '--db', db, '--port', '0', '--host', '127.0.0.1'], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not report listening in time: ${stderr}`)), 60_000);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /listening.*?(http:\/\/[^\s)]+)/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-  });
-  return {
-    url,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 const withoutCreated = (xml: string) => xml.replace(/ created="[^"]*"/, '');

@@ -1,8 +1,12 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sightline');
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'sightline');
+/** No SIGHTLINE_DB from the developer's shell: --db alone decides. */
+const SERVE_ENV = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'SIGHTLINE_DB'));
 const run = promisify(execFile);
 
 /** Runs `./bin/sightline ARGS` and returns its exit code and output. */
@@ -18,3 +22,33 @@ export async function cli(args: string[]): Promise<{ code: number; stdout: strin
 
 /** The last line of a command's output: where commands print a new key or token. */
 export const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)!;
+
+export type Server = { url: string; process: ChildProcess; stop(): Promise<void> };
+
+/** `serve --port 0`, waiting for the line that says `listening` and carries the URL. */
+export async function serve(db: string, env: NodeJS.ProcessEnv = {}): Promise<Server> {
+  const child = spawn(BIN, ['serve', '--db', db, '--port', '0', '--host', '127.0.0.1'], { cwd: ROOT, env: { ...SERVE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not report listening in time: ${stderr}`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /listening.*?(http:\/\/[^\s)]+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+  });
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
