@@ -44,21 +44,21 @@ export function foldSamples(accountId: number, samples: readonly FoldSample[], f
   for (const [monitorId, list] of groupBy(samples, (s) => s.monitorId)) {
     list.sort((a, b) => a.at - b.at);
     const newestAt = list[list.length - 1]!.at;
-    for (const minutes of INTERVAL_MINUTES) {
-      const cutoff = retentionCutoff(newestAt, minutes);
-      // Samples are in time order, so an interval's samples are consecutive: fold one interval at a time.
-      let start = Number.NaN;
-      let open = new Map<string, Insertable<PerformanceIntervalTable>>();
-      for (const sample of list) {
-        const sampleStart = intervalStart(sample.at, minutes);
-        if (sampleStart < cutoff) continue;
-        if (sampleStart !== start) {
-          rows.push(...open.values());
-          open = new Map();
-          start = sampleStart;
+    // Samples are in time order, so an interval's samples are consecutive: one interval of each length
+    // is open at a time, and its rows are complete when a sample falls in the next one.
+    const open = INTERVAL_MINUTES.map((minutes) => ({ minutes, cutoff: retentionCutoff(newestAt, minutes), start: Number.NaN, rows: new Map<string, Insertable<PerformanceIntervalTable>>() }));
+    for (const sample of list) {
+      const values = Object.entries(sample.values);
+      for (const interval of open) {
+        const start = intervalStart(sample.at, interval.minutes);
+        if (start < interval.cutoff) continue;
+        if (start !== interval.start) {
+          rows.push(...interval.rows.values());
+          interval.rows.clear();
+          interval.start = start;
         }
-        for (const [metric, value] of Object.entries(sample.values)) {
-          const row = open.get(metric);
+        for (const [metric, value] of values) {
+          const row = interval.rows.get(metric);
           if (row) {
             if (sample.at <= row.last_at) continue;
             row.total += value;
@@ -67,14 +67,14 @@ export function foldSamples(accountId: number, samples: readonly FoldSample[], f
             row.min_value = Math.min(row.min_value, value);
             row.last_at = sample.at;
           } else {
-            const stored = foldedUpTo(monitorId, minutes, start, metric);
+            const stored = foldedUpTo(monitorId, interval.minutes, start, metric);
             if (stored !== undefined && sample.at <= stored) continue;
-            open.set(metric, { account_id: accountId, monitor_id: monitorId, minutes, start, metric, total: value, samples: 1, max_value: value, min_value: value, last_at: sample.at });
+            interval.rows.set(metric, { account_id: accountId, monitor_id: monitorId, minutes: interval.minutes, start, metric, total: value, samples: 1, max_value: value, min_value: value, last_at: sample.at });
           }
         }
       }
-      rows.push(...open.values());
     }
+    for (const interval of open) rows.push(...interval.rows.values());
   }
   return rows;
 }

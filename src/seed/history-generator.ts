@@ -20,10 +20,11 @@ import type { SeedOperations } from './seed.repository.js';
  * It draws from its own generator, seeded from the batch, so it never shifts the rest of the demo data.
  *
  * Dense history is what makes seeding slow (8 days of hourly and a day of 15-minute intervals is 288
- * rows per metric), so only a run's first FULL_HISTORY_DEVICES devices (all of the demo account) get it
- * in full: 8 days of samples every 5 minutes and drive and store days back to each one's first day. Later
- * devices (the 50,000-device bench account) get the last SHORT_PERFORMANCE_SECONDS of samples and
- * SHORT_STORAGE_DAYS days of sizes.
+ * rows per metric; 50,000 devices would need 40 million rows), so only a run's first FULL_HISTORY_DEVICES
+ * devices (all of the 400-device demo account) get history in full: 8 days of performance samples and
+ * drive and store sizes back to each one's first day. Later devices (the 50,000-device bench account)
+ * keep their performance monitors without samples, as a device whose agent has not reported them yet,
+ * and the last SHORT_STORAGE_DAYS days of sizes.
  */
 export type HistoryBatch = {
   seed: string;
@@ -38,11 +39,14 @@ export type HistoryBatch = {
 };
 
 /** Devices of a seeding run, counted from its start, whose batches get full history. */
-export const FULL_HISTORY_DEVICES = 1000;
-const SHORT_PERFORMANCE_SECONDS = 2 * 3600;
-const SHORT_STORAGE_DAYS = 31;
-/** An agent's sampling interval: three samples per quarter-hour give the intervals distinct extremes. */
+export const FULL_HISTORY_DEVICES = 500;
+const SHORT_STORAGE_DAYS = 8;
+/**
+ * Seconds between generated samples: an agent's five minutes (three per quarter, so quarters have distinct
+ * extremes) over the last day, whose quarters are kept; fifteen before it, where only hours are kept.
+ */
 const SAMPLE_SECONDS = 300;
+const OLD_SAMPLE_SECONDS = 900;
 /** Rows of performance intervals collected before they are inserted (bounds the batch's memory). */
 const INTERVAL_ROWS_PER_INSERT = 50_000;
 
@@ -152,20 +156,21 @@ const SAMPLE_SHAPES: Record<PerformanceKind, readonly SampleShape[]> = {
 };
 
 /**
- * Samples every SAMPLE_SECONDS from the start of the batch's history (or the monitor's creation) up to
- * now, folded and inserted monitor by monitor. cpu_load reports each processor (`load.0`, …) when the
- * device has several, memory_usage the device's memory as `total`.
+ * Samples of the last 8 days (or since the monitor's creation), folded and inserted monitor by monitor.
+ * cpu_load reports each processor (`load.0`, …) when the device has several, memory_usage the device's
+ * memory as `total`.
  */
 async function seedPerformanceSamples(ops: SeedOperations, rng: Prng, batch: HistoryBatch, monitors: readonly (Insertable<PerformanceMonitorTable> & { id: number })[]): Promise<void> {
-  const span = batch.fullHistory ? RETENTION_SECONDS[60] : SHORT_PERFORMANCE_SECONDS;
+  if (!batch.fullHistory) return;
   let rows: Insertable<PerformanceIntervalTable>[] = [];
   for (const monitor of monitors) {
     const shapes = SAMPLE_SHAPES[monitor.kind];
     const cpus = monitor.kind === 'cpu_load' && monitor.cpu_count! > 1 ? monitor.cpu_count! : 0;
     const memoryMb = monitor.kind === 'memory_usage' ? Math.round(Number(batch.devices.get(monitor.device_id)!.total_memory) / 1024 ** 2) : 0;
     const samples: FoldSample[] = [];
-    const first = Math.ceil(Math.max(batch.now - span, monitor.created_at) / SAMPLE_SECONDS) * SAMPLE_SECONDS;
-    for (let at = first; at < batch.now; at += SAMPLE_SECONDS) {
+    const first = Math.ceil(Math.max(batch.now - RETENTION_SECONDS[60], monitor.created_at) / OLD_SAMPLE_SECONDS) * OLD_SAMPLE_SECONDS;
+    const lastDay = batch.now - RETENTION_SECONDS[15];
+    for (let at = first; at < batch.now; at += at < lastDay ? OLD_SAMPLE_SECONDS : SAMPLE_SECONDS) {
       const curve = Math.sin((2 * Math.PI * ((at % 86400) / 3600 - 9)) / 24);
       const value = (s: SampleShape) => Math.min(s.ceiling ?? Infinity, Math.max(0, s.base + s.swing * curve + s.noise * (2 * rng.next() - 1)));
       const values: Record<string, number> = {};
