@@ -34,6 +34,11 @@ function driveLetterOf(drive: string): string | undefined {
  * list_performance_history and list_drive_space_history show the data of checks, and the device has none.
  * Metrics a kind does not have (isKnownMetric) are not stored.
  *
+ * Re-sent samples: the newest sample folded into each interval and metric is read first, and samples at
+ * or before it are skipped (foldSamples), so a sample sent twice counts once. This relies on one device's
+ * reports being applied one after the other, as ingestion does; sizes are idempotent by nature (the
+ * day's latest measurement wins).
+ *
  * Retention is kept here, cheaply: when a sample opens a new interval of a monitor, that monitor's
  * intervals past the retention (24 hours of quarters, 8 days of hours, counted from its newest sample)
  * are deleted. A device that stops reporting keeps its last rows, which reads no longer show (they ask
