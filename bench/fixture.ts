@@ -18,7 +18,8 @@ export type Fixture = {
 
 /**
  * The benchmark data, keyed by a fingerprint of its sizes, its seed and the code that shapes it (seed
- * generator and migrations): the same fingerprint reuses what is there, a new one seeds afresh.
+ * generator, the history folding it stores with, and migrations): the same fingerprint reuses what is
+ * there, a new one seeds afresh.
  * Two accounts: the main one (`devices` over `clients`) and one with a single `largeDevices` client.
  */
 export async function ensureFixture(options: FixtureOptions): Promise<Fixture> {
@@ -57,7 +58,8 @@ export async function ensureFixture(options: FixtureOptions): Promise<Fixture> {
 
 function fingerprintOf(options: FixtureOptions): string {
   const hash = createHash('sha256').update(JSON.stringify({ ...options, db: undefined }));
-  for (const dir of ['src/seed', 'src/db/migrations']) {
+  // src/history: the seeder stores its samples with the history writer's folding.
+  for (const dir of ['src/seed', 'src/history', 'src/db/migrations']) {
     for (const file of readdirSync(join(ROOT, dir)).sort()) {
       if (file.endsWith('.ts') && !file.endsWith('.test.ts')) hash.update(file).update(readFileSync(join(ROOT, dir, file)));
     }

@@ -1,9 +1,16 @@
+import type { Insertable } from 'kysely';
+import type { PerformanceSample } from '../src/agent-protocol/protocol.schema.js';
 import type { DatabaseHandle } from '../src/db/database.js';
 import { CheckStatus } from '../src/checks/check-status.js';
+import type { PerformanceMonitorTable, StorageMonitorTable } from '../src/db/schema.js';
+import type { PerformanceKind } from '../src/history/performance-kind.js';
+import { createHistoryRepository } from '../src/history/history.repository.js';
+import { createHistoryWriter } from '../src/history/history-writer.js';
+import { dayRows } from '../src/history/storage-days.js';
 import { makeCheck, makeFleet, NOW, type Fleet } from './factories.js';
 
 /**
- * History fixtures over makeFleet: performance and storage monitors, backup and antivirus day results,
+ * History fixtures over makeFleet: performance samples and drive and store sizes, backup and antivirus day results,
  * Backup & Recovery sessions, templates and AV definitions. Every value a golden file shows is set here.
  */
 export async function makeHistoryFleet(database: DatabaseHandle) {
@@ -30,34 +37,67 @@ export async function addHistory(database: DatabaseHandle, fleet: Fleet) {
     { account_id: a, name: 'Laptops & <Remote> Workers', device_type: 'workstation', created_at: NOW },
   ]).execute();
 
-  // Performance: one monitor per section, started two hours ago so the answers stay short.
+  // Performance: one monitor per section; the agent reported every five minutes for the last two hours
+  // (12:30 … 14:25), through the history writer as ingestion does. Each value follows a short cycle of
+  // its sample number, so quarters and hours differ and every interval has distinct extremes.
   const perfCheck = await makeCheck(database, dc, 'Performance Monitoring Check - Processor Queue Length', { check_type: 1009 });
   const memCheck = await makeCheck(database, dc, 'Performance Monitoring Check - Memory Usage', { check_type: 1010 });
-  const perf = (kind: string, extra: Record<string, unknown>) => ({
-    account_id: a, client_id: alpha.id, device_id: alphaDc.id, check_id: perfCheck.id, kind: kind as any, name: '', target: '',
-    thresholds: '{}', cpu_count: 1, seed: 11, created_at: NOW - 7200, ...extra,
+  const perf = (kind: PerformanceKind, extra: Partial<Insertable<PerformanceMonitorTable>>): Insertable<PerformanceMonitorTable> => ({
+    account_id: a, client_id: alpha.id, device_id: alphaDc.id, check_id: perfCheck.id, kind, name: '', target: '',
+    thresholds: '{}', cpu_count: 1, seed: 0, created_at: NOW - 7200, ...extra,
   });
   await db.insertInto('performance_monitors').values([
-    perf('bandwidth', { name: 'example.com port 12345', target: 'example.com', thresholds: '{"receive":"1000","transmit":"500"}', seed: 21 }),
-    perf('cpu_load', { thresholds: '{"average_load":"90"}', cpu_count: 2, seed: 22 }),
-    perf('cpu_queue', { thresholds: '{"average_length":"10"}', seed: 23 }),
-    perf('disk_load', { target: 'C:', thresholds: '{"read_queue_length":"2","write_queue_length":"2","average_disk_time":"80"}', seed: 24 }),
-    perf('network_usage', { target: 'Intel(R) Ethernet Connection I219-LM', thresholds: '{"average_usage":"70"}', seed: 25 }),
-    perf('memory_usage', { check_id: memCheck.id, thresholds: '{"available_min":"512","average_pages":"1000","average_page_file":"70","non_paged_pool":"256","average_commit":"90"}', seed: 26 }),
+    perf('bandwidth', { name: 'example.com port 12345', target: 'example.com', thresholds: '{"receive":"1000","transmit":"500"}' }),
+    perf('cpu_load', { thresholds: '{"average_load":"90"}', cpu_count: 2 }),
+    perf('cpu_queue', { thresholds: '{"average_length":"10"}' }),
+    perf('disk_load', { target: 'C:', thresholds: '{"read_queue_length":"2","write_queue_length":"2","average_disk_time":"80"}' }),
+    perf('network_usage', { target: 'Intel(R) Ethernet Connection I219-LM', thresholds: '{"average_usage":"70"}' }),
+    perf('memory_usage', { check_id: memCheck.id, thresholds: '{"available_min":"512","average_pages":"1000","average_page_file":"70","non_paged_pool":"256","average_commit":"90"}' }),
   ]).execute();
+  const writer = createHistoryWriter(db);
+  const samples: PerformanceSample[] = [];
+  for (let i = 0; i < 24; i++) {
+    const at = NOW - 7200 + i * 300;
+    const cycle = (length: number, step: number) => (i % length) * step;
+    samples.push(
+      { kind: 'bandwidth', target: 'example.com', at, values: { receive: 1300 + cycle(7, 61), transmit: 480 + cycle(5, 23) } },
+      { kind: 'cpu_load', target: '', at, values: { 'load.0': 28 + cycle(5, 6), 'load.1': 22 + cycle(4, 9) } },
+      { kind: 'cpu_queue', target: '', at, values: { queue: 1.1 + cycle(6, 0.17) } },
+      { kind: 'disk_load', target: 'C:', at, values: { disk_time: 12 + cycle(7, 3), read_queue: 0.2 + cycle(3, 0.11), write_queue: 0.35 + cycle(4, 0.09) } },
+      { kind: 'network_usage', target: 'Intel(R) Ethernet Connection I219-LM', at, values: { total: 8 + cycle(5, 2), transmit: 3 + cycle(4, 1), receive: 5 + cycle(3, 1) } },
+      {
+        kind: 'memory_usage', target: '', at,
+        values: { available: 5200 - cycle(6, 150), commit_charge: 60 + cycle(5, 2), page_faults: 300 + cycle(7, 40), file_usage: 17 + cycle(3, 2), non_paged: 305 + cycle(4, 3), total: 16384 },
+      },
+    );
+  }
+  await writer.recordPerformance(dc, samples);
 
-  // Storage: drive C: for 40 days, a Linux mount point, one Exchange store.
+  // Storage: drive C: for 40 days, a Linux mount point since the 20th, one Exchange store since 28 September,
+  // one size a day (reported at noon), growing with a little churn.
   const driveCheck = fleet.checks.disk;
-  const storage = (extra: Record<string, unknown>) => ({
-    account_id: a, client_id: alpha.id, device_id: alphaDc.id, check_id: driveCheck.id, kind: 'drive' as const, drive_letter: '', mount_point: '',
-    store_name: '', edb_file: '', slv_file: '', first_day: '2026-10-18', base_mb: 40000, daily_growth_mb: 150, seed: 31, ...extra,
+  const storage = (extra: Partial<Insertable<StorageMonitorTable>>): Insertable<StorageMonitorTable> => ({
+    account_id: a, client_id: alpha.id, device_id: alphaDc.id, check_id: driveCheck.id, kind: 'drive', drive_letter: '', mount_point: '',
+    store_name: '', edb_file: '', slv_file: '', first_day: '2026-10-18', base_mb: 0, daily_growth_mb: 0, seed: 0, ...extra,
   });
   const exchangeCheck = await makeCheck(database, dc, 'Exchange Store Size Check - Mailbox Database', { check_type: 1025 });
-  await db.insertInto('storage_monitors').values([
+  const [, , store] = await db.insertInto('storage_monitors').values([
     storage({ drive_letter: 'C' }),
-    storage({ mount_point: '/var', first_day: '2026-11-20', base_mb: 8000, daily_growth_mb: -20, seed: 32 }),
-    storage({ kind: 'exchange_store', check_id: exchangeCheck.id, store_name: 'Mailbox Database 0192', edb_file: 'E:\\Exchange\\Mailbox Database 0192.edb', slv_file: '', first_day: '2026-09-28', base_mb: 51200, daily_growth_mb: 35, seed: 33 }),
-  ]).execute();
+    storage({ mount_point: '/var', first_day: '2026-11-20' }),
+    storage({ kind: 'exchange_store', check_id: exchangeCheck.id, store_name: 'Mailbox Database 0192', edb_file: 'E:\\Exchange\\Mailbox Database 0192.edb', slv_file: '', first_day: '2026-09-28' }),
+  ]).returning('id').execute();
+  const daily = (from: string, size: (day: number) => number) => {
+    const first = Date.parse(`${from}T12:00:00Z`) / 1000;
+    return Array.from({ length: Math.floor((NOW - first) / 86400) + 1 }, (_, day) => ({ at: first + day * 86400, sizeMb: size(day) }));
+  };
+  const churn = (day: number) => ((day * 37) % 11) * 4 - 20;
+  await writer.recordDriveSpace(dc, [
+    ...daily('2026-10-18', (day) => 40000 + 150 * day + churn(day)).map(({ at, sizeMb }) => ({ drive: 'C:', at, totalMb: 120000, usedMb: sizeMb })),
+    ...daily('2026-11-20', (day) => 8000 - 20 * day + churn(day)).map(({ at, sizeMb }) => ({ drive: '/var', at, totalMb: 20000, usedMb: sizeMb })),
+  ]);
+  // The protocol has no Exchange store sizes yet: stored with the writer's own day rows.
+  const storeSizes = daily('2026-09-28', (day) => 51200 + 35 * day + churn(day)).map(({ at, sizeMb }) => ({ monitorId: store!.id, at, sizeMb }));
+  await createHistoryRepository(db).upsertStorageDays(dayRows(a, storeSizes));
 
   // Backup: the fleet's passing backup check with a failure, a clearance and a day it did not run; a second one never ran.
   const backup = fleet.checks.backup;

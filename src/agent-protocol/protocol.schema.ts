@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PerformanceKind as PERFORMANCE_KINDS } from '../history/performance-kind.js';
 
 /**
  * The agent protocol, version 1 (`/agent/v1/`): the JSON bodies agents send and receive, as zod schemas.
@@ -123,8 +124,6 @@ export const CheckResult = z
   .strict();
 export type CheckResult = z.infer<typeof CheckResult>;
 
-/** The performance sections of list_performance_history. */
-export const PerformanceKind = z.enum(['bandwidth', 'cpu_load', 'cpu_queue', 'disk_load', 'network_usage', 'memory_usage']);
 
 /**
  * One measurement at `at` of one performance target. `values` holds the metric names of
@@ -135,7 +134,8 @@ export const PerformanceKind = z.enum(['bandwidth', 'cpu_load', 'cpu_queue', 'di
  */
 export const PerformanceSample = z
   .object({
-    kind: PerformanceKind,
+    /** A section of list_performance_history. */
+    kind: z.enum(PERFORMANCE_KINDS),
     /** The host, disk (C:, /) or network adapter measured; '' for cpu_load, cpu_queue and memory_usage. */
     target: text(255).default(''),
     at: epoch,

@@ -59,7 +59,7 @@ export interface Database {
   agent_commands: AgentCommandTable;
 }
 
-/** A performance or bandwidth check's series; samples are derived from `seed` (src/history/performance-series.ts). */
+/** A performance or bandwidth check's target (host, disk, adapter or counter); its samples are in performance_intervals (`seed` is unused). */
 export interface PerformanceMonitorTable {
   id: Generated<number>;
   account_id: number;
@@ -80,7 +80,7 @@ export interface PerformanceMonitorTable {
   created_at: number;
 }
 
-/** A drive-space or Exchange store-size check's series, derived day by day (src/history/storage-series.ts). */
+/** A drive or Exchange store a check measures; its sizes are in storage_days (`base_mb`, `daily_growth_mb`, `seed` are unused). */
 export interface StorageMonitorTable {
   id: Generated<number>;
   account_id: number;
@@ -669,4 +669,39 @@ export interface AgentCommandTable {
   /** succeeded | failed | unsupported, once acknowledged. */
   outcome: string | null;
   message: Generated<string>;
+}
+
+// Stored performance and drive-space history (migration 0008). Declared as a second `Database` block,
+// which TypeScript merges with the one above, so this addition stays in one place.
+export interface Database {
+  performance_intervals: PerformanceIntervalTable;
+  storage_days: StorageDayTable;
+}
+
+/** One metric of one performance monitor over one 15-minute or hourly interval: the samples folded in. */
+export interface PerformanceIntervalTable {
+  account_id: number;
+  monitor_id: number;
+  minutes: 15 | 60;
+  /** Interval start (epoch seconds, a multiple of the interval). */
+  start: number;
+  /** The protocol's metric name (`load`, `available`, …; `load.0`, `load.1`, … per processor). */
+  metric: string;
+  /** Sum of the folded samples' values; the interval's average is total / samples. */
+  total: number;
+  samples: number;
+  max_value: number;
+  min_value: number;
+  /** The newest sample folded in. */
+  last_at: number;
+}
+
+/** The size of one drive or Exchange store on one UTC day: the day's last reported value. */
+export interface StorageDayTable {
+  account_id: number;
+  monitor_id: number;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  size_mb: number;
+  measured_at: number;
 }

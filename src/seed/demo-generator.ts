@@ -10,7 +10,7 @@ import {
 import { assignMavEngines, clientLicenseRows, prepareAssetSeed, seedAssetsForBatch } from './asset-generator.js';
 import { Prng } from './prng.js';
 import type { SeedRepository } from './seed.repository.js';
-import { avDefinitionRows, seedHistory } from './history-generator.js';
+import { avDefinitionRows, FULL_HISTORY_DEVICES, seedHistory } from './history-generator.js';
 
 export type SeedOptions = {
   accountId: number;
@@ -113,6 +113,7 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
           now,
           devices: deviceOf,
           checks: checkRows.map((k) => ({ ...k, id: idByUid.get(k.uid as number)! })),
+          fullHistory: devicesDone < FULL_HISTORY_DEVICES,
         });
         summary.devices += devices.length;
         summary.checks += checks.length;

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.js';
 import type { BulkInsert } from '../db/dialect.js';
 import type {
   AccountSettingsTable, AvDefinitionTable, CheckDayResultTable, CheckNoteTable, CheckTable, ClientTable, Database, DeviceTable, MobSessionTable,
-  OutageTable, PatchCatalogTable, PerformanceMonitorTable, SiteTable, SoftwareCatalogTable, StorageMonitorTable,
+  OutageTable, PatchCatalogTable, PerformanceIntervalTable, PerformanceMonitorTable, SiteTable, SoftwareCatalogTable, StorageDayTable, StorageMonitorTable,
 } from '../db/schema.js';
 
 /** Bulk inserts for the demo-data generator, through the dialect's fastest many-row insert. */
@@ -101,11 +101,19 @@ function seedOperations(db: Db, bulkInsert: BulkInsert) {
       await db.insertInto('account_settings').values(values).onConflict((oc) => oc.column('account_id').doNothing()).execute();
     },
 
-    async insertPerformanceMonitors(rows: Insertable<PerformanceMonitorTable>[]): Promise<void> {
-      await insertMany('performance_monitors', rows);
+    /** Inserts performance monitors and answers their ids, in order. */
+    async insertPerformanceMonitors(rows: Insertable<PerformanceMonitorTable>[]): Promise<number[]> {
+      return (await insertMany('performance_monitors', rows, ['id'])).map((r) => r.id);
     },
-    async insertStorageMonitors(rows: Insertable<StorageMonitorTable>[]): Promise<void> {
-      await insertMany('storage_monitors', rows);
+    /** Inserts drive and store monitors and answers their ids, in order. */
+    async insertStorageMonitors(rows: Insertable<StorageMonitorTable>[]): Promise<number[]> {
+      return (await insertMany('storage_monitors', rows, ['id'])).map((r) => r.id);
+    },
+    async insertPerformanceIntervals(rows: Insertable<PerformanceIntervalTable>[]): Promise<void> {
+      await insertMany('performance_intervals', rows);
+    },
+    async insertStorageDays(rows: Insertable<StorageDayTable>[]): Promise<void> {
+      await insertMany('storage_days', rows);
     },
     async insertDayResults(rows: Insertable<CheckDayResultTable>[]): Promise<void> {
       await insertMany('check_day_results', rows);

@@ -4,7 +4,15 @@ import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeAccount, NOW } from '../factories.js';
 
-const HISTORY_TABLES = ['performance_monitors', 'storage_monitors', 'check_day_results', 'mob_sessions', 'av_definitions'] as const;
+const HISTORY_TABLES = ['performance_monitors', 'performance_intervals', 'storage_monitors', 'storage_days', 'check_day_results', 'mob_sessions', 'av_definitions'] as const;
+
+/** The order each table is dumped in (its key). */
+const ORDER: Partial<Record<(typeof HISTORY_TABLES)[number], string[]>> = {
+  av_definitions: ['product_id', 'version'],
+  check_day_results: ['check_id', 'day'],
+  performance_intervals: ['monitor_id', 'minutes', 'start', 'metric'],
+  storage_days: ['monitor_id', 'day'],
+};
 
 async function seeded(dialect: (typeof DIALECTS)[number]) {
   const database = await createTestDatabase(dialect);
@@ -16,8 +24,9 @@ async function seeded(dialect: (typeof DIALECTS)[number]) {
 async function dump(database: TestDatabase) {
   const out: Record<string, unknown[]> = {};
   for (const table of HISTORY_TABLES) {
-    const order = table === 'av_definitions' ? ['product_id', 'version'] : table === 'check_day_results' ? ['check_id', 'day'] : ['id'];
-    out[table] = await database.db.selectFrom(table as any).selectAll().orderBy(order as any).execute();
+    let query = database.db.selectFrom(table as any).selectAll();
+    for (const column of ORDER[table] ?? ['id']) query = query.orderBy(column as any);
+    out[table] = await query.execute();
   }
   return out;
 }
@@ -41,14 +50,18 @@ describe.each(DIALECTS)('demo history on %s', (dialect) => {
   it('is the same for the same seed', async () => {
     const a = await dump(first.database);
     expect(a.performance_monitors!.length).toBeGreaterThan(0);
+    expect(a.performance_intervals!.length).toBeGreaterThan(0);
+    expect(a.storage_days!.length).toBeGreaterThan(0);
     expect(await dump(second.database)).toEqual(a);
   });
 
   it('gives every history service something real to answer for the demo account', async () => {
     const db = first.database.db;
     const api = (service: string, params: Record<string, string | number>) => callApi(t.app, { apikey: first.apiKey, service, ...params }).then((r) => r.body);
-    const perf = await db.selectFrom('performance_monitors').select('device_id').orderBy('id').executeTakeFirstOrThrow();
-    expect(await api('list_performance_history', { deviceid: perf.device_id, interval: 60 })).toMatch(/<data><start>/);
+    // A demo-sized run stores full history: 8 days of hours for a monitor older than that.
+    const perf = await db.selectFrom('performance_monitors').select('device_id').where('kind', '=', 'cpu_queue').where('created_at', '<=', NOW - 8 * 86400).orderBy('id').executeTakeFirstOrThrow();
+    const hours = await api('list_performance_history', { deviceid: perf.device_id, interval: 60 });
+    expect(hours.match(/<cpu_queue>.*?<\/cpu_queue>/s)![0].match(/<data>/g)).toHaveLength(192);
     const drive = await db.selectFrom('storage_monitors').select('device_id').where('kind', '=', 'drive').orderBy('id').executeTakeFirstOrThrow();
     expect(await api('list_drive_space_history', { deviceid: drive.device_id, interval: 'MONTH' })).toMatch(/<drive><drive_letter>[A-Z]<\/drive_letter>.*<month>/s);
     const backup = await db.selectFrom('checks').select('device_id').where('check_type', '=', 1002).orderBy('id').executeTakeFirstOrThrow();

@@ -71,9 +71,9 @@ describe.each(DIALECTS)('checks, history, backup and antivirus services on %s', 
       expect(await api('list_performance_history', { deviceid: 999999, interval: 7 })).toContain(INTERVAL_MESSAGE);
     });
 
-    it('lists completed intervals within the retention, from since (rounded up to an interval start)', async () => {
+    it('lists the completed intervals holding samples, from since (rounded up to an interval start)', async () => {
       const all15 = await api('list_performance_history', { deviceid: fleet.devices.alphaDc.id, interval: 15 });
-      // The monitors started two hours before "now" (14:30): eight quarters, 12:30 … 14:15.
+      // The agent reported for the two hours before "now" (14:30): eight quarters, 12:30 … 14:15.
       expect(all15.match(/<cpu_queue>.*?<\/cpu_queue>/s)![0].match(/<data>/g)).toHaveLength(8);
       expect(all15).toContain('<start>2026-11-26 14:15:00</start><end>2026-11-26 14:29:59</end>');
       expect(all15).not.toContain('<start>2026-11-26 14:30:00</start>');
@@ -81,19 +81,22 @@ describe.each(DIALECTS)('checks, history, backup and antivirus services on %s', 
       const starts = [...since.match(/<cpu_queue>.*?<\/cpu_queue>/s)![0].matchAll(/<start>([^<]+)<\/start>/g)].map((m) => m[1]);
       expect(starts).toEqual(['2026-11-26 14:00:00', '2026-11-26 14:15:00']);
       const hourly = await api('list_performance_history', { deviceid: fleet.devices.alphaDc.id, interval: 60 });
-      expect(hourly).toContain('<start>2026-11-26 13:00:00</start><end>2026-11-26 13:59:59</end>');
-      expect(hourly.match(/<cpu_queue>.*?<\/cpu_queue>/s)![0].match(/<data>/g)).toHaveLength(1);
+      // 12:00 holds the samples from 12:30 on; 14:00 is still running.
+      const hours = [...hourly.match(/<cpu_queue>.*?<\/cpu_queue>/s)![0].matchAll(/<start>([^<]+)<\/start><end>([^<]+)<\/end>/g)].map((m) => [m[1], m[2]]);
+      expect(hours).toEqual([['2026-11-26 12:00:00', '2026-11-26 12:59:59'], ['2026-11-26 13:00:00', '2026-11-26 13:59:59']]);
       expect(await api('list_performance_history', { deviceid: fleet.devices.alphaDc.id, interval: 15, since: 'yesterday' })).toContain('Invalid value for parameter: since');
     });
 
-    it('derives hourly values from their four quarters, and answers the same numbers on every call', async () => {
+    it('answers an hour as the mean and extreme of its four quarters, the same numbers on every call', async () => {
       const a = await api('list_performance_history', { deviceid: fleet.devices.alphaDc.id, interval: 15 });
       expect(await api('list_performance_history', { deviceid: fleet.devices.alphaDc.id, interval: 15 })).toBe(a);
       const quarters = [...a.match(/<cpu_queue>.*?<\/cpu_queue>/s)![0].matchAll(/<start>2026-11-26 13:[^<]+<\/start><end>[^<]+<\/end><queue_average>([^<]+)<\/queue_average><queue_max>([^<]+)<\/queue_max>/g)];
       expect(quarters).toHaveLength(4);
-      const hourly = await api('list_performance_history', { deviceid: fleet.devices.alphaDc.id, interval: 60 });
-      const max = /<queue_max>([^<]+)<\/queue_max>/.exec(hourly.match(/<cpu_queue>.*?<\/cpu_queue>/s)![0])![1];
+      const hourly = await api('list_performance_history', { deviceid: fleet.devices.alphaDc.id, interval: 60, since: '2026-11-26 13:00:00' });
+      const [, average, max] = /<queue_average>([^<]+)<\/queue_average><queue_max>([^<]+)<\/queue_max>/.exec(hourly.match(/<cpu_queue>.*?<\/cpu_queue>/s)![0])!;
       expect(Number(max)).toBe(Math.max(...quarters.map((q) => Number(q[2]))));
+      // Three samples in every quarter: the hour's mean is the mean of the quarters' (each rounded to two decimals).
+      expect(Math.abs(Number(average) - quarters.reduce((sum, q) => sum + Number(q[1]), 0) / 4)).toBeLessThanOrEqual(0.01);
     });
 
     it('answers an empty result for a device without performance checks', async () => {

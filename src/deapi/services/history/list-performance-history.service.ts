@@ -3,7 +3,9 @@ import type { PerformanceKind } from '../../../history/performance-kind.js';
 import { errors } from '../../../errors.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { parseUtcDateTime } from '../../../lib/dates.js';
-import { METRICS, performanceSeries } from '../../../history/performance-series.js';
+import { METRICS, PER_TARGET_KINDS } from '../../../history/performance-metrics.js';
+import { intervalData, intervalWindow } from '../../../history/performance-intervals.js';
+import { groupBy } from '../../../lib/group-by.js';
 import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
 
 /** N-sight's own text for a missing or wrong interval (seen live; api-errors.md). */
@@ -79,7 +81,7 @@ export const listPerformanceHistory: ServiceSpec = {
   },
   permission: null,
   notes:
-    'interval is required, but a missing or wrong one answers error 4 with N-sight\'s text `Invalid "interval": must be 15 or 60 (minutes)` (not error 5), so describe lists it as not required. Consecutive identical intervals are not merged (only MSP claims N-sight does). Only complete intervals are listed, oldest first; since also accepts a T separator and a trailing Z. Units are undocumented: load, disk time, usage and commit charge are percent, memory and non-paged pool MB, bandwidth kbit/s; queue lengths have two decimals. cpu_load uses the multi-CPU form (cpu elements) when the check reports several processors. Sections without a check are omitted. Samples are derived from a per-check seed (see src/history/performance-series.ts), so the same call answers the same numbers and hourly values are the mean and extreme of their quarters.',
+    'interval is required, but a missing or wrong one answers error 4 with N-sight\'s text `Invalid "interval": must be 15 or 60 (minutes)` (not error 5), so describe lists it as not required. Consecutive identical intervals are not merged (only MSP claims N-sight does). Only complete intervals are listed, oldest first; since also accepts a T separator and a trailing Z. Units are undocumented: load, disk time, usage and commit charge are percent, memory and non-paged pool MB, bandwidth kbit/s; queue lengths have two decimals. cpu_load uses the multi-CPU form (cpu elements) when the check reports several processors. Sections without a check are omitted. Values are the samples agents reported, stored per interval as they arrive: an interval\'s average is the mean of its samples and its max or min their extreme, so an hour holds every sample of its four quarters; intervals without samples are absent. memory_usage\'s total is the reported total memory (the device\'s memory when not reported).',
   shape: SHAPE,
   async handler({ caller, repos, clock }, params: { deviceid: number; interval?: string; since?: string }) {
     if (params.interval !== '15' && params.interval !== '60') throw errors.invalidValueMessage(INTERVAL_MESSAGE);
@@ -88,7 +90,8 @@ export const listPerformanceHistory: ServiceSpec = {
     if (params.since !== undefined && since === undefined) throw errors.invalidValue('since');
     const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     const monitors = await repos.history.performanceMonitors(caller.scope, device.id);
-    const now = epochSeconds(clock);
+    const { from, to } = intervalWindow(epochSeconds(clock), minutes, since);
+    const intervals = groupBy(await repos.history.performanceIntervals(caller.scope, device.id, minutes, from, to), (row) => row.monitor_id);
     const totalMemoryMb = Math.round(device.total_memory / 1024 ** 2);
     const sections: Record<string, unknown> = {};
     for (const monitor of monitors) {
@@ -97,9 +100,9 @@ export const listPerformanceHistory: ServiceSpec = {
         name: monitor.name,
         target: monitor.target,
         check_id: monitor.check_id,
-        history: { data: performanceSeries({ ...monitor, totalMemoryMb }, now, minutes, since) },
+        history: { data: intervalData(monitor.kind, minutes, intervals.get(monitor.id) ?? [], totalMemoryMb) },
       };
-      if (REPEATED.has(monitor.kind)) ((sections[monitor.kind] ??= { monitors: [] }) as { monitors: unknown[] }).monitors.push(entry);
+      if (PER_TARGET_KINDS.has(monitor.kind)) ((sections[monitor.kind] ??= { monitors: [] }) as { monitors: unknown[] }).monitors.push(entry);
       else sections[monitor.kind] ??= entry;
     }
     return sections;

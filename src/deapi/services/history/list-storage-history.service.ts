@@ -1,7 +1,9 @@
 import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { errors } from '../../../errors.js';
 import { epochSeconds } from '../../../lib/clock.js';
-import { isValidSince, StorageInterval, storageSeries } from '../../../history/storage-series.js';
+import { utcDate } from '../../../lib/dates.js';
+import { firstDayOf, isValidSince, StorageInterval, storagePeriods } from '../../../history/storage-days.js';
+import { groupBy } from '../../../lib/group-by.js';
 import type { Caller } from '../../../access/scope.js';
 import type { Repositories } from '../../../repositories.js';
 import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
@@ -22,11 +24,13 @@ async function loadSeries(
   if (params.since !== undefined && !isValidSince(params.interval, params.since)) throw errors.invalidValue('since');
   const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
   const monitors = await repos.history.storageMonitors(caller.scope, device.id, kind);
-  return monitors.map((m) => ({ ...m, history: { data: storageSeries(m, now, params.interval, params.since) } }));
+  const fromDay = params.since === undefined ? undefined : firstDayOf(params.interval, params.since);
+  const days = groupBy(await repos.history.storageDays(caller.scope, device.id, kind, fromDay, utcDate(now)), (row) => row.monitor_id);
+  return monitors.map((m) => ({ ...m, history: { data: storagePeriods(days.get(m.id) ?? [], params.interval) } }));
 }
 
 const STORAGE_NOTES =
-  'Weeks are ISO-8601 weeks (Monday to Sunday, numbered in the ISO week-year), written YYYYWnn. A week or month reports the mean of its days, rounded to whole MB; periods run up to today (UTC), oldest first. A since in the wrong format for the interval answers error 4 for since. Sizes are derived day by day from each check\'s stored starting size and growth (src/history/storage-series.ts).';
+  'Weeks are ISO-8601 weeks (Monday to Sunday, numbered in the ISO week-year), written YYYYWnn. A day\'s size is the last one reported that UTC day; a week or month reports the mean of its days that have a size, rounded to whole MB; periods without any are absent, and periods run up to today (UTC), oldest first. A since in the wrong format for the interval answers error 4 for since.';
 
 export const listDriveSpaceHistory: ServiceSpec = {
   name: 'list_drive_space_history',

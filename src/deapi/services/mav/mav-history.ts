@@ -1,6 +1,7 @@
 import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import type { Scope } from '../../../access/scope.js';
 import type { Repositories } from '../../../repositories.js';
+import { groupBy } from '../../../lib/group-by.js';
 import { MAV_HISTORY_SECONDS, type EngineVersion } from './mav-presenter.js';
 
 /**
@@ -32,14 +33,3 @@ export async function loadMavHistory(repos: Repositories, scope: Scope, deviceId
 }
 
 export type MavHistory = Awaited<ReturnType<typeof loadMavHistory>>;
-
-function groupBy<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> {
-  const out = new Map<K, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const list = out.get(key);
-    if (list) list.push(row);
-    else out.set(key, [row]);
-  }
-  return out;
-}
