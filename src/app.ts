@@ -6,7 +6,7 @@ import type { DatabaseHandle } from './db/database.js';
 import type { Clock } from './lib/clock.js';
 import { createServices } from './services.js';
 import type { Mailer } from './mail/mailer.js';
-import { registerDeapiRoutes } from './deapi/deapi.routes.js';
+import { registerDeapi } from './deapi/deapi.routes.js';
 import { registerDashboard } from './dashboard/dashboard.routes.js';
 import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 import { registerUsersRoutes } from './dashboard/users.routes.js';
@@ -36,7 +36,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(formbody);
 
-  registerDeapiRoutes(app, {
+  await registerDeapi(app, {
     apiKeys: services.apiAuthenticator,
     repos: services.repos,
     clock,
