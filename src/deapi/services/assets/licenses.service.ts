@@ -1,8 +1,8 @@
 import { errors } from '../../../errors.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 import { onePage } from '../pages.js';
 
-export const listLicenseGroups: ServiceSpec = {
+export const listLicenseGroups = defineService({
   name: 'list_license_groups',
   family: 'assets',
   description: 'Lists every software license group of the account.',
@@ -21,9 +21,9 @@ export const listLicenseGroups: ServiceSpec = {
     const rows = await repos.assets.licenseGroups(caller.scope);
     return { items: onePage(rows.map((g) => ({ license_group_id: g.id, name: g.name, item_count: g.item_count }))) };
   },
-};
+});
 
-export const listLicenseGroupItems: ServiceSpec = {
+export const listLicenseGroupItems = defineService({
   name: 'list_license_group_items',
   family: 'assets',
   description: 'Lists the software titles in one license group.',
@@ -43,7 +43,7 @@ export const listLicenseGroupItems: ServiceSpec = {
       x.text('publisher', 'Publisher; may be empty', { canBeEmpty: true }),
     ]),
   ],
-  async handler({ caller, repos }, params: { license_group_id?: number; groupid?: number }) {
+  async handler({ caller, repos }, params) {
     const groupId = params.license_group_id ?? params.groupid;
     if (groupId === undefined) throw errors.missingParameter('license_group_id');
     const group = await repos.assets.findLicenseGroup(caller.scope, groupId);
@@ -53,9 +53,9 @@ export const listLicenseGroupItems: ServiceSpec = {
       items: onePage(rows.map((r) => ({ license_group_id: r.license_group_id, catalogid: r.catalog_id, name: r.name, publisher: r.publisher }))),
     };
   },
-};
+});
 
-export const listClientLicenseCount: ServiceSpec = {
+export const listClientLicenseCount = defineService({
   name: 'list_client_license_count',
   family: 'assets',
   description: 'Lists the software license counts of one client: licenses owned and in use per license group.',
@@ -71,7 +71,7 @@ export const listClientLicenseCount: ServiceSpec = {
       x.int('installed', 'Licenses in use'),
     ]),
   ],
-  async handler({ caller, repos }, params: { clientid: number }) {
+  async handler({ caller, repos }, params) {
     const client = await repos.clients.findVisible(caller.scope, params.clientid);
     if (!client) throw errors.invalidValue('clientid');
     const rows = await repos.assets.clientLicenseCounts(caller.scope, client.id);
@@ -79,4 +79,4 @@ export const listClientLicenseCount: ServiceSpec = {
       items: onePage(rows.map((r) => ({ name: r.name, count: r.owned, license_count_id: r.id, swgrpid: String(r.license_group_id), installed: r.installed }))),
     };
   },
-};
+});

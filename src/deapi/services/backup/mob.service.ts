@@ -3,7 +3,7 @@ import { mapPages } from '../pages.js';
 import type { MobSessionRow } from '../../../backup/mob.repository.js';
 import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
-import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 
 /** Backup & Recovery plugins and the element each one's selection size is written in. */
 export const MOB_PLUGIN_ELEMENTS: Record<string, string> = {
@@ -17,9 +17,9 @@ export const MOB_PLUGIN_ELEMENTS: Record<string, string> = {
   ORACLE: 'OracleBackupPlugin',
 };
 
-const active = [{ name: 'active' }];
+const active = [{ name: 'active' }] as const;
 
-const deviceChildren: XmlNode[] = [
+const deviceChildren = [
   x.int('deviceid', 'Device id'),
   x.text('name', 'Device name'),
   x.list('slot', 'slots', [
@@ -27,9 +27,9 @@ const deviceChildren: XmlNode[] = [
     ...Object.values(MOB_PLUGIN_ELEMENTS).map((element) => x.int(element, `Selection size of the ${element} (bytes)`, { optional: true })),
   ], { attributes: active }),
   x.int('total', 'Device total (bytes)'),
-];
+] as const;
 
-export const mobListSelectionSize: ServiceSpec = {
+export const mobListSelectionSize = defineService({
   name: 'mob/mob_list_selection_size',
   family: 'backup',
   description: 'Returns the Backup & Recovery selection size of a device for one month (bytes), by client, site, device and slot.',
@@ -60,7 +60,7 @@ export const mobListSelectionSize: ServiceSpec = {
       x.int('total', 'Account total (bytes)'),
     ], { key: 'selection' }),
   ],
-  async handler({ caller, repos }, params: { clientid?: number; siteid?: number; deviceid: number; year: number; month: number }) {
+  async handler({ caller, repos }, params) {
     const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     if (params.clientid !== undefined && params.clientid !== device.client_id) throw errors.invalidValue('clientid');
     if (params.siteid !== undefined && params.siteid !== device.site_id) throw errors.invalidValue('siteid');
@@ -86,9 +86,9 @@ export const mobListSelectionSize: ServiceSpec = {
     };
     return { selection: { clients: [{ active: 'true', clientid: client.id, name: client.name, sites: [siteOut], total }], total } };
   },
-};
+});
 
-export const listMobSessions: ServiceSpec = {
+export const listMobSessions = defineService({
   name: 'list_mob_sessions',
   family: 'backup',
   description: 'Returns every Backup & Recovery session of a device.',
@@ -115,11 +115,11 @@ export const listMobSessions: ServiceSpec = {
       x.str('status', 'COMPLETED, INTERRUPTED, COMPLETED_WITH_ERRORS, FAILED, NOT_STARTED or CANCELED'),
     ], { stream: true }),
   ],
-  async handler({ caller, repos }, params: { deviceid: number }) {
+  async handler({ caller, repos }, params) {
     const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
     return { sessions: mapPages(repos.mob.pagesByDevice(caller.scope, device.id), presentSession) };
   },
-};
+});
 
 function presentSession(s: MobSessionRow) {
   return { ...s, session_id: s.id, start: utcDateTime(s.started_at), end: utcDateTime(s.ended_at) };

@@ -3,10 +3,10 @@ import { utcDateTime } from '../../../lib/dates.js';
 import { CheckStatus } from '../../../db/schema.js';
 import type { Scope } from '../../../access/scope.js';
 import type { Repositories } from '../../../repositories.js';
-import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+import { defineService, x, param, type DataOf } from '../../service-spec.js';
 import { checkStatusText, localRun } from './check-presenter.js';
 
-const deviceChildren: XmlNode[] = [
+const deviceChildren = [
   x.int('id', 'Device id'),
   x.text('name', 'Device name'),
   x.group('failed_checks', [
@@ -25,9 +25,9 @@ const deviceChildren: XmlNode[] = [
     optional: true,
   }),
   x.group('offline', [x.text('description', 'Why the device is offline, e.g. "offline - maintenance mode"')], { key: 'offline', optional: true }),
-];
+] as const;
 
-export const listFailingChecks: ServiceSpec = {
+export const listFailingChecks = defineService({
   name: 'list_failing_checks',
   family: 'checks',
   description: 'Lists the failing checks, and overdue or offline devices, of every client or of one client.',
@@ -52,7 +52,7 @@ export const listFailingChecks: ServiceSpec = {
       ], { stream: true }),
     ]),
   ],
-  async handler({ caller, repos }, params: { clientid?: number; check_type?: string }) {
+  async handler({ caller, repos }, params) {
     const onlyTasks = params.check_type === 'tasks';
     if (params.clientid !== undefined) {
       const client = await repos.clients.findVisible(caller.scope, params.clientid);
@@ -61,7 +61,7 @@ export const listFailingChecks: ServiceSpec = {
     }
     return { clients: failingClients(repos, caller.scope, onlyTasks) };
   },
-};
+});
 
 type ClientRef = { id: number; name: string };
 
@@ -90,7 +90,7 @@ async function failingSites(repos: Repositories, scope: Scope, clientId: number,
     if (!list) checksByDevice.set(k.device_id, (list = []));
     list.push(k);
   }
-  type SiteOut = { siteid: number; name: string; servers: unknown[]; workstations: unknown[] };
+  type SiteOut = { siteid: number; name: string; servers: DataOf<typeof deviceChildren>[]; workstations: DataOf<typeof deviceChildren>[] };
   const sites: SiteOut[] = [];
   let current: SiteOut | undefined;
   for (const d of devices) {

@@ -4,7 +4,7 @@ import { errors } from '../../../errors.js';
 import { isValidTimeZone, zonedParts } from '../../../lib/dates.js';
 import { isValidEmailAddress } from '../../../lib/email-address.js';
 import { Permission } from '../../../access/permissions.js';
-import { x, param, type ParamSpec, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param, type ParamSpec } from '../../service-spec.js';
 
 /** The message for a name already used (add_site's documented wording, adapted to clients). */
 export const DUPLICATE_CLIENT_MESSAGE = 'Duplicate name - Client name already exists!';
@@ -12,8 +12,8 @@ export const DUPLICATE_CLIENT_MESSAGE = 'Duplicate name - Client name already ex
 const MAX_CONFIG_XML = 64 * 1024;
 
 /** A text parameter of a given describe type with its own validation. */
-function validated(type: string, description: string, schema: z.ZodType, required = false): ParamSpec {
-  return { ...param.string(description, { type, required }), schema };
+function validated<R extends boolean = false>(type: string, description: string, schema: z.ZodType<string>, required = false as R): ParamSpec<string, R> {
+  return { ...param.string(description, { type }), required, schema };
 }
 
 export const emailParam = (description: string) => validated('email', description, z.string().max(320).refine(isValidEmailAddress));
@@ -26,7 +26,7 @@ export function todayIn(now: Date, timeZone: string): string {
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }
 
-export const addClient: ServiceSpec = {
+export const addClient = defineService({
   name: 'add_client',
   family: 'clients',
   description: 'Creates a client. Only name is required.',
@@ -54,8 +54,8 @@ export const addClient: ServiceSpec = {
       x.int('clientid', 'Id of the new client'),
     ], { key: 'data' }),
   ],
-  async handler({ caller, repos, clock }, params: Record<string, string | undefined>) {
-    const name = params.name!;
+  async handler({ caller, repos, clock }, params) {
+    const { name } = params;
     if (await repos.clients.nameTaken(caller.scope.accountId, name)) throw errors.invalidValueMessage(DUPLICATE_CLIENT_MESSAGE);
     try {
       const clientid = await repos.clients.create(caller.scope, {
@@ -76,4 +76,4 @@ export const addClient: ServiceSpec = {
       throw error;
     }
   },
-};
+});

@@ -3,19 +3,19 @@ import { isUniqueViolation } from '../../../db/dialect.js';
 import { errors } from '../../../errors.js';
 import { Permission } from '../../../access/permissions.js';
 import type { Repositories } from '../../../repositories.js';
-import { x, param, type ParamSpec, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param, type ParamSpec } from '../../service-spec.js';
 import { todayIn } from './add-client.service.js';
 
 /** add_site's documented duplicate-name message. */
 export const DUPLICATE_SITE_MESSAGE = 'Duplicate name - Site name already exists for Client!';
 
-const router = (description: string): ParamSpec => ({
+const router = (description: string): ParamSpec<string, false> => ({
   ...param.string(description),
   // An IPv4/IPv6 address or a host name.
   schema: z.string().max(255).regex(/^[A-Za-z0-9.:_-]+$/),
 });
 
-const template = (description: string): ParamSpec => ({
+const template = (description: string): ParamSpec<string, false> => ({
   type: 'string',
   required: false,
   description,
@@ -32,7 +32,7 @@ async function checkTemplate(repos: Repositories, accountId: number, value: stri
   return String(found.id);
 }
 
-export const addSite: ServiceSpec = {
+export const addSite = defineService({
   name: 'add_site',
   family: 'clients',
   description: 'Creates a site under a client, optionally with its monitoring templates and Data Overdue Cross Check routers.',
@@ -56,7 +56,7 @@ export const addSite: ServiceSpec = {
       x.int('siteid', 'Id of the new site'),
     ], { key: 'data' }),
   ],
-  async handler({ caller, repos, clock }, params: { clientid: number; sitename: string; router1?: string; router2?: string; workstationtemplate?: string; servertemplate?: string }) {
+  async handler({ caller, repos, clock }, params) {
     const client = await repos.clients.findVisible(caller.scope, params.clientid);
     if (!client) throw errors.invalidValue('clientid');
     const workstation_template = await checkTemplate(repos, caller.scope.accountId, params.workstationtemplate, 'workstation', 'workstationtemplate');
@@ -78,4 +78,4 @@ export const addSite: ServiceSpec = {
       throw error;
     }
   },
-};
+});

@@ -1,10 +1,10 @@
 import { mapPages } from '../pages.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 import type { DeviceType } from '../../../db/schema.js';
 
 export const DEVICE_TYPES = ['server', 'workstation', 'mobile_device'] as const;
 
-export const listClients: ServiceSpec = {
+export const listClients = defineService({
   name: 'list_clients',
   family: 'clients',
   description: 'Lists all clients visible to the API key, with their device counts.',
@@ -29,10 +29,10 @@ export const listClients: ServiceSpec = {
       x.int('device_count', 'Total number of active devices'),
     ]),
   ],
-  async handler({ caller, repos }, params: { devicetype?: DeviceType }) {
+  async handler({ caller, repos }, params) {
     return { items: mapPages(repos.clients.pages(caller.scope, params.devicetype), (c) => ({
         ...c,
         device_count: c.server_count + c.workstation_count + c.mobile_device_count,
       })) };
   },
-};
+});

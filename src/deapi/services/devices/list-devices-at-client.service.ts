@@ -3,9 +3,9 @@ import type { DeviceType } from '../../../db/schema.js';
 import type { DeviceSummaryRow } from '../../../devices/device.repository.js';
 import { errors } from '../../../errors.js';
 import { DEVICE_TYPES } from '../clients/list-clients.service.js';
-import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 
-function shapeFor(deviceType: DeviceType): XmlNode[] {
+function shapeFor(deviceType: DeviceType) {
   return [
     x.group('items', [
       x.group('client', [
@@ -38,10 +38,10 @@ function shapeFor(deviceType: DeviceType): XmlNode[] {
         ], { stream: true }),
       ], { key: 'client' }),
     ]),
-  ];
+  ] as const;
 }
 
-export const listDevicesAtClient: ServiceSpec = {
+export const listDevicesAtClient = defineService({
   name: 'list_devices_at_client',
   family: 'devices',
   description: 'Lists all devices of one type at a client, across its sites, ordered by site name and then device name.',
@@ -53,8 +53,8 @@ export const listDevicesAtClient: ServiceSpec = {
   notes:
     'status is derived: Failed when a check fails, else Overdue, else Offline, else Ok (N-sight documents only "Ok"). checkcount/dsc_247 counts all checks. A client with no devices of the type answers its sites with no devices.',
   shape: shapeFor('server'),
-  shapeFor: (params: { devicetype?: DeviceType }) => shapeFor(params.devicetype ?? 'server'),
-  async handler({ caller, repos }, params: { clientid: number; devicetype: DeviceType }) {
+  shapeFor: (params) => shapeFor(params.devicetype),
+  async handler({ caller, repos }, params) {
     const client = await repos.clients.findVisible(caller.scope, params.clientid);
     if (!client) throw errors.invalidValue('clientid');
     const sites = await repos.sites.listByClientByName(caller.scope, client.id);
@@ -67,7 +67,7 @@ export const listDevicesAtClient: ServiceSpec = {
     }
     return { client: { id: client.id, name: client.name, sites: sitePages() } };
   },
-};
+});
 
 
 function presentSummary(d: DeviceSummaryRow) {

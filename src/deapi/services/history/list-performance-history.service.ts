@@ -4,12 +4,12 @@ import { errors } from '../../../errors.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { parseUtcDateTime } from '../../../lib/dates.js';
 import { METRICS, performanceSeries } from '../../../history/performance-series.js';
-import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+import { defineService, x, param, type FieldValue, type XmlNode } from '../../service-spec.js';
 
 /** N-sight's own text for a missing or wrong interval (seen live; api-errors.md). */
 export const INTERVAL_MESSAGE = 'Invalid "interval": must be 15 or 60 (minutes)';
 
-function history(kind: PerformanceKind): XmlNode {
+function history(kind: PerformanceKind) {
   const values: XmlNode[] = METRICS[kind].flatMap((m) => {
     const average = x.str(m.average, `Average over the interval (${m.average})`, { optional: kind === 'cpu_load' });
     return m.extreme ? [average, x.str(m.extreme.name, `${m.extreme.direction === 'max' ? 'Highest' : 'Lowest'} value in the interval`, { optional: kind === 'cpu_load' })] : [average];
@@ -26,7 +26,7 @@ function history(kind: PerformanceKind): XmlNode {
 const threshold = (name: string, description: string) => x.str(name, `Threshold: ${description}`);
 const checkId = x.int('check_id', 'The check that collects this data');
 
-const SHAPE: XmlNode[] = [
+const SHAPE = [
   x.group('bandwidth', [
     x.list('host', 'monitors', [
       x.text('name', 'Descriptive check name, e.g. "example.com port 12345"'),
@@ -61,12 +61,14 @@ const SHAPE: XmlNode[] = [
     threshold('average_commit', 'average commit charge (%)'),
     history('memory_usage'),
   ], { key: 'memory_usage', optional: true }),
-];
+] as const;
 
 /** Sections holding one element per monitored host / disk / adapter; the others have one monitor. */
-const REPEATED: ReadonlySet<PerformanceKind> = new Set(['bandwidth', 'disk_load', 'network_usage']);
+type RepeatedKind = 'bandwidth' | 'disk_load' | 'network_usage';
+const REPEATED: ReadonlySet<PerformanceKind> = new Set<RepeatedKind>(['bandwidth', 'disk_load', 'network_usage']);
+const isRepeated = (kind: PerformanceKind): kind is RepeatedKind => REPEATED.has(kind);
 
-export const listPerformanceHistory: ServiceSpec = {
+export const listPerformanceHistory = defineService({
   name: 'list_performance_history',
   family: 'history',
   description:
@@ -81,7 +83,7 @@ export const listPerformanceHistory: ServiceSpec = {
   notes:
     'interval is required, but a missing or wrong one answers error 4 with N-sight\'s text `Invalid "interval": must be 15 or 60 (minutes)` (not error 5), so describe lists it as not required. Consecutive identical intervals are not merged (only MSP claims N-sight does). Only complete intervals are listed, oldest first; since also accepts a T separator and a trailing Z. Units are undocumented: load, disk time, usage and commit charge are percent, memory and non-paged pool MB, bandwidth kbit/s; queue lengths have two decimals. cpu_load uses the multi-CPU form (cpu elements) when the check reports several processors. Sections without a check are omitted. Samples are derived from a per-check seed (see src/history/performance-series.ts), so the same call answers the same numbers and hourly values are the mean and extreme of their quarters.',
   shape: SHAPE,
-  async handler({ caller, repos, clock }, params: { deviceid: number; interval?: string; since?: string }) {
+  async handler({ caller, repos, clock }, params) {
     if (params.interval !== '15' && params.interval !== '60') throw errors.invalidValueMessage(INTERVAL_MESSAGE);
     const minutes = Number(params.interval) as 15 | 60;
     const since = params.since === undefined ? undefined : parseUtcDateTime(params.since);
@@ -90,18 +92,21 @@ export const listPerformanceHistory: ServiceSpec = {
     const monitors = await repos.history.performanceMonitors(caller.scope, device.id);
     const now = epochSeconds(clock);
     const totalMemoryMb = Math.round(device.total_memory / 1024 ** 2);
-    const sections: Record<string, unknown> = {};
+    const present = (monitor: (typeof monitors)[number]) => ({
+      // Threshold names differ by kind (the shape lists them); they are stored as the check was configured.
+      ...(JSON.parse(monitor.thresholds) as Record<string, FieldValue>),
+      name: monitor.name,
+      target: monitor.target,
+      check_id: monitor.check_id,
+      history: { data: performanceSeries({ ...monitor, totalMemoryMb }, now, minutes, since) },
+    });
+    type Entry = ReturnType<typeof present>;
+    const sections: { [K in RepeatedKind]?: { monitors: Entry[] } } & { [K in Exclude<PerformanceKind, RepeatedKind>]?: Entry } = {};
     for (const monitor of monitors) {
-      const entry = {
-        ...(JSON.parse(monitor.thresholds) as Record<string, unknown>),
-        name: monitor.name,
-        target: monitor.target,
-        check_id: monitor.check_id,
-        history: { data: performanceSeries({ ...monitor, totalMemoryMb }, now, minutes, since) },
-      };
-      if (REPEATED.has(monitor.kind)) ((sections[monitor.kind] ??= { monitors: [] }) as { monitors: unknown[] }).monitors.push(entry);
-      else sections[monitor.kind] ??= entry;
+      const kind = monitor.kind;
+      if (isRepeated(kind)) (sections[kind] ??= { monitors: [] }).monitors.push(present(monitor));
+      else sections[kind] ??= present(monitor);
     }
     return sections;
   },
-};
+});

@@ -4,12 +4,12 @@ import { epochSeconds } from '../../../lib/clock.js';
 import { isValidSince, StorageInterval, storageSeries } from '../../../history/storage-series.js';
 import type { Caller } from '../../../access/scope.js';
 import type { Repositories } from '../../../repositories.js';
-import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 
 const SINCE_DESCRIPTION = 'Optional, inclusive. UTC, in the interval\'s format: DAY YYYY-MM-DD, WEEK YYYYWnn (e.g. 2013W31), MONTH YYYY-MM. Without it, all data.';
 
 /** The `data` element: `day`, `week` or `month` (only the one matching the interval) and a size. */
-function historyShape(interval: StorageInterval, sizeElement: string, sizeDescription: string): XmlNode {
+function historyShape(interval: StorageInterval, sizeElement: string, sizeDescription: string) {
   const period = interval.toLowerCase();
   const formats = { DAY: 'YYYY-MM-DD', WEEK: 'YYYYWnn (ISO week)', MONTH: 'YYYY-MM' };
   return x.group('history', [x.list('data', 'data', [x.str(period, `The ${period} (${formats[interval]})`, { key: 'period' }), x.int(sizeElement, sizeDescription, { key: 'size' })])], { key: 'history' });
@@ -28,7 +28,7 @@ async function loadSeries(
 const STORAGE_NOTES =
   'Weeks are ISO-8601 weeks (Monday to Sunday, numbered in the ISO week-year), written YYYYWnn. A week or month reports the mean of its days, rounded to whole MB; periods run up to today (UTC), oldest first. A since in the wrong format for the interval answers error 4 for since. Sizes are derived day by day from each check\'s stored starting size and growth (src/history/storage-series.ts).';
 
-export const listDriveSpaceHistory: ServiceSpec = {
+export const listDriveSpaceHistory = defineService({
   name: 'list_drive_space_history',
   family: 'history',
   description: 'Returns daily, weekly or monthly disk space used on a device, for devices with active drive space checks.',
@@ -40,14 +40,14 @@ export const listDriveSpaceHistory: ServiceSpec = {
   permission: null,
   notes: `drive_letter is sent for Windows drives and mount_point for Linux and Mac ones, never both. ${STORAGE_NOTES}`,
   shape: driveShape('DAY'),
-  shapeFor: (params: { interval: StorageInterval }) => driveShape(params.interval),
-  async handler({ caller, repos, clock }, params: { deviceid: number; interval: StorageInterval; since?: string }) {
+  shapeFor: (params) => driveShape(params.interval),
+  async handler({ caller, repos, clock }, params) {
     const drives = await loadSeries(caller, repos, epochSeconds(clock), 'drive', params);
     return { drives: drives.map((d) => ({ ...d, drive_letter: d.drive_letter || undefined, mount_point: d.mount_point || undefined })) };
   },
-};
+});
 
-function driveShape(interval: StorageInterval): XmlNode[] {
+function driveShape(interval: StorageInterval) {
   return [
     x.list('drive', 'drives', [
       x.str('drive_letter', 'Drive letter (Windows only), e.g. E', { optional: true }),
@@ -55,10 +55,10 @@ function driveShape(interval: StorageInterval): XmlNode[] {
       x.int('check_id', 'The drive space check that fills in this data'),
       historyShape(interval, 'space_used', 'Space used (MB)'),
     ]),
-  ];
+  ] as const;
 }
 
-export const listExchangeStorageHistory: ServiceSpec = {
+export const listExchangeStorageHistory = defineService({
   name: 'list_exchange_storage_history',
   family: 'history',
   description: 'Returns daily, weekly or monthly Exchange Store size for a Windows server with the Exchange Store Size Check.',
@@ -70,14 +70,14 @@ export const listExchangeStorageHistory: ServiceSpec = {
   permission: null,
   notes: `interval defaults to DAY, as N-sight's page shows. ${STORAGE_NOTES}`,
   shape: storeShape('DAY'),
-  shapeFor: (params: { interval?: StorageInterval }) => storeShape(params.interval ?? 'DAY'),
-  async handler({ caller, repos, clock }, params: { deviceid: number; interval?: StorageInterval; since?: string }) {
+  shapeFor: (params) => storeShape(params.interval ?? 'DAY'),
+  async handler({ caller, repos, clock }, params) {
     const stores = await loadSeries(caller, repos, epochSeconds(clock), 'exchange_store', { ...params, interval: params.interval ?? 'DAY' });
     return { stores };
   },
-};
+});
 
-function storeShape(interval: StorageInterval): XmlNode[] {
+function storeShape(interval: StorageInterval) {
   return [
     x.list('store', 'stores', [
       x.text('store_name', 'Exchange store name'),
@@ -86,5 +86,5 @@ function storeShape(interval: StorageInterval): XmlNode[] {
       x.int('check_id', 'The Exchange Store Size Check that fills in this data'),
       historyShape(interval, 'store_size', 'Store size (MB)'),
     ]),
-  ];
+  ] as const;
 }

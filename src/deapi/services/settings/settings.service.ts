@@ -1,6 +1,6 @@
-import { x, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x } from '../../service-spec.js';
 
-export const listGeneralSettings: ServiceSpec = {
+export const listGeneralSettings = defineService({
   name: 'list_general_settings',
   family: 'settings',
   description: 'Returns the general settings of the account.',
@@ -34,9 +34,9 @@ export const listGeneralSettings: ServiceSpec = {
       },
     };
   },
-};
+});
 
-export const listWallchartSettings: ServiceSpec = {
+export const listWallchartSettings = defineService({
   name: 'list_wallchart_settings',
   family: 'settings',
   description: 'Returns the general Wall Chart settings of the account, each 0 (off) or 1 (on).',
@@ -78,4 +78,4 @@ export const listWallchartSettings: ServiceSpec = {
       },
     };
   },
-};
+});
