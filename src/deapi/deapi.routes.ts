@@ -4,6 +4,7 @@ import type { ApiAuthenticator } from '../api-keys/api-authenticator.js';
 import { AppError, ErrorCode, errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { Repositories } from '../repositories.js';
+import { createDeapiDomain, type DeapiDomain } from './deapi.services.js';
 import { describeDocument } from './describe.js';
 import { errorDocument, rootAttributes } from './envelope.js';
 import { mergeParams, parseParams, wantsDescribe, type RawParams } from './params.js';
@@ -36,6 +37,7 @@ const PATHS = ['/api', '/api/', '/api/default.php'];
  * 429 when throttled), as every known client expects.
  */
 export async function registerDeapi(app: FastifyInstance, deps: DeapiDeps): Promise<void> {
+  const domain = createDeapiDomain(deps.repos);
   await app.register(async (scope) => {
     scope.decorateRequest('deapi', null as never);
 
@@ -48,7 +50,7 @@ export async function registerDeapi(app: FastifyInstance, deps: DeapiDeps): Prom
 
     scope.setErrorHandler((error, request, reply) => sendError(deps, request, reply, error));
 
-    const handler = (request: FastifyRequest, reply: FastifyReply) => answer(deps, request, reply);
+    const handler = (request: FastifyRequest, reply: FastifyReply) => answer(deps, domain, request, reply);
     for (const url of PATHS) {
       scope.get(url, handler);
       scope.post(url, handler);
@@ -56,7 +58,7 @@ export async function registerDeapi(app: FastifyInstance, deps: DeapiDeps): Prom
   });
 }
 
-async function answer(deps: DeapiDeps, request: FastifyRequest, reply: FastifyReply) {
+async function answer(deps: DeapiDeps, domain: DeapiDomain, request: FastifyRequest, reply: FastifyReply) {
   const { raw } = request.deapi;
   const caller = request.deapi.caller!;
   const spec = SERVICES_BY_NAME.get(raw.service ?? '');
@@ -68,7 +70,7 @@ async function answer(deps: DeapiDeps, request: FastifyRequest, reply: FastifyRe
   if (spec.write && !caller.canWrite) throw errors.permissionDenied('this key is read-only');
   await deps.apiKeys.recordUse(caller, spec.name);
   const params = parseParams(spec.params, raw);
-  const data = await spec.handler({ caller, repos: deps.repos, clock: deps.clock, publicUrl: deps.publicUrl }, params);
+  const data = await spec.handler({ ...domain, caller, repos: deps.repos, clock: deps.clock, publicUrl: deps.publicUrl }, params);
   const shape = spec.shapeFor ? spec.shapeFor(params) : spec.shape;
   return reply.send(await documentBody(renderDocument(spec.root ?? 'result', attributes, shape, data)));
 }

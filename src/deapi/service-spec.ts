@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Caller } from '../access/scope.js';
 import type { Repositories } from '../repositories.js';
+import type { DeapiDomain } from './deapi.services.js';
 import type { Clock } from '../lib/clock.js';
 
 /**
@@ -44,7 +45,8 @@ export function defineService<const P extends ParamSchemas, const S extends Shap
   return spec;
 }
 
-export type ServiceContext = {
+/** What a handler works with: who calls, and the domain services it may read (and, for writes, change). */
+export type ServiceContext = DeapiDomain & {
   readonly caller: Caller;
   readonly repos: Repositories;
   readonly clock: Clock;

@@ -29,8 +29,8 @@ export const listClients = defineService({
       x.int('device_count', 'Total number of active devices'),
     ]),
   ],
-  async handler({ caller, repos }, params) {
-    return { items: mapPages(repos.clients.pages(caller.scope, params.devicetype), (c) => ({
+  async handler({ caller, clients }, params) {
+    return { items: mapPages(clients.pages(caller.scope, params.devicetype), (c) => ({
         ...c,
         device_count: c.server_count + c.workstation_count + c.mobile_device_count,
       })) };

@@ -1,4 +1,3 @@
-import { errors } from '../../../errors.js';
 import { defineService, x, param } from '../../service-spec.js';
 
 export const listSites = defineService({
@@ -19,9 +18,8 @@ export const listSites = defineService({
       x.str('secondary_router', 'Secondary router IP or host name (dual routing)', { canBeEmpty: true }),
     ]),
   ],
-  async handler({ caller, repos }, params) {
-    const client = await repos.clients.findVisible(caller.scope, params.clientid);
-    if (!client) throw errors.invalidValue('clientid');
-    return { items: repos.sites.pagesByClient(caller.scope, client.id) };
+  async handler({ caller, clients, sites }, params) {
+    const client = await clients.requireVisible(caller.scope, params.clientid);
+    return { items: sites.pagesByClient(caller.scope, client.id) };
   },
 });

@@ -1,4 +1,4 @@
-import type { DeviceRow } from '../../../devices/device.repository.js';
+import type { DeviceRow } from '../../../devices/device.service.js';
 import { shiftedParts, utcDateTime, ZERO_DATETIME } from '../../../lib/dates.js';
 import { x } from '../../service-spec.js';
 

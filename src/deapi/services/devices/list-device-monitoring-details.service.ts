@@ -1,4 +1,3 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { CheckFrequency } from '../../../db/schema.js';
@@ -84,13 +83,13 @@ export const listDeviceMonitoringDetails = defineService({
     x.group('workstation', deviceChildren, { key: 'workstation', optional: true }),
     x.group('mobile_device', deviceChildren, { key: 'mobile_device', optional: true }),
   ],
-  async handler({ caller, repos, clock }, params) {
-    const d = await requireVisibleDevice(repos, caller.scope, params.deviceid);
+  async handler({ caller, devices, checks: checkService, outages: outageService, clock }, params) {
+    const d = await devices.requireVisible(caller.scope, params.deviceid);
     const now = epochSeconds(clock);
     const [checks, outages, notes] = await Promise.all([
-      repos.checks.listByDevice(caller.scope, d.id),
-      repos.outages.listByDevice(caller.scope, d.id, now - OUTAGE_RETENTION_SECONDS),
-      repos.checks.notesByDevice(caller.scope, d.id),
+      checkService.listByDevice(caller.scope, d.id),
+      outageService.listByDevice(caller.scope, d.id, now - OUTAGE_RETENTION_SECONDS),
+      checkService.notesByDevice(caller.scope, d.id),
     ]);
     // Typed here: the element name is the device type, so the answer's own key is computed.
     const device: DataOf<typeof deviceChildren> = {

@@ -1,7 +1,6 @@
 import { mapPages } from '../pages.js';
 import type { DeviceType } from '../../../db/schema.js';
-import type { DeviceSummaryRow } from '../../../devices/device.repository.js';
-import { errors } from '../../../errors.js';
+import type { DeviceSummaryRow } from '../../../devices/device.service.js';
 import { DEVICE_TYPES } from '../clients/list-clients.service.js';
 import { defineService, x, param } from '../../service-spec.js';
 
@@ -54,15 +53,14 @@ export const listDevicesAtClient = defineService({
     'status is derived: Failed when a check fails, else Overdue, else Offline, else Ok (N-sight documents only "Ok"). checkcount/dsc_247 counts all checks. A client with no devices of the type answers its sites with no devices.',
   shape: shapeFor('server'),
   shapeFor: (params) => shapeFor(params.devicetype),
-  async handler({ caller, repos }, params) {
-    const client = await repos.clients.findVisible(caller.scope, params.clientid);
-    if (!client) throw errors.invalidValue('clientid');
-    const sites = await repos.sites.listByClientByName(caller.scope, client.id);
+  async handler({ caller, clients, sites: siteService, devices }, params) {
+    const client = await clients.requireVisible(caller.scope, params.clientid);
+    const sites = await siteService.listByClientByName(caller.scope, client.id);
     async function* sitePages() {
       yield sites.map((site) => ({
         id: site.id,
         name: site.name,
-        devices: mapPages(repos.devices.pagesBySiteByName(caller.scope, site.id, params.devicetype), presentSummary),
+        devices: mapPages(devices.pagesBySiteByName(caller.scope, site.id, params.devicetype), presentSummary),
       }));
     }
     return { client: { id: client.id, name: client.name, sites: sitePages() } };

@@ -1,6 +1,5 @@
 import { mapPages } from '../pages.js';
 import type { DeviceType } from '../../../db/schema.js';
-import { errors } from '../../../errors.js';
 import { defineService, x, param } from '../../service-spec.js';
 import { deviceListFields, presentDeviceForList } from './device-presenter.js';
 
@@ -14,10 +13,9 @@ function siteDeviceService(deviceType: Extract<DeviceType, 'server' | 'workstati
     notes:
       'Element order follows the documented example up to local_date_247, then PY/GOSW. assetid equals the device id (one asset per device in Sightline). miss_factor_247, the overdue alert flags and remote_* are constant or empty: Sightline has no such settings yet.',
     shape: [x.items(deviceType, deviceListFields(deviceType === 'server' ? 'serverid' : 'workstationid'))],
-    async handler({ caller, repos }, params) {
-      const site = await repos.sites.findVisible(caller.scope, params.siteid);
-      if (!site) throw errors.invalidValue('siteid');
-      return { items: mapPages(repos.devices.pagesBySite(caller.scope, site.id, deviceType), presentDeviceForList) };
+    async handler({ caller, sites, devices }, params) {
+      const site = await sites.requireVisible(caller.scope, params.siteid);
+      return { items: mapPages(devices.pagesBySite(caller.scope, site.id, deviceType), presentDeviceForList) };
     },
   });
 }
@@ -34,9 +32,8 @@ export const listAgentlessAssets = defineService({
   permission: null,
   notes: 'The feature is deprecated in N-sight and a live account answered an empty <items/>; Sightline does the same for any visible site.',
   shape: [x.group('items', [])],
-  async handler({ caller, repos }, params) {
-    const site = await repos.sites.findVisible(caller.scope, params.siteid);
-    if (!site) throw errors.invalidValue('siteid');
+  async handler({ caller, sites }, params) {
+    await sites.requireVisible(caller.scope, params.siteid);
     return {};
   },
 });
