@@ -1,4 +1,4 @@
-import type { CheckRow } from '../../../checks/check.repository.js';
+import type { CheckRow } from '../../../checks/check.service.js';
 import { x } from '../../service-spec.js';
 
 /**

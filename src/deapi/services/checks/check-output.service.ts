@@ -13,9 +13,8 @@ export const listCheckConfig = defineService({
   notes:
     'The type element is one of BackupCheck, DriveSpaceCheck, AntivirusUpdateCheck, EventLogCheck, PerformanceCheck, PhysicalMemoryCheck, WebPageCheck, WindowsServiceCheck, ScriptCheck, AutomatedTask, or Check for other types, with the check uid as @uid. Only the container is verified (PY reads check_config); the inner elements are Sightline\'s, and secrets such as script passwords are never sent.',
   shape: [checkConfigShape],
-  async handler({ caller, repos }, params) {
-    const check = await repos.checks.findVisible(caller.scope, params.checkid);
-    if (!check) throw errors.invalidValue('checkid');
+  async handler({ caller, checks }, params) {
+    const check = await checks.requireVisible(caller.scope, params.checkid);
     return { config: checkConfig(check) };
   },
 });
@@ -30,9 +29,8 @@ export const getFormattedCheckOutput = defineService({
   permission: null,
   notes: 'formatted_output is sent as CDATA, as list_failing_checks sends it; it is empty for a check that has not run.',
   shape: formattedOutputShape,
-  async handler({ caller, repos }, params) {
-    const check = await repos.checks.findVisible(caller.scope, params.checkid);
-    if (!check) throw errors.invalidValue('checkid');
+  async handler({ caller, checks }, params) {
+    const check = await checks.requireVisible(caller.scope, params.checkid);
     return { formatted_output: check.last_run_at === null ? '' : check.formatted_output };
   },
 });
@@ -48,9 +46,8 @@ export const listFmtCheckResult = defineService({
   permission: null,
   notes: 'Only mentioned in N-sight\'s describe example; answered as an alias of get_formatted_check_output. A deviceid that is not the check\'s own device answers error 4 for deviceid.',
   shape: formattedOutputShape,
-  async handler(ctx, params) {
-    const check = await ctx.repos.checks.findVisible(ctx.caller.scope, params.checkid);
-    if (!check) throw errors.invalidValue('checkid');
+  async handler({ caller, checks }, params) {
+    const check = await checks.requireVisible(caller.scope, params.checkid);
     if (params.deviceid !== undefined && params.deviceid !== check.device_id) throw errors.invalidValue('deviceid');
     return { formatted_output: check.last_run_at === null ? '' : check.formatted_output };
   },

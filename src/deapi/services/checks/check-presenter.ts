@@ -1,4 +1,4 @@
-import type { CheckRow } from '../../../checks/check.repository.js';
+import type { CheckRow } from '../../../checks/check.service.js';
 import { CheckStatus } from '../../../db/schema.js';
 import { shiftedParts, utcDateTime } from '../../../lib/dates.js';
 

@@ -1,4 +1,3 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { mapPages } from '../pages.js';
 import { defineService, x, param } from '../../service-spec.js';
 import { presentCheck } from './check-presenter.js';
@@ -30,8 +29,8 @@ export const listChecks = defineService({
       x.flag('smsrecovery', 'SMS alert on recovery'),
     ]),
   ],
-  async handler({ caller, repos }, params) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    return { items: mapPages(repos.checks.pagesByDevice(caller.scope, device.id), (k) => presentCheck(k, device.utc_offset)) };
+  async handler({ caller, devices, checks }, params) {
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    return { items: mapPages(checks.pagesByDevice(caller.scope, device.id), (k) => presentCheck(k, device.utc_offset)) };
   },
 });

@@ -1,9 +1,7 @@
-import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { CheckStatus } from '../../../db/schema.js';
 import type { Scope } from '../../../access/scope.js';
-import type { Repositories } from '../../../repositories.js';
-import { defineService, x, param, type DataOf } from '../../service-spec.js';
+import { defineService, x, param, type DataOf, type ServiceContext } from '../../service-spec.js';
 import { checkStatusText, localRun } from './check-presenter.js';
 
 const deviceChildren = [
@@ -52,37 +50,37 @@ export const listFailingChecks = defineService({
       ], { stream: true }),
     ]),
   ],
-  async handler({ caller, repos }, params) {
+  async handler(ctx, params) {
     const onlyTasks = params.check_type === 'tasks';
     if (params.clientid !== undefined) {
-      const client = await repos.clients.findVisible(caller.scope, params.clientid);
-      if (!client) throw errors.invalidValue('clientid');
-      return { clients: failingClients(repos, caller.scope, onlyTasks, [client]) };
+      const client = await ctx.clients.requireVisible(ctx.caller.scope, params.clientid);
+      return { clients: failingClients(ctx, ctx.caller.scope, onlyTasks, [client]) };
     }
-    return { clients: failingClients(repos, caller.scope, onlyTasks) };
+    return { clients: failingClients(ctx, ctx.caller.scope, onlyTasks) };
   },
 });
 
 type ClientRef = { id: number; name: string };
+type Reads = Pick<ServiceContext, 'clients' | 'devices' | 'checks'>;
 
 /**
  * One client at a time: its problem devices and their failing checks, grouped by site. Each client is
  * yielded as soon as it is read, so the answer starts at once and only one client is held in memory.
  */
-async function* failingClients(repos: Repositories, scope: Scope, onlyTasks: boolean, only?: ClientRef[]) {
-  const clientPages = only ? [only] : repos.clients.pages(scope);
+async function* failingClients(reads: Reads, scope: Scope, onlyTasks: boolean, only?: ClientRef[]) {
+  const clientPages = only ? [only] : reads.clients.pages(scope);
   for await (const page of clientPages) {
     for (const client of page) {
-      const sites = await failingSites(repos, scope, client.id, onlyTasks);
+      const sites = await failingSites(reads, scope, client.id, onlyTasks);
       if (sites.length > 0) yield [{ clientid: client.id, name: client.name, sites }];
     }
   }
 }
 
-async function failingSites(repos: Repositories, scope: Scope, clientId: number, onlyTasks: boolean) {
+async function failingSites(reads: Reads, scope: Scope, clientId: number, onlyTasks: boolean) {
   const [devices, checks] = await Promise.all([
-    repos.devices.problemDevicesOfClient(scope, clientId, onlyTasks),
-    repos.checks.failingOfClient(scope, clientId, onlyTasks),
+    reads.devices.problemDevicesOfClient(scope, clientId, onlyTasks),
+    reads.checks.failingOfClient(scope, clientId, onlyTasks),
   ]);
   const checksByDevice = new Map<number, typeof checks>();
   for (const k of checks) {

@@ -1,4 +1,3 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { CheckFrequency, CheckStatus } from '../../../db/schema.js';
@@ -29,9 +28,9 @@ export const listOutages = defineService({
       x.text('cause', 'Why the check failed; only for check outages', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos, clock }, params) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    const rows = await repos.outages.listByDevice(caller.scope, device.id, epochSeconds(clock) - OUTAGE_RETENTION_SECONDS);
+  async handler({ caller, devices, outages, clock }, params) {
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    const rows = await outages.listByDevice(caller.scope, device.id, epochSeconds(clock) - OUTAGE_RETENTION_SECONDS);
     return {
       outages: rows.map((o) => {
         const check = o.check_id === null || o.check_type === null ? undefined : o;

@@ -8,8 +8,8 @@ export const listTemplates = defineService({
   permission: null,
   notes: 'Without devicetype both kinds are listed, in id order. Templates belong to the account, so every key of the account sees all of them whatever its client group.',
   shape: [x.items('installation_template', [x.int('templateid', 'Template id (add_site workstationtemplate / servertemplate)'), x.text('name', 'Template name')])],
-  async handler({ caller, repos }, params) {
-    const rows = await repos.templates.listByAccount(caller.scope.accountId, params.devicetype);
+  async handler({ caller, templates }, params) {
+    const rows = await templates.listByAccount(caller.scope.accountId, params.devicetype);
     return { items: [rows.map((t) => ({ templateid: t.id, name: t.name }))] };
   },
 });
