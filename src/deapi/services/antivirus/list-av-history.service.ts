@@ -11,7 +11,7 @@ export const listAvHistory = defineService({
   permission: null,
   notes: `Antivirus Update Checks are checks of type 1005; 60 days are answered, as documented (PY once saw about 90). ${DAY_HISTORY_NOTES}`,
   shape: dayHistoryShape('Antivirus Update Checks'),
-  async handler({ caller, repos, clock }, params) {
-    return checkDayHistory(caller, repos, epochSeconds(clock), params.deviceid, AV_UPDATE_CHECK_TYPES);
+  async handler(ctx, params) {
+    return checkDayHistory(ctx, ctx.caller, epochSeconds(ctx.clock), params.deviceid, AV_UPDATE_CHECK_TYPES);
   },
 });

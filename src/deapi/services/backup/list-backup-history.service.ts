@@ -11,7 +11,7 @@ export const listBackupHistory = defineService({
   permission: null,
   notes: `Backup Checks are checks of type 1002. ${DAY_HISTORY_NOTES}`,
   shape: dayHistoryShape('Backup Checks'),
-  async handler({ caller, repos, clock }, params) {
-    return checkDayHistory(caller, repos, epochSeconds(clock), params.deviceid, BACKUP_CHECK_TYPES);
+  async handler(ctx, params) {
+    return checkDayHistory(ctx, ctx.caller, epochSeconds(ctx.clock), params.deviceid, BACKUP_CHECK_TYPES);
   },
 });

@@ -1,4 +1,3 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { type PerformanceKind } from '../../../db/schema.js';
 import { errors } from '../../../errors.js';
 import { epochSeconds } from '../../../lib/clock.js';
@@ -83,13 +82,13 @@ export const listPerformanceHistory = defineService({
   notes:
     'interval is required, but a missing or wrong one answers error 4 with N-sight\'s text `Invalid "interval": must be 15 or 60 (minutes)` (not error 5), so describe lists it as not required. Consecutive identical intervals are not merged (only MSP claims N-sight does). Only complete intervals are listed, oldest first; since also accepts a T separator and a trailing Z. Units are undocumented: load, disk time, usage and commit charge are percent, memory and non-paged pool MB, bandwidth kbit/s; queue lengths have two decimals. cpu_load uses the multi-CPU form (cpu elements) when the check reports several processors. Sections without a check are omitted. Samples are derived from a per-check seed (see src/history/performance-series.ts), so the same call answers the same numbers and hourly values are the mean and extreme of their quarters.',
   shape: SHAPE,
-  async handler({ caller, repos, clock }, params) {
+  async handler({ caller, devices, history, clock }, params) {
     if (params.interval !== '15' && params.interval !== '60') throw errors.invalidValueMessage(INTERVAL_MESSAGE);
     const minutes = Number(params.interval) as 15 | 60;
     const since = params.since === undefined ? undefined : parseUtcDateTime(params.since);
     if (params.since !== undefined && since === undefined) throw errors.invalidValue('since');
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    const monitors = await repos.history.performanceMonitors(caller.scope, device.id);
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    const monitors = await history.performanceMonitors(caller.scope, device.id);
     const now = epochSeconds(clock);
     const totalMemoryMb = Math.round(device.total_memory / 1024 ** 2);
     const present = (monitor: (typeof monitors)[number]) => ({

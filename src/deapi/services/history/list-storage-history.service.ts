@@ -1,10 +1,7 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { errors } from '../../../errors.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { isValidSince, StorageInterval, storageSeries } from '../../../history/storage-series.js';
-import type { Caller } from '../../../access/scope.js';
-import type { Repositories } from '../../../repositories.js';
-import { defineService, x, param } from '../../service-spec.js';
+import { defineService, x, param, type ServiceContext } from '../../service-spec.js';
 
 const SINCE_DESCRIPTION = 'Optional, inclusive. UTC, in the interval\'s format: DAY YYYY-MM-DD, WEEK YYYYWnn (e.g. 2013W31), MONTH YYYY-MM. Without it, all data.';
 
@@ -16,12 +13,13 @@ function historyShape(interval: StorageInterval, sizeElement: string, sizeDescri
 }
 
 async function loadSeries(
-  caller: Caller, repos: Repositories, now: number, kind: 'drive' | 'exchange_store',
+  { caller, devices, history, clock }: ServiceContext, kind: 'drive' | 'exchange_store',
   params: { deviceid: number; interval: StorageInterval; since?: string },
 ) {
   if (params.since !== undefined && !isValidSince(params.interval, params.since)) throw errors.invalidValue('since');
-  const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-  const monitors = await repos.history.storageMonitors(caller.scope, device.id, kind);
+  const device = await devices.requireVisible(caller.scope, params.deviceid);
+  const monitors = await history.storageMonitors(caller.scope, device.id, kind);
+  const now = epochSeconds(clock);
   return monitors.map((m) => ({ ...m, history: { data: storageSeries(m, now, params.interval, params.since) } }));
 }
 
@@ -41,8 +39,8 @@ export const listDriveSpaceHistory = defineService({
   notes: `drive_letter is sent for Windows drives and mount_point for Linux and Mac ones, never both. ${STORAGE_NOTES}`,
   shape: driveShape('DAY'),
   shapeFor: (params) => driveShape(params.interval),
-  async handler({ caller, repos, clock }, params) {
-    const drives = await loadSeries(caller, repos, epochSeconds(clock), 'drive', params);
+  async handler(ctx, params) {
+    const drives = await loadSeries(ctx, 'drive', params);
     return { drives: drives.map((d) => ({ ...d, drive_letter: d.drive_letter || undefined, mount_point: d.mount_point || undefined })) };
   },
 });
@@ -71,8 +69,8 @@ export const listExchangeStorageHistory = defineService({
   notes: `interval defaults to DAY, as N-sight's page shows. ${STORAGE_NOTES}`,
   shape: storeShape('DAY'),
   shapeFor: (params) => storeShape(params.interval ?? 'DAY'),
-  async handler({ caller, repos, clock }, params) {
-    const stores = await loadSeries(caller, repos, epochSeconds(clock), 'exchange_store', { ...params, interval: params.interval ?? 'DAY' });
+  async handler(ctx, params) {
+    const stores = await loadSeries(ctx, 'exchange_store', { ...params, interval: params.interval ?? 'DAY' });
     return { stores };
   },
 });
