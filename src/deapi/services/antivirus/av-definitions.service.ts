@@ -1,7 +1,6 @@
 import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
-import type { Repositories } from '../../../repositories.js';
-import { defineService, x, param } from '../../service-spec.js';
+import { defineService, x, param, type ServiceContext } from '../../service-spec.js';
 
 export const listSupportedAvProducts = defineService({
   name: 'list_supported_av_products',
@@ -11,8 +10,8 @@ export const listSupportedAvProducts = defineService({
   permission: null,
   notes: 'Answered as result > products > product with id then name (the WLA fixture\'s names; PY reads products > product). The id is the product parameter of list_av_definitions and get_av_definition_release_date. Products are listed by id.',
   shape: [x.group('products', [x.list('product', 'products', [x.str('id', 'Product identifier, e.g. bitdefender'), x.text('name', 'Product display name')])])],
-  async handler({ repos }) {
-    return { products: await repos.antivirus.products() };
+  async handler({ antivirus }) {
+    return { products: await antivirus.products() };
   },
 });
 
@@ -23,11 +22,11 @@ const productParams = {
 };
 
 /** The product named by `product` or else `productid`; missing → error 5, unknown → error 4 for the name used. */
-async function productOf(repos: Repositories, params: { product?: string; productid?: string }) {
+async function productOf(antivirus: ServiceContext['antivirus'], params: { product?: string; productid?: string }) {
   const name = params.product !== undefined ? 'product' : 'productid';
   const id = params.product ?? params.productid;
   if (id === undefined) throw errors.missingParameter('product');
-  const product = await repos.antivirus.findProduct(id);
+  const product = await antivirus.findProduct(id);
   if (!product) throw errors.invalidValue(name);
   return product;
 }
@@ -51,9 +50,9 @@ export const listAvDefinitions = defineService({
   permission: null,
   notes: `Newest first. product or productid is required (error 5 "Missing parameter: product" without either). ${DEFINITION_NOTES}`,
   shape: [x.group('definitions', [x.list('definition', 'definitions', definitionChildren)])],
-  async handler({ repos }, params) {
-    const product = await productOf(repos, params);
-    const rows = await repos.antivirus.latestDefinitions(product.id, params.max_results ?? 20);
+  async handler({ antivirus }, params) {
+    const product = await productOf(antivirus, params);
+    const rows = await antivirus.latestDefinitions(product.id, params.max_results ?? 20);
     return { definitions: rows.map((d) => ({ product: product.name, version: d.version, date: utcDateTime(d.released_at) })) };
   },
 });
@@ -66,9 +65,9 @@ export const getAvDefinitionReleaseDate = defineService({
   permission: null,
   notes: `An unknown version answers error 4 for version. ${DEFINITION_NOTES}`,
   shape: [x.group('definition', definitionChildren, { key: 'definition' })],
-  async handler({ repos }, params) {
-    const product = await productOf(repos, params);
-    const definition = await repos.antivirus.findDefinition(product.id, params.version);
+  async handler({ antivirus }, params) {
+    const product = await productOf(antivirus, params);
+    const definition = await antivirus.findDefinition(product.id, params.version);
     if (!definition) throw errors.invalidValue('version');
     return { definition: { product: product.name, version: definition.version, date: utcDateTime(definition.released_at) } };
   },

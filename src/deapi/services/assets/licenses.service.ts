@@ -17,8 +17,8 @@ export const listLicenseGroups = defineService({
       x.int('item_count', 'Number of software titles in the group'),
     ]),
   ],
-  async handler({ caller, repos }) {
-    const rows = await repos.assets.licenseGroups(caller.scope);
+  async handler({ caller, assets }) {
+    const rows = await assets.licenseGroups(caller.scope);
     return { items: onePage(rows.map((g) => ({ license_group_id: g.id, name: g.name, item_count: g.item_count }))) };
   },
 });
@@ -43,12 +43,12 @@ export const listLicenseGroupItems = defineService({
       x.text('publisher', 'Publisher; may be empty', { canBeEmpty: true }),
     ]),
   ],
-  async handler({ caller, repos }, params) {
+  async handler({ caller, assets }, params) {
     const groupId = params.license_group_id ?? params.groupid;
     if (groupId === undefined) throw errors.missingParameter('license_group_id');
-    const group = await repos.assets.findLicenseGroup(caller.scope, groupId);
+    const group = await assets.findLicenseGroup(caller.scope, groupId);
     if (!group) throw errors.invalidValue(params.license_group_id === undefined ? 'groupid' : 'license_group_id');
-    const rows = await repos.assets.licenseGroupItems(caller.scope, group.id);
+    const rows = await assets.licenseGroupItems(caller.scope, group.id);
     return {
       items: onePage(rows.map((r) => ({ license_group_id: r.license_group_id, catalogid: r.catalog_id, name: r.name, publisher: r.publisher }))),
     };
@@ -71,10 +71,9 @@ export const listClientLicenseCount = defineService({
       x.int('installed', 'Licenses in use'),
     ]),
   ],
-  async handler({ caller, repos }, params) {
-    const client = await repos.clients.findVisible(caller.scope, params.clientid);
-    if (!client) throw errors.invalidValue('clientid');
-    const rows = await repos.assets.clientLicenseCounts(caller.scope, client.id);
+  async handler({ caller, clients, assets }, params) {
+    const client = await clients.requireVisible(caller.scope, params.clientid);
+    const rows = await assets.clientLicenseCounts(caller.scope, client.id);
     return {
       items: onePage(rows.map((r) => ({ name: r.name, count: r.owned, license_count_id: r.id, swgrpid: String(r.license_group_id), installed: r.installed }))),
     };

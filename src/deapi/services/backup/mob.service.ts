@@ -1,6 +1,4 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { mapPages } from '../pages.js';
-import type { MobSessionRow } from '../../../backup/mob.repository.js';
 import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { defineService, x, param } from '../../service-spec.js';
@@ -60,15 +58,15 @@ export const mobListSelectionSize = defineService({
       x.int('total', 'Account total (bytes)'),
     ], { key: 'selection' }),
   ],
-  async handler({ caller, repos }, params) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
+  async handler({ caller, devices: deviceService, clients, sites, mob }, params) {
+    const device = await deviceService.requireVisible(caller.scope, params.deviceid);
     if (params.clientid !== undefined && params.clientid !== device.client_id) throw errors.invalidValue('clientid');
     if (params.siteid !== undefined && params.siteid !== device.site_id) throw errors.invalidValue('siteid');
-    const [client, site] = await Promise.all([repos.clients.findVisible(caller.scope, device.client_id), repos.sites.findVisible(caller.scope, device.site_id)]);
+    const [client, site] = await Promise.all([clients.findVisible(caller.scope, device.client_id), sites.findVisible(caller.scope, device.site_id)]);
     if (!client || !site) throw errors.invalidValue('deviceid');
     const from = Date.UTC(params.year, params.month - 1, 1) / 1000;
     const to = Date.UTC(params.year, params.month, 1) / 1000;
-    const sessions = await repos.mob.listByDeviceBetween(caller.scope, device.id, from, to);
+    const sessions = await mob.listByDeviceBetween(caller.scope, device.id, from, to);
     // Oldest first, so the last session of each slot overwrites the earlier ones.
     const lastBySlot = new Map<number, (typeof sessions)[number]>();
     for (const s of sessions) if (s.type === 'BACKUP') lastBySlot.set(s.slot_id, s);
@@ -115,12 +113,10 @@ export const listMobSessions = defineService({
       x.str('status', 'COMPLETED, INTERRUPTED, COMPLETED_WITH_ERRORS, FAILED, NOT_STARTED or CANCELED'),
     ], { stream: true }),
   ],
-  async handler({ caller, repos }, params) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    return { sessions: mapPages(repos.mob.pagesByDevice(caller.scope, device.id), presentSession) };
+  async handler({ caller, devices, mob }, params) {
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    return {
+      sessions: mapPages(mob.pagesByDevice(caller.scope, device.id), (s) => ({ ...s, session_id: s.id, start: utcDateTime(s.started_at), end: utcDateTime(s.ended_at) })),
+    };
   },
 });
-
-function presentSession(s: MobSessionRow) {
-  return { ...s, session_id: s.id, start: utcDateTime(s.started_at), end: utcDateTime(s.ended_at) };
-}
