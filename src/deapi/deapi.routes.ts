@@ -70,7 +70,7 @@ async function answer(deps: DeapiDeps, domain: DeapiDomain, request: FastifyRequ
   if (spec.write && !caller.canWrite) throw errors.permissionDenied('this key is read-only');
   await deps.apiKeys.recordUse(caller, spec.name);
   const params = parseParams(spec.params, raw);
-  const data = await spec.handler({ ...domain, caller, repos: deps.repos, clock: deps.clock, publicUrl: deps.publicUrl }, params);
+  const data = await spec.handler({ ...domain, caller, clock: deps.clock, publicUrl: deps.publicUrl }, params);
   const shape = spec.shapeFor ? spec.shapeFor(params) : spec.shape;
   return reply.send(await documentBody(renderDocument(spec.root ?? 'result', attributes, shape, data)));
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Caller } from '../access/scope.js';
-import type { Repositories } from '../repositories.js';
 import type { DeapiDomain } from './deapi.services.js';
 import type { Clock } from '../lib/clock.js';
 
@@ -48,7 +47,6 @@ export function defineService<const P extends ParamSchemas, const S extends Shap
 /** What a handler works with: who calls, and the domain services it may read (and, for writes, change). */
 export type ServiceContext = DeapiDomain & {
   readonly caller: Caller;
-  readonly repos: Repositories;
   readonly clock: Clock;
   /** The deployment's configured base URL (an account's own public_url, when set, takes precedence). */
   readonly publicUrl: string;

@@ -1,6 +1,5 @@
 import { mapPages } from '../pages.js';
 import { defineService, x, param } from '../../service-spec.js';
-import type { DeviceType } from '../../../db/schema.js';
 
 export const DEVICE_TYPES = ['server', 'workstation', 'mobile_device'] as const;
 

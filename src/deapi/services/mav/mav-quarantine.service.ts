@@ -1,4 +1,3 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { MavEngine } from '../../../db/schema.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { defineService, x, param } from '../../service-spec.js';
@@ -32,10 +31,10 @@ export const mavQuarantineList = defineService({
       x.str('engine', 'VIPRE or Bitdefender; only when v>1', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos }, params) {
+  async handler({ caller, devices, mav }, params) {
     const version = engineVersion(params.v);
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    const rows = await repos.mav.quarantine(caller.scope, device.id, version.engines, null);
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    const rows = await mav.quarantine(caller.scope, device.id, version.engines, null);
     return {
       items: rows.map((q) => ({
         quarantineguid: q.guid,
@@ -84,13 +83,13 @@ export const listMavQuarantine = defineService({
       x.str('engine', 'VIPRE or Bitdefender; only when v>1', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos }, params) {
+  async handler({ caller, devices, mav }, params) {
     const version = engineVersion(params.v);
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
     const which = params.items ?? 'CURRENT';
     const statusIds = which === 'ALL' ? null : which === 'CURRENT' ? CURRENT_QUARANTINE_STATUSES : PREVIOUS_QUARANTINE_STATUSES;
-    const rows = await repos.mav.quarantine(caller.scope, device.id, version.engines, statusIds);
-    const traces = await repos.mav.tracesOf(caller.scope, rows.map((q) => q.threat_id));
+    const rows = await mav.quarantine(caller.scope, device.id, version.engines, statusIds);
+    const traces = await mav.tracesOf(caller.scope, rows.map((q) => q.threat_id));
     return {
       items: rows.map((q) => {
         const bitdefender = q.engine === MavEngine.bitdefender;

@@ -40,9 +40,9 @@ export const mavScanDeviceList = defineService({
       x.str('engine', 'VIPRE or Bitdefender; only when v>1', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos, clock }, params) {
+  async handler(ctx, params) {
     const version = engineVersion(params.v);
-    const h = await loadMavHistory(repos, caller.scope, params.deviceid, version, epochSeconds(clock));
+    const h = await loadMavHistory(ctx, ctx.caller.scope, params.deviceid, version, epochSeconds(ctx.clock));
     const offset = h.device.utc_offset;
     return {
       scans: h.scans.map((s) => {
@@ -132,9 +132,9 @@ export const listMavScans = defineService({
       x.str('engine', 'VIPRE or Bitdefender; only when v>1', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos, clock }, params) {
+  async handler(ctx, params) {
     const version = engineVersion(params.v);
-    const h = await loadMavHistory(repos, caller.scope, params.deviceid, version, epochSeconds(clock));
+    const h = await loadMavHistory(ctx, ctx.caller.scope, params.deviceid, version, epochSeconds(ctx.clock));
     const offset = h.device.utc_offset;
     const details = params.details === 'YES';
     return {

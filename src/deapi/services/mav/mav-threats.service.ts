@@ -24,9 +24,9 @@ export const listMavThreats = defineService({
       x.str('engine', 'VIPRE or Bitdefender; only when v>1', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos, clock }, params) {
+  async handler(ctx, params) {
     const version = engineVersion(params.v);
-    const h = await loadMavHistory(repos, caller.scope, params.deviceid, version, epochSeconds(clock));
+    const h = await loadMavHistory(ctx, ctx.caller.scope, params.deviceid, version, epochSeconds(ctx.clock));
     const latest = new Map<string, (typeof h.threats)[number]>();
     for (const t of h.threats) {
       const key = `${t.engine}\u0000${t.name}`;

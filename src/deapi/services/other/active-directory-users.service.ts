@@ -1,4 +1,3 @@
-import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { defineService, x, param } from '../../service-spec.js';
 
@@ -28,10 +27,9 @@ export const listActiveDirectoryUsers = defineService({
       ], { attributes: [{ name: 'objectGUID' }, { name: 'status' }, { name: 'device' }] }),
     ], { attributes: [{ name: 'count' }] }),
   ],
-  async handler({ caller, repos }, params) {
-    const site = await repos.sites.findVisible(caller.scope, params.siteid);
-    if (!site) throw errors.invalidValue('siteid');
-    const rows = await repos.adUsers.listBySite(caller.scope, site.id);
+  async handler({ caller, sites, adUsers }, params) {
+    const site = await sites.requireVisible(caller.scope, params.siteid);
+    const rows = await adUsers.listBySite(caller.scope, site.id);
     return {
       count: rows.length,
       users: rows.map((u) => ({

@@ -11,10 +11,10 @@ export const getTakeControlConnectionUrl = defineService({
     'The URL is the text of the first child of <result> (<url>), which is what the one known client reads. Sightline has no remote-control relay: ' +
     'the URL opens the device on this deployment\'s dashboard (the account\'s public URL when set). A device with Take Control disabled answers error 4.',
   shape: [x.str('url', 'Connection URL')],
-  async handler({ caller, repos, publicUrl }, params) {
-    const device = await repos.devices.findVisible(caller.scope, params.deviceid);
+  async handler({ caller, devices, accounts, publicUrl }, params) {
+    const device = await devices.findVisible(caller.scope, params.deviceid);
     if (!device || device.takecontrol !== 1) throw errors.invalidValue('deviceid');
-    const account = await repos.accounts.findById(caller.scope.accountId);
+    const account = await accounts.findById(caller.scope.accountId);
     const base = (account?.public_url ?? publicUrl).replace(/\/+$/, '');
     return { url: `${base}/dashboard/devices/${device.id}/take-control` };
   },

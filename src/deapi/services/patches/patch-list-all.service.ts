@@ -1,4 +1,3 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { PatchPolicy, PatchStatus } from '../../../db/schema.js';
 import { defineService, x, param } from '../../service-spec.js';
 
@@ -59,9 +58,9 @@ export const patchListAll = defineService({
       ]),
     ], { key: 'patches' }),
   ],
-  async handler({ caller, repos }, params) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    const rows = await repos.patches.listByDevice(caller.scope, device.id);
+  async handler({ caller, devices, patches }, params) {
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    const rows = await patches.listByDevice(caller.scope, device.id);
     return {
       patches: {
         items: rows.map((p) => ({

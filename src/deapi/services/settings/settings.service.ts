@@ -21,8 +21,8 @@ export const listGeneralSettings = defineService({
       ], { key: 'general' }),
     ]),
   ],
-  async handler({ caller, repos }) {
-    const s = await repos.settings.get(caller.scope);
+  async handler({ caller, settings }) {
+    const s = await settings.get(caller.scope);
     return {
       general: {
         language: s.language,
@@ -61,8 +61,8 @@ export const listWallchartSettings = defineService({
       ], { key: 'workstations' }),
     ]),
   ],
-  async handler({ caller, repos }) {
-    const s = await repos.settings.get(caller.scope);
+  async handler({ caller, settings }) {
+    const s = await settings.get(caller.scope);
     return {
       servers: {
         show24x7problems: s.wallchart_servers_show24x7problems,
