@@ -38,7 +38,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await registerDeapi(app, {
     apiKeys: services.apiAuthenticator,
-    repos: services.repos,
+    calls: services.apiCalls,
     clock,
     hostname: config.hostname,
     publicUrl: config.publicUrl,

@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { Clock } from './lib/clock.js';
-import { createRepositories } from './repositories.js';
+import { createRepositories, inTransaction } from './repositories.js';
 import { createAccountService } from './accounts/account.service.js';
 import { createApiKeyService } from './api-keys/api-key.service.js';
 import { createAccessService } from './access/access.service.js';
@@ -19,6 +19,8 @@ import { createSessionService } from './dashboard/session.service.js';
 import { createFleetService } from './dashboard/fleet.service.js';
 import { createApiPanelService } from './dashboard/api-panel.service.js';
 import { createUsersPageService } from './dashboard/users-page.service.js';
+import { createApiCallService } from './deapi/api-call.service.js';
+import { createDeapiDomain } from './deapi/deapi.services.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -43,6 +45,16 @@ export function createServices(deps: ServiceDeps) {
   const users = createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock });
   const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });
+  const apiAuthenticator = createApiAuthenticator({ apiKeys, personalKeys, throttle });
+  // API writes run over repositories of one transaction, so the write and its audit entry commit together.
+  const apiCalls = createApiCallService({
+    access,
+    keys: apiAuthenticator,
+    domain: createDeapiDomain(repos),
+    inTransaction: (work) => inTransaction(deps.database.db, (txRepos) => work({ domain: createDeapiDomain(txRepos), audit: createAuditService({ audit: txRepos.audit, clock }) })),
+    clock,
+    publicUrl: config.publicUrl,
+  });
   return {
     repos,
     mailer,
@@ -51,7 +63,8 @@ export function createServices(deps: ServiceDeps) {
     accounts: createAccountService({ accounts: repos.accounts, clock }),
     apiKeys,
     personalKeys,
-    apiAuthenticator: createApiAuthenticator({ apiKeys, personalKeys, throttle }),
+    apiAuthenticator,
+    apiCalls,
     loginAttempts,
     login,
     users,

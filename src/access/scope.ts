@@ -20,9 +20,19 @@ export type Caller = {
   readonly timezone: string;
   /** For audit entries. */
   readonly sourceAddress: string;
+  /** Who the audit log says acted: the account key, or a personal key by its name and owner. */
+  readonly keyLabel: string;
   /** Personal key id, when the call used one (usage counts). */
   readonly personalKeyId?: number;
 };
+
+/** The audit log's name for calls made with the account API key. */
+export const ACCOUNT_KEY_LABEL = 'account API key';
+
+/** The audit log's name for calls made with a personal key: its name and its owner, never the key. */
+export function personalKeyLabel(keyName: string, ownerEmail: string): string {
+  return `personal key "${keyName}" of ${ownerEmail}`;
+}
 
 /** The scope of a user (or its key) from its account and client group: All Clients needs no membership filter. */
 export function scopeOf(row: { account_id: number; client_group_id: number; is_all_clients: number }): Scope {

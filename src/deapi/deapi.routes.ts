@@ -3,17 +3,16 @@ import type { Caller } from '../access/scope.js';
 import type { ApiAuthenticator } from '../api-keys/api-authenticator.js';
 import { AppError, ErrorCode, errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
-import type { Repositories } from '../repositories.js';
-import { createDeapiDomain, type DeapiDomain } from './deapi.services.js';
+import type { ApiCallService } from './api-call.service.js';
 import { describeDocument } from './describe.js';
 import { errorDocument, rootAttributes } from './envelope.js';
-import { mergeParams, parseParams, wantsDescribe, type RawParams } from './params.js';
+import { mergeParams, wantsDescribe, type RawParams } from './params.js';
 import { SERVICES_BY_NAME } from './registry.js';
 import { documentBody, renderDocument } from './render.js';
 
 export type DeapiDeps = {
-  apiKeys: ApiAuthenticator;
-  repos: Repositories;
+  apiKeys: Pick<ApiAuthenticator, 'authenticate'>;
+  calls: ApiCallService;
   clock: Clock;
   hostname: string;
   publicUrl: string;
@@ -37,7 +36,6 @@ const PATHS = ['/api', '/api/', '/api/default.php'];
  * 429 when throttled), as every known client expects.
  */
 export async function registerDeapi(app: FastifyInstance, deps: DeapiDeps): Promise<void> {
-  const domain = createDeapiDomain(deps.repos);
   await app.register(async (scope) => {
     scope.decorateRequest('deapi', null as never);
 
@@ -50,7 +48,7 @@ export async function registerDeapi(app: FastifyInstance, deps: DeapiDeps): Prom
 
     scope.setErrorHandler((error, request, reply) => sendError(deps, request, reply, error));
 
-    const handler = (request: FastifyRequest, reply: FastifyReply) => answer(deps, domain, request, reply);
+    const handler = (request: FastifyRequest, reply: FastifyReply) => answer(deps, request, reply);
     for (const url of PATHS) {
       scope.get(url, handler);
       scope.post(url, handler);
@@ -58,20 +56,15 @@ export async function registerDeapi(app: FastifyInstance, deps: DeapiDeps): Prom
   });
 }
 
-async function answer(deps: DeapiDeps, domain: DeapiDomain, request: FastifyRequest, reply: FastifyReply) {
+async function answer(deps: DeapiDeps, request: FastifyRequest, reply: FastifyReply) {
   const { raw } = request.deapi;
-  const caller = request.deapi.caller!;
+  const caller = request.deapi.caller!; // set by the preHandler hook, which fails the request otherwise
   const spec = SERVICES_BY_NAME.get(raw.service ?? '');
   if (!spec) throw errors.serviceUnknown();
   const attributes = rootAttributes(spec, deps.clock.now(), caller.timezone, deps.hostname);
   reply.code(200).type(XML_TYPE);
   if (wantsDescribe(raw)) return reply.send(describeDocument(spec, attributes, deps.publicUrl));
-  if (spec.permission && !caller.permissions.has(spec.permission)) throw errors.permissionDenied(spec.name);
-  if (spec.write && !caller.canWrite) throw errors.permissionDenied('this key is read-only');
-  await deps.apiKeys.recordUse(caller, spec.name);
-  const params = parseParams(spec.params, raw);
-  const data = await spec.handler({ ...domain, caller, clock: deps.clock, publicUrl: deps.publicUrl }, params);
-  const shape = spec.shapeFor ? spec.shapeFor(params) : spec.shape;
+  const { shape, data } = await deps.calls.call(caller, spec, raw);
   return reply.send(await documentBody(renderDocument(spec.root ?? 'result', attributes, shape, data)));
 }
 
