@@ -1,3 +1,5 @@
+import { errors } from '../errors.js';
+
 /**
  * What a caller may see: one account, and within it the clients of one client group. Every repository
  * read takes a Scope as its first argument and applies it in SQL.
@@ -37,4 +39,14 @@ export function personalKeyLabel(keyName: string, ownerEmail: string): string {
 /** The scope of a user (or its key) from its account and client group: All Clients needs no membership filter. */
 export function scopeOf(row: { account_id: number; client_group_id: number; is_all_clients: number }): Scope {
   return { accountId: row.account_id, clientGroupId: row.is_all_clients ? null : row.client_group_id };
+}
+
+/**
+ * The row a parameter names, from a scoped lookup; when the scope does not see it, "Invalid value for
+ * parameter: NAME" (code 4), the same answer as for an id that does not exist, so scope cannot be probed.
+ */
+export async function requireVisible<T>(lookup: Promise<T | undefined>, parameter: string): Promise<T> {
+  const row = await lookup;
+  if (!row) throw errors.invalidValue(parameter);
+  return row;
 }

@@ -1,6 +1,5 @@
-import type { Scope } from '../access/scope.js';
-import { errors } from '../errors.js';
-import type { CheckRepository, CheckRow } from './check.repository.js';
+import { requireVisible, type Scope } from '../access/scope.js';
+import type { CheckRepository } from './check.repository.js';
 
 export type { CheckRow } from './check.repository.js';
 
@@ -10,11 +9,7 @@ export function createCheckService(checks: Pick<CheckRepository, 'findVisible' |
     ...checks,
 
     /** The check `checkid` names when the scope sees it; otherwise error 4 for checkid, as for one that does not exist. */
-    async requireVisible(scope: Scope, checkId: number): Promise<CheckRow> {
-      const check = await checks.findVisible(scope, checkId);
-      if (!check) throw errors.invalidValue('checkid');
-      return check;
-    },
+    requireVisible: (scope: Scope, checkId: number) => requireVisible(checks.findVisible(scope, checkId), 'checkid'),
   };
 }
 

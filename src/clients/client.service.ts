@@ -1,4 +1,4 @@
-import type { Scope } from '../access/scope.js';
+import { requireVisible, type Scope } from '../access/scope.js';
 import { isUniqueViolation } from '../db/dialect.js';
 import { errors } from '../errors.js';
 import type { ClientRepository } from './client.repository.js';
@@ -15,11 +15,7 @@ export function createClientService(clients: Pick<ClientRepository, 'pages' | 'f
     findVisible: clients.findVisible,
 
     /** The client `clientid` names when the scope sees it; otherwise error 4, as for one that does not exist. */
-    async requireVisible(scope: Scope, clientId: number) {
-      const client = await clients.findVisible(scope, clientId);
-      if (!client) throw errors.invalidValue('clientid');
-      return client;
-    },
+    requireVisible: (scope: Scope, clientId: number) => requireVisible(clients.findVisible(scope, clientId), 'clientid'),
 
     /**
      * Adds a client to the scope's account (and to the scope's client group). Names are unique per

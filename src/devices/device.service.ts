@@ -1,6 +1,5 @@
-import type { Scope } from '../access/scope.js';
-import { errors } from '../errors.js';
-import type { DeviceRepository, DeviceRow } from './device.repository.js';
+import { requireVisible, type Scope } from '../access/scope.js';
+import type { DeviceRepository } from './device.repository.js';
 
 export type { DeviceRow, DeviceSummaryRow } from './device.repository.js';
 
@@ -12,15 +11,8 @@ export function createDeviceService(devices: Pick<DeviceRepository, 'findVisible
   return {
     ...devices,
 
-    /**
-     * The device a parameter names when the caller's scope sees it; otherwise "Invalid value for parameter:
-     * NAME", the same answer as for an id that does not exist, so scope cannot be probed.
-     */
-    async requireVisible(scope: Scope, deviceId: number, parameter = 'deviceid'): Promise<DeviceRow> {
-      const device = await devices.findVisible(scope, deviceId);
-      if (!device) throw errors.invalidValue(parameter);
-      return device;
-    },
+    /** The device a parameter (`deviceid` unless named) names when the scope sees it; otherwise error 4 for that parameter. */
+    requireVisible: (scope: Scope, deviceId: number, parameter = 'deviceid') => requireVisible(devices.findVisible(scope, deviceId), parameter),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Scope } from '../access/scope.js';
+import { requireVisible, type Scope } from '../access/scope.js';
 import { isUniqueViolation } from '../db/dialect.js';
 import { errors } from '../errors.js';
 import type { TemplateRepository } from '../templates/template.repository.js';
@@ -40,11 +40,7 @@ export function createSiteService(deps: {
     findVisible: sites.findVisible,
 
     /** The site `siteid` names when the scope sees it; otherwise error 4, as for one that does not exist. */
-    async requireVisible(scope: Scope, siteId: number) {
-      const site = await sites.findVisible(scope, siteId);
-      if (!site) throw errors.invalidValue('siteid');
-      return site;
-    },
+    requireVisible: (scope: Scope, siteId: number) => requireVisible(sites.findVisible(scope, siteId), 'siteid'),
 
     /**
      * Adds a site under a client the caller sees. Templates must be the account's own and of the
