@@ -99,7 +99,7 @@ function renderChildren(w: XmlWriter, node: GroupNode | ListNode, value: Data): 
 }
 
 function attributesOf(attributes: readonly AttributeNode[] | undefined, data: Data): Attributes | undefined {
-  return attributes?.map((a) => [a.name, (data[a.key ?? a.name] as string | number | null | undefined) ?? ''] as const);
+  return attributes?.map((a) => [a.name, (data[a.key ?? a.name] as FieldValue) ?? ''] as const);
 }
 
 const streamCache = new WeakMap<XmlNode, boolean>();
