@@ -6,7 +6,7 @@ import type { DatabaseHandle } from './db/database.js';
 import type { Clock } from './lib/clock.js';
 import { createServices } from './services.js';
 import type { Mailer } from './mail/mailer.js';
-import { registerDeapiRoutes } from './deapi/deapi.routes.js';
+import { registerDeapi } from './deapi/deapi.routes.js';
 import { registerDashboard } from './dashboard/dashboard.plugin.js';
 import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 import { registerUsersRoutes } from './dashboard/users.routes.js';
@@ -48,14 +48,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(formbody);
 
-  registerDeapiRoutes(app, {
+  await registerDeapi(app, {
     apiKeys: services.apiAuthenticator,
-    repos: services.repos,
+    calls: services.apiCalls,
     clock,
     hostname: config.hostname,
     publicUrl: config.publicUrl,
     unknownServiceCode: config.unknownServiceCode,
-    installationPackages: services.installationPackages,
   });
 
   await registerDashboard(app, {

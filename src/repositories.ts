@@ -8,6 +8,7 @@ import { createAssetRepository } from './assets/asset.repository.js';
 import { createCheckRepository } from './checks/check.repository.js';
 import { createClientRepository } from './clients/client.repository.js';
 import type { Db } from './db/database.js';
+import { transaction } from './db/transaction.js';
 import { createDeviceRepository } from './devices/device.repository.js';
 import { createMavRepository } from './mav/mav.repository.js';
 import { createOutageRepository } from './outages/outage.repository.js';
@@ -61,3 +62,8 @@ export function createRepositories(db: Db) {
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
+
+/** Runs `work` over repositories bound to one transaction: everything it writes commits together, or nothing does. */
+export function inTransaction<T>(db: Db, work: (repos: Repositories) => Promise<T>): Promise<T> {
+  return transaction(db, (trx) => work(createRepositories(trx)));
+}

@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { Clock } from './lib/clock.js';
-import { createRepositories } from './repositories.js';
+import { createRepositories, inTransaction } from './repositories.js';
 import { createAccountService } from './accounts/account.service.js';
 import { createApiKeyService } from './api-keys/api-key.service.js';
 import { createAccessService } from './access/access.service.js';
@@ -22,6 +22,8 @@ import { createUsersPageService } from './dashboard/users-page.service.js';
 import { createSiteTokenService } from './sites/site-token.service.js';
 import { createCommandService } from './commands/command.service.js';
 import { createInstallationPackageService } from './agent-protocol/installation-package.service.js';
+import { createApiCallService } from './deapi/api-call.service.js';
+import { createDeapiDomain } from './deapi/deapi.services.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -47,6 +49,17 @@ export function createServices(deps: ServiceDeps) {
   const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });
   const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit, clock });
+  const apiAuthenticator = createApiAuthenticator({ apiKeys, personalKeys, throttle });
+  const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl };
+  // API writes run over repositories of one transaction, so the write and its audit entry commit together.
+  const apiCalls = createApiCallService({
+    access,
+    keys: apiAuthenticator,
+    domain: createDeapiDomain(repos, domainDeps),
+    inTransaction: (work) => inTransaction(deps.database.db, (txRepos) => work({ domain: createDeapiDomain(txRepos, domainDeps), audit: createAuditService({ audit: txRepos.audit, clock }) })),
+    clock,
+    publicUrl: config.publicUrl,
+  });
   return {
     repos,
     mailer,
@@ -55,7 +68,8 @@ export function createServices(deps: ServiceDeps) {
     accounts: createAccountService({ accounts: repos.accounts, clock }),
     apiKeys,
     personalKeys,
-    apiAuthenticator: createApiAuthenticator({ apiKeys, personalKeys, throttle }),
+    apiAuthenticator,
+    apiCalls,
     loginAttempts,
     login,
     users,

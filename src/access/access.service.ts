@@ -1,7 +1,8 @@
-import { AppError } from '../errors.js';
+import { AppError, errors } from '../errors.js';
 import type { UserRow } from '../users/user.repository.js';
 import { Permission } from './permissions.js';
 import type { RoleRepository } from './role.repository.js';
+import type { Caller } from './scope.js';
 import { CUSTOM_ROLE, ROLE_LABELS, SystemRole, effectivePermissions, isClassic, isSystemRole } from './roles.js';
 
 /**
@@ -78,6 +79,16 @@ export function createAccessService(deps: { roles: RoleRepository }) {
         active: true,
         permissions: new Set(Object.values(Permission)),
       };
+    },
+
+    /**
+     * The one decision for a Data Extraction API call, made before anything is counted or read: the
+     * key's role must allow the service's permission ("Permission denied: SERVICE", code 6), and a write
+     * needs a read-write key ("Permission denied: this key is read-only").
+     */
+    authorizeApiCall(caller: Caller, service: { readonly name: string; readonly permission: string | null; readonly write?: boolean }): void {
+      if (service.permission && !caller.permissions.has(service.permission)) throw errors.permissionDenied(service.name);
+      if (service.write && !caller.canWrite) throw errors.permissionDenied('this key is read-only');
     },
 
     /** May this actor do what the permission covers? */

@@ -1,5 +1,5 @@
 import { requireAccountApiKeyManager, type AccessService, type Actor } from '../access/access.service.js';
-import { type Caller, scopeOf } from '../access/scope.js';
+import { ACCOUNT_KEY_LABEL, type Caller, scopeOf } from '../access/scope.js';
 import { ALL_PERMISSIONS } from '../access/permissions.js';
 import type { AccountRepository } from '../accounts/account.repository.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -134,6 +134,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
         canWrite: true,
         timezone: holder.timezone,
         sourceAddress,
+        keyLabel: ACCOUNT_KEY_LABEL,
       };
     },
   };

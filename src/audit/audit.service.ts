@@ -11,7 +11,7 @@ export function createAuditService(deps: { audit: AuditRepository; clock: Clock 
   const { audit, clock } = deps;
   return {
     /** Appends one entry. `detail` must never contain a key or password. */
-    async record(actor: Actor, sourceAddress: string, action: string, detail = ''): Promise<void> {
+    async record(actor: Pick<Actor, 'accountId' | 'userId' | 'label'>, sourceAddress: string, action: string, detail = ''): Promise<void> {
       await audit.append({
         accountId: actor.accountId,
         actorUserId: actor.userId,

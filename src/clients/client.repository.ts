@@ -4,6 +4,7 @@ import { type Insertable, sql } from 'kysely';
 import type { ClientTable } from '../db/schema.js';
 import type { DeviceType } from '../devices/device-type.js';
 import { inScope, keysetPages } from '../db/scope-filter.js';
+import { transaction } from '../db/transaction.js';
 
 export type ClientListRow = {
   id: number;
@@ -66,7 +67,7 @@ export function createClientRepository(db: Db) {
      * that group too (All Clients holds it implicitly), so it can see what it created. One transaction.
      */
     async create(scope: Scope, values: Omit<Insertable<ClientTable>, 'account_id' | 'id'>): Promise<number> {
-      return db.transaction().execute(async (trx) => {
+      return transaction(db, async (trx) => {
         const client = await trx.insertInto('clients').values({ ...values, account_id: scope.accountId }).returning('id').executeTakeFirstOrThrow();
         if (scope.clientGroupId !== null) {
           await trx.insertInto('client_group_members').values({ account_id: scope.accountId, client_group_id: scope.clientGroupId, client_id: client.id }).execute();

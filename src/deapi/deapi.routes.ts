@@ -1,64 +1,73 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from '../access/scope.js';
 import type { ApiAuthenticator } from '../api-keys/api-authenticator.js';
 import { AppError, ErrorCode, errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
-import type { Repositories } from '../repositories.js';
+import type { ApiCallService } from './api-call.service.js';
 import { describeDocument } from './describe.js';
 import { errorDocument, rootAttributes } from './envelope.js';
-import { mergeParams, parseParams, wantsDescribe, type RawParams } from './params.js';
+import { mergeParams, wantsDescribe, type RawParams } from './params.js';
 import { SERVICES_BY_NAME } from './registry.js';
 import { attachmentHeader, isFileAnswer } from './file-answer.js';
-import type { InstallationPackageService } from '../agent-protocol/installation-package.service.js';
 import { documentBody, renderDocument } from './render.js';
 
 export type DeapiDeps = {
-  apiKeys: ApiAuthenticator;
-  repos: Repositories;
+  apiKeys: Pick<ApiAuthenticator, 'authenticate'>;
+  calls: ApiCallService;
   clock: Clock;
   hostname: string;
   publicUrl: string;
   unknownServiceCode: number;
-  installationPackages: InstallationPackageService;
 };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The API call's parameters (query and form body) and, once the key is checked, who makes it. */
+    deapi: { raw: RawParams; caller: Caller | null };
+  }
+}
 
 const XML_TYPE = 'application/xml; charset=utf-8';
 const PATHS = ['/api', '/api/', '/api/default.php'];
 
 /**
  * The Data Extraction API transport: `/api`, `/api/` and `/api/default.php`, GET or POST (query and/or
- * form body). Always HTTP 200 with XML (except 429 when throttled), as every known client expects.
+ * form body), in a plugin of its own. A hook authenticates the key and sets the caller; the route
+ * answers; one error handler writes every error as the XML envelope. Always HTTP 200 with XML (except
+ * 429 when throttled), as every known client expects.
  */
-export function registerDeapiRoutes(app: FastifyInstance, deps: DeapiDeps): void {
-  const handler = (request: FastifyRequest, reply: FastifyReply) => handle(deps, request, reply);
-  for (const url of PATHS) {
-    app.get(url, handler);
-    app.post(url, handler);
-  }
+export async function registerDeapi(app: FastifyInstance, deps: DeapiDeps): Promise<void> {
+  await app.register(async (scope) => {
+    scope.decorateRequest('deapi', null as never);
+
+    // preHandler, not onRequest: the key may come in the form body, which is parsed after onRequest.
+    scope.addHook('preHandler', async (request) => {
+      const raw = mergeParams(request.query, request.body);
+      request.deapi = { raw, caller: null };
+      request.deapi.caller = await deps.apiKeys.authenticate(presentedKey(request, raw), request.ip);
+    });
+
+    scope.setErrorHandler((error, request, reply) => sendError(deps, request, reply, error));
+
+    const handler = (request: FastifyRequest, reply: FastifyReply) => answer(deps, request, reply);
+    for (const url of PATHS) {
+      scope.get(url, handler);
+      scope.post(url, handler);
+    }
+  });
 }
 
-async function handle(deps: DeapiDeps, request: FastifyRequest, reply: FastifyReply) {
-  const raw = mergeParams(request.query, request.body);
-  let caller: Caller | undefined;
-  try {
-    caller = await authenticate(deps, request, raw);
-    const spec = SERVICES_BY_NAME.get(raw.service ?? '');
-    if (!spec) throw errors.serviceUnknown();
-    const now = deps.clock.now();
-    const attributes = rootAttributes(spec, now, caller.timezone, deps.hostname);
-    reply.code(200).type(XML_TYPE);
-    if (wantsDescribe(raw)) return reply.send(describeDocument(spec, attributes, deps.publicUrl));
-    if (spec.permission && !caller.permissions.has(spec.permission)) throw errors.permissionDenied(spec.name);
-    if (spec.write && !caller.canWrite) throw errors.permissionDenied('this key is read-only');
-    await deps.apiKeys.recordUse(caller, spec.name);
-    const params = parseParams(spec.params, raw);
-    const data = await spec.handler({ caller, repos: deps.repos, clock: deps.clock, publicUrl: deps.publicUrl, installationPackages: deps.installationPackages }, params);
-    if (isFileAnswer(data)) return reply.type(data.file.contentType).header('content-disposition', attachmentHeader(data.file.filename)).send(data.file.body);
-    const shape = spec.shapeFor ? spec.shapeFor(params) : spec.shape;
-    return reply.send(await documentBody(renderDocument(spec.root ?? 'result', attributes, shape, data)));
-  } catch (error) {
-    return sendError(deps, request, reply, error, caller?.timezone ?? 'UTC');
-  }
+async function answer(deps: DeapiDeps, request: FastifyRequest, reply: FastifyReply) {
+  const { raw } = request.deapi;
+  const caller = request.deapi.caller!; // set by the preHandler hook, which fails the request otherwise
+  const spec = SERVICES_BY_NAME.get(raw.service ?? '');
+  if (!spec) throw errors.serviceUnknown();
+  const attributes = rootAttributes(spec, deps.clock.now(), caller.timezone, deps.hostname);
+  reply.code(200).type(XML_TYPE);
+  if (wantsDescribe(raw)) return reply.send(describeDocument(spec, attributes, deps.publicUrl));
+  const { shape, data } = await deps.calls.call(caller, spec, raw);
+  if (isFileAnswer(data)) return reply.type(data.file.contentType).header('content-disposition', attachmentHeader(data.file.filename)).send(data.file.body);
+  return reply.send(await documentBody(renderDocument(spec.root ?? 'result', attributes, shape, data)));
 }
 
 /** The key from `apikey` (query or form), `X-API-Key`, or `Authorization: Bearer`. */
@@ -71,12 +80,13 @@ export function presentedKey(request: FastifyRequest, raw: RawParams): string | 
   return undefined;
 }
 
-/** The caller, or "Login failed" / 429 when the address has sent too many bad keys (api-authenticator.ts). */
-async function authenticate(deps: DeapiDeps, request: FastifyRequest, raw: RawParams): Promise<Caller> {
-  return deps.apiKeys.authenticate(presentedKey(request, raw), request.ip);
-}
-
-function sendError(deps: DeapiDeps, request: FastifyRequest, reply: FastifyReply, error: unknown, timeZone: string) {
+/**
+ * Every error of an API call as the XML envelope: in the caller's timezone once the key is known, UTC
+ * before. Fastify's own request errors (a body it cannot parse or that is too large) are not API calls
+ * and keep fastify's answer, as they had before the API had a plugin of its own.
+ */
+function sendError(deps: DeapiDeps, request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  if (isFastifyRequestError(error)) throw error;
   let appError: AppError;
   if (error instanceof AppError) {
     appError = error;
@@ -87,5 +97,10 @@ function sendError(deps: DeapiDeps, request: FastifyRequest, reply: FastifyReply
   const code = appError.code === 'serviceUnknown' ? deps.unknownServiceCode : ErrorCode[appError.code];
   reply.code(appError.http?.status ?? 200).type(XML_TYPE);
   for (const [name, value] of Object.entries(appError.http?.headers ?? {})) reply.header(name, value);
-  return reply.send(errorDocument(code, appError.message, deps.clock.now(), timeZone, deps.hostname));
+  return reply.send(errorDocument(code, appError.message, deps.clock.now(), request.deapi?.caller?.timezone ?? 'UTC', deps.hostname));
+}
+
+function isFastifyRequestError(error: unknown): error is FastifyError {
+  const e = error as Partial<FastifyError> | null;
+  return typeof e?.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number' && e.statusCode < 500;
 }

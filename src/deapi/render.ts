@@ -1,36 +1,40 @@
 import { Readable } from 'node:stream';
 import { CHUNK_SIZE, XML_DECLARATION, XmlWriter, type Attributes } from '../xml/writer.js';
-import type { AttributeNode, GroupNode, ListNode, XmlNode } from './service-spec.js';
+import type { AttributeNode, DataOf, FieldValue, GroupNode, ListNode, Shape, XmlNode } from './service-spec.js';
 
-type Data = Record<string, any>;
+/**
+ * Data as the renderer walks it: the shape names the keys at run time. Callers pass data of the shape's
+ * own type (`DataOf<S>`), checked where the handler returns it.
+ */
+type Data = { readonly [key: string]: unknown };
 
 /**
  * Renders a service's data through its declared shape, yielding ~64 KB chunks. Async iterables (marked
  * `stream` in the shape) are consumed as the socket drains; when the consumer stops (client gone), the
  * `for await` exits and the data generator's `finally` runs, so no more pages are read.
  */
-export async function* renderDocument(
+export async function* renderDocument<S extends Shape>(
   root: string,
   rootAttributes: Attributes,
-  shape: readonly XmlNode[],
-  data: Data,
+  shape: S,
+  data: DataOf<S>,
 ): AsyncGenerator<string> {
   const w = new XmlWriter();
   w.raw(XML_DECLARATION);
   w.open(root, rootAttributes);
-  yield* renderNodes(w, shape, data);
+  yield* renderNodes(w, shape, data as Data);
   w.close(root);
   yield w.take();
 }
 
-async function* renderNodes(w: XmlWriter, nodes: readonly XmlNode[], data: Data): AsyncGenerator<string> {
+async function* renderNodes(w: XmlWriter, nodes: Shape, data: Data): AsyncGenerator<string> {
   for (const node of nodes) {
     if (!streams(node)) {
       renderNodeSync(w, node, data);
       continue;
     }
     if (node.kind === 'group') {
-      const value = node.key === undefined ? data : data[node.key];
+      const value = node.key === undefined ? data : (data[node.key] as Data | null | undefined);
       if (value == null) {
         if (!node.optional) w.empty(node.name);
         continue;
@@ -65,15 +69,15 @@ export function renderNodeSync(w: XmlWriter, node: XmlNode, data: Data): void {
     case 'field': {
       const value = data[node.key ?? node.name];
       if (node.repeated && Array.isArray(value)) {
-        for (const item of value) w.text(node.name, item, node.cdata);
+        for (const item of value as readonly FieldValue[]) w.text(node.name, item, node.cdata);
         return;
       }
       if (value == null && node.optional) return;
-      w.text(node.name, value, node.cdata);
+      w.text(node.name, value as FieldValue, node.cdata);
       return;
     }
     case 'group': {
-      const value = node.key === undefined ? data : data[node.key];
+      const value = node.key === undefined ? data : (data[node.key] as Data | null | undefined);
       if (value == null) {
         if (!node.optional) w.empty(node.name);
         return;
@@ -95,7 +99,7 @@ function renderChildren(w: XmlWriter, node: GroupNode | ListNode, value: Data): 
 }
 
 function attributesOf(attributes: readonly AttributeNode[] | undefined, data: Data): Attributes | undefined {
-  return attributes?.map((a) => [a.name, data[a.key ?? a.name] ?? ''] as const);
+  return attributes?.map((a) => [a.name, (data[a.key ?? a.name] as FieldValue) ?? ''] as const);
 }
 
 const streamCache = new WeakMap<XmlNode, boolean>();
@@ -112,11 +116,11 @@ function streams(node: XmlNode): boolean {
 }
 
 /** Renders a shape whose data is fully in memory (describe examples, golden tests). */
-export function renderToString(root: string, rootAttributes: Attributes, shape: readonly XmlNode[], data: Data): string {
+export function renderToString<S extends Shape>(root: string, rootAttributes: Attributes, shape: S, data: DataOf<S>): string {
   const w = new XmlWriter();
   w.raw(XML_DECLARATION);
   w.open(root, rootAttributes);
-  for (const node of shape) renderNodeSync(w, node, data);
+  for (const node of shape) renderNodeSync(w, node, data as Data);
   w.close(root);
   return w.take();
 }

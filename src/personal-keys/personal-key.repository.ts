@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 /** A personal key with what a request needs to act as its user now: role, group, account settings. */
 export type PersonalKeyHolder = {
   key_id: number;
+  key_name: string;
   key_hash: string;
   scope: 'read' | 'read-write';
   expires_at: number | null;
@@ -11,6 +12,7 @@ export type PersonalKeyHolder = {
   timezone: string;
   api_allowed_networks: string | null;
   user_id: number;
+  email: string;
   role: string;
   custom_role_id: number | null;
   active: number;
@@ -29,8 +31,8 @@ export function createPersonalKeyRepository(db: Db) {
         .innerJoin('accounts as a', 'a.id', 'k.account_id')
         .innerJoin('client_groups as g', 'g.id', 'u.client_group_id')
         .select([
-          'k.id as key_id', 'k.key_hash', 'k.scope', 'k.expires_at', 'k.account_id', 'a.timezone', 'a.api_allowed_networks',
-          'u.id as user_id', 'u.role', 'u.custom_role_id', 'u.active', 'u.client_group_id', 'g.is_all_clients',
+          'k.id as key_id', 'k.name as key_name', 'k.key_hash', 'k.scope', 'k.expires_at', 'k.account_id', 'a.timezone', 'a.api_allowed_networks',
+          'u.id as user_id', 'u.email', 'u.role', 'u.custom_role_id', 'u.active', 'u.client_group_id', 'g.is_all_clients',
         ])
         .where('k.key_hash', '=', keyHash)
         .executeTakeFirst();

@@ -1,6 +1,6 @@
 import type { AccessService, Actor } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
-import { type Caller, scopeOf } from '../access/scope.js';
+import { type Caller, personalKeyLabel, scopeOf } from '../access/scope.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
@@ -94,6 +94,7 @@ export function createPersonalKeyService(deps: { keys: PersonalKeyRepository; ac
         canWrite: holder.scope === 'read-write',
         timezone: holder.timezone,
         sourceAddress,
+        keyLabel: personalKeyLabel(holder.key_name, holder.email),
         personalKeyId: holder.key_id,
       };
     },

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/access.service.js';
+import { createApiCallService } from '../../src/deapi/api-call.service.js';
+import { createDeapiDomain } from '../../src/deapi/deapi.services.js';
+import { addClient } from '../../src/deapi/services/clients/add-client.service.js';
+import { inTransaction } from '../../src/repositories.js';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeFleet, NOW, type Fleet } from '../factories.js';
@@ -135,5 +139,95 @@ describe.each(DIALECTS)('add_client and add_site on %s', (dialect) => {
     expect((await callApi(t.app, { apikey: other.apiKey, service: 'add_site', clientid: fleet.clients.alpha.id, sitename: 'Cross' })).body).toContain(
       'Invalid value for parameter: clientid',
     );
+  });
+
+  describe('audit', () => {
+    /** The API's audit rows written since the last call, oldest first. */
+    let seen = 0;
+    const newApiRows = async () => {
+      const rows = await database.db
+        .selectFrom('audit_log')
+        .select(['id', 'account_id', 'actor_user_id', 'actor_label', 'source_address', 'action', 'detail'])
+        .where('id', '>', seen)
+        .orderBy('id')
+        .execute();
+      seen = Math.max(seen, ...rows.map((r) => r.id));
+      return rows.filter((r) => r.action.startsWith('api.'));
+    };
+    beforeAll(async () => {
+      await newApiRows();
+    });
+
+    it('add_client through the account key writes one audit row naming the key, with the parameters', async () => {
+      const res = await callApi(t.app, { apikey: fleet.apiKey, service: 'add_client', name: 'Audited <Client>', timezone: 'Europe/Madrid' });
+      expect(res.body).toContain('<success>1</success>');
+      const agentKey = await database.db.selectFrom('users').select('id').where('account_id', '=', fleet.account.id).where('is_agent_key', '=', 1).executeTakeFirstOrThrow();
+      const rows = await newApiRows();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        account_id: fleet.account.id,
+        actor_user_id: agentKey.id,
+        actor_label: 'account API key',
+        source_address: '127.0.0.1',
+        action: 'api.add_client',
+        detail: JSON.stringify({ name: 'Audited <Client>', timezone: 'Europe/Madrid' }),
+      });
+      expect(rows[0]!.detail).not.toContain(fleet.apiKey);
+    });
+
+    it('add_site through a personal key writes one audit row naming the key by its name and owner', async () => {
+      const res = await callApi(t.app, { apikey: keys.readWrite, service: 'add_site', clientid: fleet.clients.beta.id, sitename: 'Audited site', router1: '198.51.100.7' });
+      expect(res.body).toContain('<success>1</success>');
+      const admin = await fleet.services.repos.users.findByEmail('admin@acme.test');
+      const rows = await newApiRows();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        account_id: fleet.account.id,
+        actor_user_id: admin!.id,
+        actor_label: 'personal key "rw" of admin@acme.test',
+        action: 'api.add_site',
+        detail: JSON.stringify({ clientid: fleet.clients.beta.id, sitename: 'Audited site', router1: '198.51.100.7' }),
+      });
+    });
+
+    it('a refused call (read-only key, missing permission) or a refused write (duplicate name) writes no audit row and answers as before', async () => {
+      const refused = (message: string, code = 6) => `${XML_HEAD}<result ${ATTRS} status="FAIL"><error><errorcode>${code}</errorcode><message>${message}</message></error></result>`;
+      expect((await callApi(t.app, { apikey: keys.read, service: 'add_client', name: 'Never read' })).body).toBe(refused('Permission denied: this key is read-only'));
+      expect((await callApi(t.app, { apikey: keys.read, service: 'add_site', clientid: fleet.clients.alpha.id, sitename: 'Never' })).body).toBe(refused('Permission denied: this key is read-only'));
+      expect((await callApi(t.app, { apikey: keys.standard, service: 'add_client', name: 'Never standard' })).body).toBe(refused('Permission denied: add_client'));
+      expect((await callApi(t.app, { apikey: keys.standard, service: 'add_site', clientid: fleet.clients.alpha.id, sitename: 'Never' })).body).toBe(refused('Permission denied: add_site'));
+      expect((await callApi(t.app, { apikey: fleet.apiKey, service: 'add_client', name: 'Beta Logistics' })).body).toBe(refused('Duplicate name - Client name already exists!', 4));
+      expect((await callApi(t.app, { apikey: fleet.apiKey, service: 'add_site', clientid: fleet.clients.alpha.id, sitename: 'Head Office' })).body).toBe(
+        refused('Duplicate name - Site name already exists for Client!', 4),
+      );
+      expect(await newApiRows()).toEqual([]);
+      const names = await database.db.selectFrom('clients').select('name').where('name', 'like', 'Never%').execute();
+      expect(names).toEqual([]);
+    });
+
+    it('the write and its audit entry commit together: when the audit entry cannot be written, the client is not created', async () => {
+      const s = fleet.services;
+      const domainDeps = { access: s.access, clock: t.clock, agentDir: t.config.agentDir, publicUrl: t.config.publicUrl };
+      const calls = createApiCallService({
+        access: s.access,
+        keys: s.apiAuthenticator,
+        domain: createDeapiDomain(s.repos, domainDeps),
+        inTransaction: (work) => inTransaction(database.db, (repos) => work({
+          domain: createDeapiDomain(repos, domainDeps),
+          audit: { record: async () => { throw new Error('audit log unavailable'); } },
+        })),
+        clock: t.clock,
+        publicUrl: t.config.publicUrl,
+      });
+      const caller = await s.apiAuthenticator.authenticate(fleet.apiKey, FROM);
+      await expect(calls.call(caller, addClient, { name: 'Rolled back' })).rejects.toThrow('audit log unavailable');
+      expect(await database.db.selectFrom('clients').select('id').where('name', '=', 'Rolled back').execute()).toEqual([]);
+      expect(await newApiRows()).toEqual([]);
+    });
+
+    it('reads are not audited', async () => {
+      expect((await callApi(t.app, { apikey: fleet.apiKey, service: 'list_clients' })).body).toContain('<![CDATA[Audited <Client>]]>');
+      expect(await newApiRows()).toEqual([]);
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { epochSeconds } from '../../../lib/clock.js';
 import { AV_UPDATE_CHECK_TYPES, checkDayHistory } from '../../../history/check-day-history.js';
-import { param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, param } from '../../service-spec.js';
 import { DAY_HISTORY_NOTES, dayHistoryShape } from '../history/day-history-shape.js';
 
-export const listAvHistory: ServiceSpec = {
+export const listAvHistory = defineService({
   name: 'list_av_history',
   family: 'antivirus',
   description: 'Returns the daily status of the device\'s Antivirus Update Checks for the last 60 days, starting today in the account\'s timezone.',
@@ -11,7 +11,7 @@ export const listAvHistory: ServiceSpec = {
   permission: null,
   notes: `Antivirus Update Checks are checks of type 1005; 60 days are answered, as documented (PY once saw about 90). ${DAY_HISTORY_NOTES}`,
   shape: dayHistoryShape('Antivirus Update Checks'),
-  async handler({ caller, repos, clock }, params: { deviceid: number }) {
-    return checkDayHistory(caller, repos, epochSeconds(clock), params.deviceid, AV_UPDATE_CHECK_TYPES);
+  async handler(ctx, params) {
+    return checkDayHistory(ctx, ctx.caller, epochSeconds(ctx.clock), params.deviceid, AV_UPDATE_CHECK_TYPES);
   },
-};
+});

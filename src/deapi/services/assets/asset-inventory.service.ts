@@ -1,20 +1,18 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
-import { DELETED_SOFTWARE_RETENTION_SECONDS, type SoftwareRow } from '../../../assets/asset.repository.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { utcDateTime, ZERO_DATETIME } from '../../../lib/dates.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 import { onePage } from '../pages.js';
 
 // The asset id is the device id; a device outside the scope answers like one that does not exist.
 const assetIdParam = param.id('The assetid of the device (in Sightline the asset id equals the device id: list_servers / list_workstations assetid).');
 
 /** Software type on the wire: Hotfix and Update as catalogued; a title of a license group is "Licenced" (sic). */
-function softwareType(row: Pick<SoftwareRow, 'software_type' | 'licensed'>): string {
+function softwareType(row: { software_type: string; licensed: number }): string {
   if (row.software_type === 'All' && row.licensed === 1) return 'Licenced';
   return row.software_type;
 }
 
-export const listAllHardware: ServiceSpec = {
+export const listAllHardware = defineService({
   name: 'list_all_hardware',
   family: 'assets',
   description: 'Lists all hardware of one asset.',
@@ -30,9 +28,9 @@ export const listAllHardware: ServiceSpec = {
       x.int('hardware_type', '1 Network Adapter, 2 BIOS, 3 Sound device, 4 Motherboard, 5 Keyboard, 6 Pointing device, 7 Monitor, 8 Video Controller, 9 Disk Drive, 10 Logical Disk, 11 Physical Memory, 12 Cache Memory, 13 Processor, 14 Tape Drive, 15 Optical Drive, 16 Floppy Disk Drive'),
     ]),
   ],
-  async handler({ caller, repos }, params: { assetid: number }) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.assetid, 'assetid');
-    const rows = await repos.assets.hardwareOf(caller.scope, device.id);
+  async handler({ caller, devices, assets }, params) {
+    const device = await devices.requireVisible(caller.scope, params.assetid, 'assetid');
+    const rows = await assets.hardwareOf(caller.scope, device.id);
     return {
       items: onePage(
         rows
@@ -41,9 +39,9 @@ export const listAllHardware: ServiceSpec = {
       ),
     };
   },
-};
+});
 
-export const listAllSoftware: ServiceSpec = {
+export const listAllSoftware = defineService({
   name: 'list_all_software',
   family: 'assets',
   description: 'Lists the software installed on one asset.',
@@ -59,18 +57,18 @@ export const listAllSoftware: ServiceSpec = {
       x.datetime('install_date', 'Install date (UTC, YYYY-MM-DD HH:MM:SS); may be empty', { canBeEmpty: true }),
     ]),
   ],
-  async handler({ caller, repos }, params: { assetid: number }) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.assetid, 'assetid');
-    const rows = await repos.assets.softwareOf(caller.scope, device.id, null);
+  async handler({ caller, devices, assets }, params) {
+    const device = await devices.requireVisible(caller.scope, params.assetid, 'assetid');
+    const rows = await assets.softwareOf(caller.scope, device.id, null);
     return {
       items: onePage(
         rows.map((s) => ({ softwareid: s.id, catalogid: s.catalog_id, name: s.name, version: s.version, install_date: utcDateTime(s.installed_at) })),
       ),
     };
   },
-};
+});
 
-export const listLicensedSoftware: ServiceSpec = {
+export const listLicensedSoftware = defineService({
   name: 'list_licensed_software',
   family: 'assets',
   description: 'Lists the software of one asset that belongs to one of the account\'s software license groups.',
@@ -89,9 +87,9 @@ export const listLicensedSoftware: ServiceSpec = {
       x.text('license_group_name', 'Name of that license group'),
     ]),
   ],
-  async handler({ caller, repos }, params: { assetid: number }) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.assetid, 'assetid');
-    const rows = await repos.assets.licensedSoftwareOf(caller.scope, device.id);
+  async handler({ caller, devices, assets }, params) {
+    const device = await devices.requireVisible(caller.scope, params.assetid, 'assetid');
+    const rows = await assets.licensedSoftwareOf(caller.scope, device.id);
     return {
       items: onePage(
         rows.map((s) => ({
@@ -101,11 +99,11 @@ export const listLicensedSoftware: ServiceSpec = {
       ),
     };
   },
-};
+});
 
 const SERVICE_PACK_NUMBER = /(\d+)\s*$/;
 
-export const listDeviceAssetDetails: ServiceSpec = {
+export const listDeviceAssetDetails = defineService({
   name: 'list_device_asset_details',
   family: 'assets',
   description: 'Returns the asset details of one device: identity, hardware and software, directly under <result>.',
@@ -158,11 +156,11 @@ export const listDeviceAssetDetails: ServiceSpec = {
       ]),
     ], { key: 'software' }),
   ],
-  async handler({ caller, repos, clock }, params: { deviceid: number }) {
-    const d = await requireVisibleDevice(repos, caller.scope, params.deviceid);
+  async handler({ caller, devices, assets, clock }, params) {
+    const d = await devices.requireVisible(caller.scope, params.deviceid);
     const [hardware, software] = await Promise.all([
-      repos.assets.hardwareOf(caller.scope, d.id),
-      repos.assets.softwareOf(caller.scope, d.id, epochSeconds(clock) - DELETED_SOFTWARE_RETENTION_SECONDS),
+      assets.hardwareOf(caller.scope, d.id),
+      assets.softwareWithRecentRemovals(caller.scope, d.id, epochSeconds(clock)),
     ]);
     return {
       assetid: d.id,
@@ -197,4 +195,4 @@ export const listDeviceAssetDetails: ServiceSpec = {
       },
     };
   },
-};
+});

@@ -1,8 +1,8 @@
 import { errors } from '../../../errors.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 import { onePage } from '../pages.js';
 
-export const listLicenseGroups: ServiceSpec = {
+export const listLicenseGroups = defineService({
   name: 'list_license_groups',
   family: 'assets',
   description: 'Lists every software license group of the account.',
@@ -17,13 +17,13 @@ export const listLicenseGroups: ServiceSpec = {
       x.int('item_count', 'Number of software titles in the group'),
     ]),
   ],
-  async handler({ caller, repos }) {
-    const rows = await repos.assets.licenseGroups(caller.scope);
+  async handler({ caller, assets }) {
+    const rows = await assets.licenseGroups(caller.scope);
     return { items: onePage(rows.map((g) => ({ license_group_id: g.id, name: g.name, item_count: g.item_count }))) };
   },
-};
+});
 
-export const listLicenseGroupItems: ServiceSpec = {
+export const listLicenseGroupItems = defineService({
   name: 'list_license_group_items',
   family: 'assets',
   description: 'Lists the software titles in one license group.',
@@ -43,19 +43,19 @@ export const listLicenseGroupItems: ServiceSpec = {
       x.text('publisher', 'Publisher; may be empty', { canBeEmpty: true }),
     ]),
   ],
-  async handler({ caller, repos }, params: { license_group_id?: number; groupid?: number }) {
+  async handler({ caller, assets }, params) {
     const groupId = params.license_group_id ?? params.groupid;
     if (groupId === undefined) throw errors.missingParameter('license_group_id');
-    const group = await repos.assets.findLicenseGroup(caller.scope, groupId);
+    const group = await assets.findLicenseGroup(caller.scope, groupId);
     if (!group) throw errors.invalidValue(params.license_group_id === undefined ? 'groupid' : 'license_group_id');
-    const rows = await repos.assets.licenseGroupItems(caller.scope, group.id);
+    const rows = await assets.licenseGroupItems(caller.scope, group.id);
     return {
       items: onePage(rows.map((r) => ({ license_group_id: r.license_group_id, catalogid: r.catalog_id, name: r.name, publisher: r.publisher }))),
     };
   },
-};
+});
 
-export const listClientLicenseCount: ServiceSpec = {
+export const listClientLicenseCount = defineService({
   name: 'list_client_license_count',
   family: 'assets',
   description: 'Lists the software license counts of one client: licenses owned and in use per license group.',
@@ -71,12 +71,11 @@ export const listClientLicenseCount: ServiceSpec = {
       x.int('installed', 'Licenses in use'),
     ]),
   ],
-  async handler({ caller, repos }, params: { clientid: number }) {
-    const client = await repos.clients.findVisible(caller.scope, params.clientid);
-    if (!client) throw errors.invalidValue('clientid');
-    const rows = await repos.assets.clientLicenseCounts(caller.scope, client.id);
+  async handler({ caller, clients, assets }, params) {
+    const client = await clients.requireVisible(caller.scope, params.clientid);
+    const rows = await assets.clientLicenseCounts(caller.scope, client.id);
     return {
       items: onePage(rows.map((r) => ({ name: r.name, count: r.owned, license_count_id: r.id, swgrpid: String(r.license_group_id), installed: r.installed }))),
     };
   },
-};
+});

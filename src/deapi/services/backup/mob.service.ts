@@ -1,9 +1,7 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { mapPages } from '../pages.js';
-import type { MobSessionRow } from '../../../backup/mob.repository.js';
 import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
-import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 
 /** Backup & Recovery plugins and the element each one's selection size is written in. */
 export const MOB_PLUGIN_ELEMENTS: Record<string, string> = {
@@ -17,9 +15,9 @@ export const MOB_PLUGIN_ELEMENTS: Record<string, string> = {
   ORACLE: 'OracleBackupPlugin',
 };
 
-const active = [{ name: 'active' }];
+const active = [{ name: 'active' }] as const;
 
-const deviceChildren: XmlNode[] = [
+const deviceChildren = [
   x.int('deviceid', 'Device id'),
   x.text('name', 'Device name'),
   x.list('slot', 'slots', [
@@ -27,9 +25,9 @@ const deviceChildren: XmlNode[] = [
     ...Object.values(MOB_PLUGIN_ELEMENTS).map((element) => x.int(element, `Selection size of the ${element} (bytes)`, { optional: true })),
   ], { attributes: active }),
   x.int('total', 'Device total (bytes)'),
-];
+] as const;
 
-export const mobListSelectionSize: ServiceSpec = {
+export const mobListSelectionSize = defineService({
   name: 'mob/mob_list_selection_size',
   family: 'backup',
   description: 'Returns the Backup & Recovery selection size of a device for one month (bytes), by client, site, device and slot.',
@@ -60,15 +58,15 @@ export const mobListSelectionSize: ServiceSpec = {
       x.int('total', 'Account total (bytes)'),
     ], { key: 'selection' }),
   ],
-  async handler({ caller, repos }, params: { clientid?: number; siteid?: number; deviceid: number; year: number; month: number }) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
+  async handler({ caller, devices: deviceService, clients, sites, mob }, params) {
+    const device = await deviceService.requireVisible(caller.scope, params.deviceid);
     if (params.clientid !== undefined && params.clientid !== device.client_id) throw errors.invalidValue('clientid');
     if (params.siteid !== undefined && params.siteid !== device.site_id) throw errors.invalidValue('siteid');
-    const [client, site] = await Promise.all([repos.clients.findVisible(caller.scope, device.client_id), repos.sites.findVisible(caller.scope, device.site_id)]);
+    const [client, site] = await Promise.all([clients.findVisible(caller.scope, device.client_id), sites.findVisible(caller.scope, device.site_id)]);
     if (!client || !site) throw errors.invalidValue('deviceid');
     const from = Date.UTC(params.year, params.month - 1, 1) / 1000;
     const to = Date.UTC(params.year, params.month, 1) / 1000;
-    const sessions = await repos.mob.listByDeviceBetween(caller.scope, device.id, from, to);
+    const sessions = await mob.listByDeviceBetween(caller.scope, device.id, from, to);
     // Oldest first, so the last session of each slot overwrites the earlier ones.
     const lastBySlot = new Map<number, (typeof sessions)[number]>();
     for (const s of sessions) if (s.type === 'BACKUP') lastBySlot.set(s.slot_id, s);
@@ -86,9 +84,9 @@ export const mobListSelectionSize: ServiceSpec = {
     };
     return { selection: { clients: [{ active: 'true', clientid: client.id, name: client.name, sites: [siteOut], total }], total } };
   },
-};
+});
 
-export const listMobSessions: ServiceSpec = {
+export const listMobSessions = defineService({
   name: 'list_mob_sessions',
   family: 'backup',
   description: 'Returns every Backup & Recovery session of a device.',
@@ -115,12 +113,10 @@ export const listMobSessions: ServiceSpec = {
       x.str('status', 'COMPLETED, INTERRUPTED, COMPLETED_WITH_ERRORS, FAILED, NOT_STARTED or CANCELED'),
     ], { stream: true }),
   ],
-  async handler({ caller, repos }, params: { deviceid: number }) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    return { sessions: mapPages(repos.mob.pagesByDevice(caller.scope, device.id), presentSession) };
+  async handler({ caller, devices, mob }, params) {
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    return {
+      sessions: mapPages(mob.pagesByDevice(caller.scope, device.id), (s) => ({ ...s, session_id: s.id, start: utcDateTime(s.started_at), end: utcDateTime(s.ended_at) })),
+    };
   },
-};
-
-function presentSession(s: MobSessionRow) {
-  return { ...s, session_id: s.id, start: utcDateTime(s.started_at), end: utcDateTime(s.ended_at) };
-}
+});

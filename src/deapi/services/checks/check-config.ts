@@ -1,5 +1,5 @@
-import type { CheckRow } from '../../../checks/check.repository.js';
-import { x, type XmlNode } from '../../service-spec.js';
+import type { CheckRow } from '../../../checks/check.service.js';
+import { x } from '../../service-spec.js';
 
 /**
  * list_check_config's type-specific element. N-sight names one element per check type (the WLA fixture
@@ -25,7 +25,7 @@ export const CHECK_CONFIG_ELEMENTS: readonly ConfigElement[] = [
     fields: [field('drive', 'Drive checked, e.g. C:', (k) => /Drive ([A-Za-z]:)/.exec(k.description)?.[1] ?? subject(k)), field('threshold', 'Minimum free space (percent)', () => 10)],
   },
   { element: 'AntivirusUpdateCheck', checkTypes: [1005], fields: [field('product', 'Antivirus product checked', subject), field('maxage', 'Days definitions may be old before the check fails', () => 3)] },
-  { element: 'EventLogCheck', checkTypes: [1006], fields: [field('log', 'Event log searched', (k) => subject(k).split(':')[0]!), field('filter', 'Events that fail the check', (k) => subject(k).split(':').slice(1).join(':').trim())] },
+  { element: 'EventLogCheck', checkTypes: [1006], fields: [field('log', 'Event log searched', (k) => subject(k).split(':')[0] ?? ''), field('filter', 'Events that fail the check', (k) => subject(k).split(':').slice(1).join(':').trim())] },
   { element: 'PerformanceCheck', checkTypes: [1009, 1010], fields: [field('counter', 'Performance counter monitored', subject), field('threshold', 'Value above which the check fails', (k) => (k.check_type === 1009 ? 10 : 90))] },
   { element: 'PhysicalMemoryCheck', checkTypes: [1011], fields: [] },
   { element: 'WebPageCheck', checkTypes: [1012], fields: [field('url', 'Page requested', subject), field('timeout', 'Seconds before the request fails', () => 30)] },
@@ -44,7 +44,7 @@ const GENERIC: ConfigElement = { element: 'Check', checkTypes: [], fields: [] };
 const BY_TYPE = new Map(CHECK_CONFIG_ELEMENTS.flatMap((e) => e.checkTypes.map((t) => [t, e] as const)));
 
 /** `check_config` with every possible type element, each optional (only the check's own is present). */
-export const checkConfigShape: XmlNode = x.group(
+export const checkConfigShape = x.group(
   'check_config',
   [...CHECK_CONFIG_ELEMENTS, GENERIC].map((e) =>
     x.group(

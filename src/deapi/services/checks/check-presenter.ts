@@ -1,4 +1,4 @@
-import type { CheckRow } from '../../../checks/check.repository.js';
+import type { CheckRow } from '../../../checks/check.service.js';
 import { type CheckState, checkState } from '../../../checks/check-status.js';
 import { shiftedParts, utcDateTime } from '../../../lib/dates.js';
 

@@ -1,9 +1,8 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { mapPages } from '../pages.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 import { presentCheck } from './check-presenter.js';
 
-export const listChecks: ServiceSpec = {
+export const listChecks = defineService({
   name: 'list_checks',
   family: 'checks',
   description: 'Lists every check on one device with its latest result.',
@@ -30,8 +29,8 @@ export const listChecks: ServiceSpec = {
       x.flag('smsrecovery', 'SMS alert on recovery'),
     ]),
   ],
-  async handler({ caller, repos }, params: { deviceid: number }) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    return { items: mapPages(repos.checks.pagesByDevice(caller.scope, device.id), (k) => presentCheck(k, device.utc_offset)) };
+  async handler({ caller, devices, checks }, params) {
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    return { items: mapPages(checks.pagesByDevice(caller.scope, device.id), (k) => presentCheck(k, device.utc_offset)) };
   },
-};
+});

@@ -1,12 +1,10 @@
-import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { CheckStatus } from '../../../checks/check-status.js';
 import type { Scope } from '../../../access/scope.js';
-import type { Repositories } from '../../../repositories.js';
-import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+import { defineService, x, param, type DataOf, type ServiceContext } from '../../service-spec.js';
 import { checkStatusText, localRun } from './check-presenter.js';
 
-const deviceChildren: XmlNode[] = [
+const deviceChildren = [
   x.int('id', 'Device id'),
   x.text('name', 'Device name'),
   x.group('failed_checks', [
@@ -25,9 +23,9 @@ const deviceChildren: XmlNode[] = [
     optional: true,
   }),
   x.group('offline', [x.text('description', 'Why the device is offline, e.g. "offline - maintenance mode"')], { key: 'offline', optional: true }),
-];
+] as const;
 
-export const listFailingChecks: ServiceSpec = {
+export const listFailingChecks = defineService({
   name: 'list_failing_checks',
   family: 'checks',
   description: 'Lists the failing checks, and overdue or offline devices, of every client or of one client.',
@@ -52,37 +50,37 @@ export const listFailingChecks: ServiceSpec = {
       ], { stream: true }),
     ]),
   ],
-  async handler({ caller, repos }, params: { clientid?: number; check_type?: string }) {
+  async handler(ctx, params) {
     const onlyTasks = params.check_type === 'tasks';
     if (params.clientid !== undefined) {
-      const client = await repos.clients.findVisible(caller.scope, params.clientid);
-      if (!client) throw errors.invalidValue('clientid');
-      return { clients: failingClients(repos, caller.scope, onlyTasks, [client]) };
+      const client = await ctx.clients.requireVisible(ctx.caller.scope, params.clientid);
+      return { clients: failingClients(ctx, ctx.caller.scope, onlyTasks, [client]) };
     }
-    return { clients: failingClients(repos, caller.scope, onlyTasks) };
+    return { clients: failingClients(ctx, ctx.caller.scope, onlyTasks) };
   },
-};
+});
 
 type ClientRef = { id: number; name: string };
+type Reads = Pick<ServiceContext, 'clients' | 'devices' | 'checks'>;
 
 /**
  * One client at a time: its problem devices and their failing checks, grouped by site. Each client is
  * yielded as soon as it is read, so the answer starts at once and only one client is held in memory.
  */
-async function* failingClients(repos: Repositories, scope: Scope, onlyTasks: boolean, only?: ClientRef[]) {
-  const clientPages = only ? [only] : repos.clients.pages(scope);
+async function* failingClients(reads: Reads, scope: Scope, onlyTasks: boolean, only?: ClientRef[]) {
+  const clientPages = only ? [only] : reads.clients.pages(scope);
   for await (const page of clientPages) {
     for (const client of page) {
-      const sites = await failingSites(repos, scope, client.id, onlyTasks);
+      const sites = await failingSites(reads, scope, client.id, onlyTasks);
       if (sites.length > 0) yield [{ clientid: client.id, name: client.name, sites }];
     }
   }
 }
 
-async function failingSites(repos: Repositories, scope: Scope, clientId: number, onlyTasks: boolean) {
+async function failingSites(reads: Reads, scope: Scope, clientId: number, onlyTasks: boolean) {
   const [devices, checks] = await Promise.all([
-    repos.devices.problemDevicesOfClient(scope, clientId, onlyTasks),
-    repos.checks.failingOfClient(scope, clientId, onlyTasks),
+    reads.devices.problemDevicesOfClient(scope, clientId, onlyTasks),
+    reads.checks.failingOfClient(scope, clientId, onlyTasks),
   ]);
   const checksByDevice = new Map<number, typeof checks>();
   for (const k of checks) {
@@ -90,7 +88,7 @@ async function failingSites(repos: Repositories, scope: Scope, clientId: number,
     if (!list) checksByDevice.set(k.device_id, (list = []));
     list.push(k);
   }
-  type SiteOut = { siteid: number; name: string; servers: unknown[]; workstations: unknown[] };
+  type SiteOut = { siteid: number; name: string; servers: DataOf<typeof deviceChildren>[]; workstations: DataOf<typeof deviceChildren>[] };
   const sites: SiteOut[] = [];
   let current: SiteOut | undefined;
   for (const d of devices) {

@@ -1,13 +1,12 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { CheckFrequency, CheckStatus } from '../../../checks/check-status.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 
 /** Closed outages are listed for this long (api-services.md §2.6). */
 export const OUTAGE_RETENTION_SECONDS = 61 * 86400;
 
-export const listOutages: ServiceSpec = {
+export const listOutages = defineService({
   name: 'list_outages',
   family: 'checks',
   description: 'Lists the outages of one device that are still open or were closed in the last 61 days.',
@@ -29,9 +28,9 @@ export const listOutages: ServiceSpec = {
       x.text('cause', 'Why the check failed; only for check outages', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos, clock }, params: { deviceid: number }) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    const rows = await repos.outages.listByDevice(caller.scope, device.id, epochSeconds(clock) - OUTAGE_RETENTION_SECONDS);
+  async handler({ caller, devices, outages, clock }, params) {
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    const rows = await outages.listByDevice(caller.scope, device.id, epochSeconds(clock) - OUTAGE_RETENTION_SECONDS);
     return {
       outages: rows.map((o) => {
         const check = o.check_id === null || o.check_type === null ? undefined : o;
@@ -51,4 +50,4 @@ export const listOutages: ServiceSpec = {
       }),
     };
   },
-};
+});

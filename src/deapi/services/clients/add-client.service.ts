@@ -1,19 +1,15 @@
 import { z } from 'zod';
-import { isUniqueViolation } from '../../../db/dialect.js';
-import { errors } from '../../../errors.js';
+import { DUPLICATE_CLIENT_MESSAGE } from '../../../clients/client.service.js';
 import { isValidTimeZone, zonedParts } from '../../../lib/dates.js';
 import { isValidEmailAddress } from '../../../lib/email-address.js';
 import { Permission } from '../../../access/permissions.js';
-import { x, param, type ParamSpec, type ServiceSpec } from '../../service-spec.js';
-
-/** The message for a name already used (add_site's documented wording, adapted to clients). */
-export const DUPLICATE_CLIENT_MESSAGE = 'Duplicate name - Client name already exists!';
+import { defineService, x, param, type ParamSpec } from '../../service-spec.js';
 
 const MAX_CONFIG_XML = 64 * 1024;
 
 /** A text parameter of a given describe type with its own validation. */
-function validated(type: string, description: string, schema: z.ZodType, required = false): ParamSpec {
-  return { ...param.string(description, { type, required }), schema };
+function validated<R extends boolean = false>(type: string, description: string, schema: z.ZodType<string>, required = false as R): ParamSpec<string, R> {
+  return { ...param.string(description, { type }), required, schema };
 }
 
 export const emailParam = (description: string) => validated('email', description, z.string().max(320).refine(isValidEmailAddress));
@@ -26,7 +22,7 @@ export function todayIn(now: Date, timeZone: string): string {
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }
 
-export const addClient: ServiceSpec = {
+export const addClient = defineService({
   name: 'add_client',
   family: 'clients',
   description: 'Creates a client. Only name is required.',
@@ -54,26 +50,18 @@ export const addClient: ServiceSpec = {
       x.int('clientid', 'Id of the new client'),
     ], { key: 'data' }),
   ],
-  async handler({ caller, repos, clock }, params: Record<string, string | undefined>) {
-    const name = params.name!;
-    if (await repos.clients.nameTaken(caller.scope.accountId, name)) throw errors.invalidValueMessage(DUPLICATE_CLIENT_MESSAGE);
-    try {
-      const clientid = await repos.clients.create(caller.scope, {
-        name,
-        timezone: params.timezone ?? '',
-        creation_date: todayIn(clock.now(), caller.timezone),
-        licenseconfig: params.licenseconfig ?? '',
-        reportconfig: params.reportconfig ?? '',
-        officehoursemail: params.officehoursemail ?? '',
-        officehourssms: params.officehourssms ?? '',
-        outofofficehoursemail: params.outofofficehoursemail ?? '',
-        outofofficehourssms: params.outofofficehourssms ?? '',
-      });
-      return { data: { success: 1, clientid } };
-    } catch (error) {
-      // Two concurrent calls with one name: the unique constraint decides, the loser gets the same answer.
-      if (isUniqueViolation(error)) throw errors.invalidValueMessage(DUPLICATE_CLIENT_MESSAGE);
-      throw error;
-    }
+  async handler({ caller, clients, clock }, params) {
+    const clientid = await clients.add(caller.scope, {
+      name: params.name,
+      timezone: params.timezone ?? '',
+      creation_date: todayIn(clock.now(), caller.timezone),
+      licenseconfig: params.licenseconfig ?? '',
+      reportconfig: params.reportconfig ?? '',
+      officehoursemail: params.officehoursemail ?? '',
+      officehourssms: params.officehourssms ?? '',
+      outofofficehoursemail: params.outofofficehoursemail ?? '',
+      outofofficehourssms: params.outofofficehourssms ?? '',
+    });
+    return { data: { success: 1, clientid } };
   },
-};
+});

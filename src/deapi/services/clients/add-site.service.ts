@@ -1,21 +1,16 @@
 import { z } from 'zod';
-import { isUniqueViolation } from '../../../db/dialect.js';
-import { errors } from '../../../errors.js';
 import { Permission } from '../../../access/permissions.js';
-import type { Repositories } from '../../../repositories.js';
-import { x, param, type ParamSpec, type ServiceSpec } from '../../service-spec.js';
+import { DUPLICATE_SITE_MESSAGE } from '../../../sites/site.service.js';
+import { defineService, x, param, type ParamSpec } from '../../service-spec.js';
 import { todayIn } from './add-client.service.js';
 
-/** add_site's documented duplicate-name message. */
-export const DUPLICATE_SITE_MESSAGE = 'Duplicate name - Site name already exists for Client!';
-
-const router = (description: string): ParamSpec => ({
+const router = (description: string): ParamSpec<string, false> => ({
   ...param.string(description),
   // An IPv4/IPv6 address or a host name.
   schema: z.string().max(255).regex(/^[A-Za-z0-9.:_-]+$/),
 });
 
-const template = (description: string): ParamSpec => ({
+const template = (description: string): ParamSpec<string, false> => ({
   type: 'string',
   required: false,
   description,
@@ -24,15 +19,7 @@ const template = (description: string): ParamSpec => ({
   schema: z.string().regex(/^(off|inherit|\d{1,15})$/),
 });
 
-/** `off`, `inherit`, or the id of one of the account's templates for this device type; otherwise invalid. */
-async function checkTemplate(repos: Repositories, accountId: number, value: string | undefined, deviceType: 'workstation' | 'server', parameter: string) {
-  if (value === undefined || value === 'off' || value === 'inherit') return value ?? 'inherit';
-  const found = await repos.templates.find(accountId, Number(value));
-  if (!found || found.device_type !== deviceType) throw errors.invalidValue(parameter);
-  return String(found.id);
-}
-
-export const addSite: ServiceSpec = {
+export const addSite = defineService({
   name: 'add_site',
   family: 'clients',
   description: 'Creates a site under a client, optionally with its monitoring templates and Data Overdue Cross Check routers.',
@@ -56,26 +43,16 @@ export const addSite: ServiceSpec = {
       x.int('siteid', 'Id of the new site'),
     ], { key: 'data' }),
   ],
-  async handler({ caller, repos, clock }, params: { clientid: number; sitename: string; router1?: string; router2?: string; workstationtemplate?: string; servertemplate?: string }) {
-    const client = await repos.clients.findVisible(caller.scope, params.clientid);
-    if (!client) throw errors.invalidValue('clientid');
-    const workstation_template = await checkTemplate(repos, caller.scope.accountId, params.workstationtemplate, 'workstation', 'workstationtemplate');
-    const server_template = await checkTemplate(repos, caller.scope.accountId, params.servertemplate, 'server', 'servertemplate');
-    if (await repos.sites.nameTakenAtClient(client.id, params.sitename)) throw errors.invalidValueMessage(DUPLICATE_SITE_MESSAGE);
-    try {
-      const siteid = await repos.sites.create(caller.scope, {
-        client_id: client.id,
-        name: params.sitename,
-        creation_date: todayIn(clock.now(), caller.timezone),
-        primary_router: params.router1 ?? '',
-        secondary_router: params.router2 ?? '',
-        workstation_template,
-        server_template,
-      });
-      return { data: { success: 1, siteid } };
-    } catch (error) {
-      if (isUniqueViolation(error)) throw errors.invalidValueMessage(DUPLICATE_SITE_MESSAGE);
-      throw error;
-    }
+  async handler({ caller, clients, sites, clock }, params) {
+    const client = await clients.requireVisible(caller.scope, params.clientid);
+    const siteid = await sites.add(caller.scope, client.id, {
+      name: params.sitename,
+      creation_date: todayIn(clock.now(), caller.timezone),
+      primary_router: params.router1 ?? '',
+      secondary_router: params.router2 ?? '',
+      workstationTemplate: params.workstationtemplate,
+      serverTemplate: params.servertemplate,
+    });
+    return { data: { success: 1, siteid } };
   },
-};
+});

@@ -1,8 +1,8 @@
 import { mapPages } from '../pages.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
-import { DEVICE_TYPES, type DeviceType } from '../../../devices/device-type.js';
+import { defineService, x, param } from '../../service-spec.js';
+import { DEVICE_TYPES } from '../../../devices/device-type.js';
 
-export const listClients: ServiceSpec = {
+export const listClients = defineService({
   name: 'list_clients',
   family: 'clients',
   description: 'Lists all clients visible to the API key, with their device counts.',
@@ -27,10 +27,10 @@ export const listClients: ServiceSpec = {
       x.int('device_count', 'Total number of active devices'),
     ]),
   ],
-  async handler({ caller, repos }, params: { devicetype?: DeviceType }) {
-    return { items: mapPages(repos.clients.pages(caller.scope, params.devicetype), (c) => ({
+  async handler({ caller, clients }, params) {
+    return { items: mapPages(clients.pages(caller.scope, params.devicetype), (c) => ({
         ...c,
         device_count: c.server_count + c.workstation_count + c.mobile_device_count,
       })) };
   },
-};
+});

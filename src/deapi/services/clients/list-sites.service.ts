@@ -1,7 +1,6 @@
-import { errors } from '../../../errors.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 
-export const listSites: ServiceSpec = {
+export const listSites = defineService({
   name: 'list_sites',
   family: 'clients',
   description: 'Lists all sites for a client.',
@@ -19,9 +18,8 @@ export const listSites: ServiceSpec = {
       x.str('secondary_router', 'Secondary router IP or host name (dual routing)', { canBeEmpty: true }),
     ]),
   ],
-  async handler({ caller, repos }, params: { clientid: number }) {
-    const client = await repos.clients.findVisible(caller.scope, params.clientid);
-    if (!client) throw errors.invalidValue('clientid');
-    return { items: repos.sites.pagesByClient(caller.scope, client.id) };
+  async handler({ caller, clients, sites }, params) {
+    const client = await clients.requireVisible(caller.scope, params.clientid);
+    return { items: sites.pagesByClient(caller.scope, client.id) };
   },
-};
+});

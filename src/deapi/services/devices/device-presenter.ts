@@ -1,9 +1,9 @@
-import type { DeviceRow } from '../../../devices/device.repository.js';
+import type { DeviceRow } from '../../../devices/device.service.js';
 import { shiftedParts, utcDateTime, ZERO_DATETIME } from '../../../lib/dates.js';
-import { x, type XmlNode } from '../../service-spec.js';
+import { x } from '../../service-spec.js';
 
 /** Device fields of list_servers / list_workstations, in the order of the documented example and then PY/GOSW. */
-export function deviceListFields(idElement: 'serverid' | 'workstationid'): XmlNode[] {
+export function deviceListFields(idElement: 'serverid' | 'workstationid') {
   return [
     x.str('guid', 'Agent GUID', { canBeEmpty: true }),
     x.text('name', 'Device name'),
@@ -67,7 +67,7 @@ export function deviceListFields(idElement: 'serverid' | 'workstationid'): XmlNo
     x.str('remote_port', 'Remote connection port', { canBeEmpty: true }),
     x.str('remote_username', 'Remote connection user name', { canBeEmpty: true }),
     x.str('remote_domain', 'Remote connection domain', { canBeEmpty: true }),
-  ];
+  ] as const;
 }
 
 /** Turns a stored device into the values of deviceListFields. */

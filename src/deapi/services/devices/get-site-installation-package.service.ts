@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { PACKAGE_OS, PACKAGE_TYPES, type PackageOs, type PackageType } from '../../../agent-protocol/installation-package.service.js';
+import { requireVisible } from '../../../access/scope.js';
+import { PACKAGE_OS, PACKAGE_TYPES } from '../../../agent-protocol/installation-package.service.js';
 import { errors } from '../../../errors.js';
 import { SITE_TOKEN_PERMISSION } from '../../../sites/site-token.service.js';
 import type { FileAnswer } from '../../file-answer.js';
-import { param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, param } from '../../service-spec.js';
 
-export const getSiteInstallationPackage: ServiceSpec = {
+export const getSiteInstallationPackage = defineService({
   name: 'get_site_installation_package',
   family: 'devices',
   description: 'Builds a Site Installation Package of the chosen type and returns it as a download.',
@@ -35,13 +36,12 @@ export const getSiteInstallationPackage: ServiceSpec = {
     'a site that is not the client\'s answers error 4 on siteid. beta and mode are accepted and change nothing (Sightline ships one agent ' +
     'build, and every mode gets the same package); the deprecated proxy* parameters are ignored.',
   shape: [],
-  async handler({ caller, repos, installationPackages }, params: { endcustomerid: number; siteid: number; type: PackageType; os?: PackageOs }): Promise<FileAnswer> {
+  async handler({ caller, clients, sites, installationPackages }, params): Promise<FileAnswer> {
     const os = params.os ?? 'windows';
     if (params.type === 'group_policy' && os !== 'windows') throw errors.invalidValue('type');
-    const client = await repos.clients.findVisible(caller.scope, params.endcustomerid);
-    if (!client) throw errors.invalidValue('endcustomerid');
-    const site = await repos.sites.findVisible(caller.scope, params.siteid);
+    const client = await requireVisible(clients.findVisible(caller.scope, params.endcustomerid), 'endcustomerid');
+    const site = await sites.findVisible(caller.scope, params.siteid);
     if (!site || site.client_id !== client.id) throw errors.invalidValue('siteid');
     return { file: await installationPackages.buildForCaller(caller, site.id, { os, type: params.type }) };
   },
-};
+});

@@ -1,12 +1,11 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { epochSeconds } from '../../../lib/clock.js';
 import { utcDateTime } from '../../../lib/dates.js';
 import { CheckFrequency } from '../../../checks/check-status.js';
 import { checkStatusText } from '../checks/check-presenter.js';
 import { OUTAGE_RETENTION_SECONDS } from '../checks/list-outages.service.js';
-import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+import { defineService, x, param, type DataOf } from '../../service-spec.js';
 
-const deviceChildren: XmlNode[] = [
+const deviceChildren = [
   x.int('id', 'Device id'),
   x.text('name', 'Device name'),
   x.text('description', 'Dashboard description', { canBeEmpty: true }),
@@ -69,9 +68,9 @@ const deviceChildren: XmlNode[] = [
   x.flag('mob', 'Backup & Recovery enabled'),
   x.flag('systray', 'System tray icon enabled'),
   x.flag('mavbreck', 'Legacy Managed Antivirus engine'),
-];
+] as const;
 
-export const listDeviceMonitoringDetails: ServiceSpec = {
+export const listDeviceMonitoringDetails = defineService({
   name: 'list_device_monitoring_details',
   family: 'devices',
   description: 'Returns all monitoring information for one device: its checks, outages and notes.',
@@ -84,15 +83,16 @@ export const listDeviceMonitoringDetails: ServiceSpec = {
     x.group('workstation', deviceChildren, { key: 'workstation', optional: true }),
     x.group('mobile_device', deviceChildren, { key: 'mobile_device', optional: true }),
   ],
-  async handler({ caller, repos, clock }, params: { deviceid: number }) {
-    const d = await requireVisibleDevice(repos, caller.scope, params.deviceid);
+  async handler({ caller, devices, checks: checkService, outages: outageService, clock }, params) {
+    const d = await devices.requireVisible(caller.scope, params.deviceid);
     const now = epochSeconds(clock);
     const [checks, outages, notes] = await Promise.all([
-      repos.checks.listByDevice(caller.scope, d.id),
-      repos.outages.listByDevice(caller.scope, d.id, now - OUTAGE_RETENTION_SECONDS),
-      repos.checks.notesByDevice(caller.scope, d.id),
+      checkService.listByDevice(caller.scope, d.id),
+      outageService.listByDevice(caller.scope, d.id, now - OUTAGE_RETENTION_SECONDS),
+      checkService.notesByDevice(caller.scope, d.id),
     ]);
-    const device = {
+    // Typed here: the element name is the device type, so the answer's own key is computed.
+    const device: DataOf<typeof deviceChildren> = {
       id: d.id,
       name: d.name,
       description: d.description,
@@ -159,4 +159,4 @@ export const listDeviceMonitoringDetails: ServiceSpec = {
     };
     return { [d.device_type]: device };
   },
-};
+});

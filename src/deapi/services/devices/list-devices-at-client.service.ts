@@ -1,11 +1,10 @@
 import { mapPages } from '../pages.js';
 import { deviceStatus } from '../../../devices/device-status.js';
 import { DEVICE_TYPES, type DeviceType } from '../../../devices/device-type.js';
-import type { DeviceSummaryRow } from '../../../devices/device.repository.js';
-import { errors } from '../../../errors.js';
-import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+import type { DeviceSummaryRow } from '../../../devices/device.service.js';
+import { defineService, x, param } from '../../service-spec.js';
 
-function shapeFor(deviceType: DeviceType): XmlNode[] {
+function shapeFor(deviceType: DeviceType) {
   return [
     x.group('items', [
       x.group('client', [
@@ -38,10 +37,10 @@ function shapeFor(deviceType: DeviceType): XmlNode[] {
         ], { stream: true }),
       ], { key: 'client' }),
     ]),
-  ];
+  ] as const;
 }
 
-export const listDevicesAtClient: ServiceSpec = {
+export const listDevicesAtClient = defineService({
   name: 'list_devices_at_client',
   family: 'devices',
   description: 'Lists all devices of one type at a client, across its sites, ordered by site name and then device name.',
@@ -53,21 +52,20 @@ export const listDevicesAtClient: ServiceSpec = {
   notes:
     'status is derived: Failed when a check fails, else Overdue, else Offline, else Ok (N-sight documents only "Ok"). checkcount/dsc_247 counts all checks. A client with no devices of the type answers its sites with no devices.',
   shape: shapeFor('server'),
-  shapeFor: (params: { devicetype?: DeviceType }) => shapeFor(params.devicetype ?? 'server'),
-  async handler({ caller, repos }, params: { clientid: number; devicetype: DeviceType }) {
-    const client = await repos.clients.findVisible(caller.scope, params.clientid);
-    if (!client) throw errors.invalidValue('clientid');
-    const sites = await repos.sites.listByClientByName(caller.scope, client.id);
+  shapeFor: (params) => shapeFor(params.devicetype),
+  async handler({ caller, clients, sites: siteService, devices }, params) {
+    const client = await clients.requireVisible(caller.scope, params.clientid);
+    const sites = await siteService.listByClientByName(caller.scope, client.id);
     async function* sitePages() {
       yield sites.map((site) => ({
         id: site.id,
         name: site.name,
-        devices: mapPages(repos.devices.pagesBySiteByName(caller.scope, site.id, params.devicetype), presentSummary),
+        devices: mapPages(devices.pagesBySiteByName(caller.scope, site.id, params.devicetype), presentSummary),
       }));
     }
     return { client: { id: client.id, name: client.name, sites: sitePages() } };
   },
-};
+});
 
 
 function presentSummary(d: DeviceSummaryRow) {

@@ -1,8 +1,8 @@
 import { DAY_STATUS_RANKING } from '../../../history/daily-status.js';
-import { x, type XmlNode } from '../../service-spec.js';
+import { x } from '../../service-spec.js';
 
 /** `<checks><name/>…</checks><days><day><date/><status/></day>…</days>` of the 60-day check histories. */
-export function dayHistoryShape(checkKind: string): XmlNode[] {
+export function dayHistoryShape(checkKind: string) {
   return [
     x.group('checks', [x.text('name', 'Name of an active check, e.g. "Backup Check - Backup & Recovery"', { key: 'names', repeated: true })], { key: 'checks' }),
     x.group('days', [
@@ -11,7 +11,7 @@ export function dayHistoryShape(checkKind: string): XmlNode[] {
         x.str('status', `Most significant status of the day's ${checkKind}: ${DAY_STATUS_RANKING.join(', ')} (least to most significant)`),
       ]),
     ], { key: 'days' }),
-  ];
+  ] as const;
 }
 
 export const DAY_HISTORY_NOTES =

@@ -1,4 +1,3 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import type { PerformanceKind } from '../../../history/performance-kind.js';
 import { errors } from '../../../errors.js';
 import { epochSeconds } from '../../../lib/clock.js';
@@ -6,12 +5,12 @@ import { parseUtcDateTime } from '../../../lib/dates.js';
 import { METRICS, PER_TARGET_KINDS } from '../../../history/performance-metrics.js';
 import { intervalData, intervalWindow } from '../../../history/performance-intervals.js';
 import { groupBy } from '../../../lib/group-by.js';
-import { x, param, type ServiceSpec, type XmlNode } from '../../service-spec.js';
+import { defineService, x, param, type FieldValue, type XmlNode } from '../../service-spec.js';
 
 /** N-sight's own text for a missing or wrong interval (seen live; api-errors.md). */
 export const INTERVAL_MESSAGE = 'Invalid "interval": must be 15 or 60 (minutes)';
 
-function history(kind: PerformanceKind): XmlNode {
+function history(kind: PerformanceKind) {
   const values: XmlNode[] = METRICS[kind].flatMap((m) => {
     const average = x.str(m.average, `Average over the interval (${m.average})`, { optional: kind === 'cpu_load' });
     return m.extreme ? [average, x.str(m.extreme.name, `${m.extreme.direction === 'max' ? 'Highest' : 'Lowest'} value in the interval`, { optional: kind === 'cpu_load' })] : [average];
@@ -28,7 +27,7 @@ function history(kind: PerformanceKind): XmlNode {
 const threshold = (name: string, description: string) => x.str(name, `Threshold: ${description}`);
 const checkId = x.int('check_id', 'The check that collects this data');
 
-const SHAPE: XmlNode[] = [
+const SHAPE = [
   x.group('bandwidth', [
     x.list('host', 'monitors', [
       x.text('name', 'Descriptive check name, e.g. "example.com port 12345"'),
@@ -63,12 +62,13 @@ const SHAPE: XmlNode[] = [
     threshold('average_commit', 'average commit charge (%)'),
     history('memory_usage'),
   ], { key: 'memory_usage', optional: true }),
-];
+] as const;
 
 /** Sections holding one element per monitored host / disk / adapter; the others have one monitor. */
-const REPEATED: ReadonlySet<PerformanceKind> = new Set(['bandwidth', 'disk_load', 'network_usage']);
+type RepeatedKind = 'bandwidth' | 'disk_load' | 'network_usage';
+const isRepeated = (kind: PerformanceKind): kind is RepeatedKind => PER_TARGET_KINDS.has(kind);
 
-export const listPerformanceHistory: ServiceSpec = {
+export const listPerformanceHistory = defineService({
   name: 'list_performance_history',
   family: 'history',
   description:
@@ -83,28 +83,31 @@ export const listPerformanceHistory: ServiceSpec = {
   notes:
     'interval is required, but a missing or wrong one answers error 4 with N-sight\'s text `Invalid "interval": must be 15 or 60 (minutes)` (not error 5), so describe lists it as not required. Consecutive identical intervals are not merged (only MSP claims N-sight does). Only complete intervals are listed, oldest first; since also accepts a T separator and a trailing Z. Units are undocumented: load, disk time, usage and commit charge are percent, memory and non-paged pool MB, bandwidth kbit/s; queue lengths have two decimals. cpu_load uses the multi-CPU form (cpu elements) when the check reports several processors. Sections without a check are omitted. Values are the samples agents reported, stored per interval as they arrive: an interval\'s average is the mean of its samples and its max or min their extreme, so an hour holds every sample of its four quarters; intervals without samples are absent. memory_usage\'s total is the reported total memory (the device\'s memory when not reported).',
   shape: SHAPE,
-  async handler({ caller, repos, clock }, params: { deviceid: number; interval?: string; since?: string }) {
+  async handler({ caller, devices, history, clock }, params) {
     if (params.interval !== '15' && params.interval !== '60') throw errors.invalidValueMessage(INTERVAL_MESSAGE);
     const minutes = Number(params.interval) as 15 | 60;
     const since = params.since === undefined ? undefined : parseUtcDateTime(params.since);
     if (params.since !== undefined && since === undefined) throw errors.invalidValue('since');
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    const monitors = await repos.history.performanceMonitors(caller.scope, device.id);
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    const monitors = await history.performanceMonitors(caller.scope, device.id);
     const { from, to } = intervalWindow(epochSeconds(clock), minutes, since);
-    const intervals = groupBy(await repos.history.performanceIntervals(caller.scope, device.id, minutes, from, to), (row) => row.monitor_id);
+    const intervals = groupBy(await history.performanceIntervals(caller.scope, device.id, minutes, from, to), (row) => row.monitor_id);
     const totalMemoryMb = Math.round(device.total_memory / 1024 ** 2);
-    const sections: Record<string, unknown> = {};
+    const present = (monitor: (typeof monitors)[number]) => ({
+      // Threshold names differ by kind (the shape lists them); they are stored as the check was configured.
+      ...(JSON.parse(monitor.thresholds) as Record<string, FieldValue>),
+      name: monitor.name,
+      target: monitor.target,
+      check_id: monitor.check_id,
+      history: { data: intervalData(monitor.kind, minutes, intervals.get(monitor.id) ?? [], totalMemoryMb) },
+    });
+    type Entry = ReturnType<typeof present>;
+    const sections: { [K in RepeatedKind]?: { monitors: Entry[] } } & { [K in Exclude<PerformanceKind, RepeatedKind>]?: Entry } = {};
     for (const monitor of monitors) {
-      const entry = {
-        ...(JSON.parse(monitor.thresholds) as Record<string, unknown>),
-        name: monitor.name,
-        target: monitor.target,
-        check_id: monitor.check_id,
-        history: { data: intervalData(monitor.kind, minutes, intervals.get(monitor.id) ?? [], totalMemoryMb) },
-      };
-      if (PER_TARGET_KINDS.has(monitor.kind)) ((sections[monitor.kind] ??= { monitors: [] }) as { monitors: unknown[] }).monitors.push(entry);
-      else sections[monitor.kind] ??= entry;
+      const kind = monitor.kind;
+      if (isRepeated(kind)) (sections[kind] ??= { monitors: [] }).monitors.push(present(monitor));
+      else sections[kind] ??= present(monitor);
     }
     return sections;
   },
-};
+});

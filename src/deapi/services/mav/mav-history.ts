@@ -1,24 +1,24 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import type { Scope } from '../../../access/scope.js';
-import type { Repositories } from '../../../repositories.js';
 import { groupBy } from '../../../lib/group-by.js';
+import type { ServiceContext } from '../../service-spec.js';
 import { MAV_HISTORY_SECONDS, type EngineVersion } from './mav-presenter.js';
 
 /**
  * Everything the MAV read services show about one device's last year of scans, loaded in five queries
  * (a device has tens of scans, not thousands) and indexed by scan and threat.
  */
-export async function loadMavHistory(repos: Repositories, scope: Scope, deviceId: number, version: EngineVersion, now: number) {
-  const device = await requireVisibleDevice(repos, scope, deviceId);
+export async function loadMavHistory(reads: Pick<ServiceContext, 'devices' | 'mav'>, scope: Scope, deviceId: number, version: EngineVersion, now: number) {
+  const { mav } = reads;
+  const device = await reads.devices.requireVisible(scope, deviceId);
   const since = now - MAV_HISTORY_SECONDS;
   const [scans, threats, quarantine] = await Promise.all([
-    repos.mav.scans(scope, device.id, version.engines, since),
-    repos.mav.threatsOfDevice(scope, device.id, version.engines, since),
-    repos.mav.quarantine(scope, device.id, version.engines, null),
+    mav.scans(scope, device.id, version.engines, since),
+    mav.threatsOfDevice(scope, device.id, version.engines, since),
+    mav.quarantine(scope, device.id, version.engines, null),
   ]);
   const [traces, scanErrors] = await Promise.all([
-    repos.mav.tracesOf(scope, threats.map((t) => t.id)),
-    repos.mav.errorsOf(scope, scans.map((s) => s.id)),
+    mav.tracesOf(scope, threats.map((t) => t.id)),
+    mav.errorsOf(scope, scans.map((s) => s.id)),
   ]);
   return {
     device,

@@ -1,7 +1,6 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { MavEngine } from '../../../mav/mav-codes.js';
 import { utcDateTime } from '../../../lib/dates.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 import {
   CURRENT_QUARANTINE_STATUSES, ENGINE_NAMES, engineVersion, engineVersionParam, PREVIOUS_QUARANTINE_STATUSES, QUARANTINE_STATUS_TEXT,
   quarantineEventType, quarantineGroup, quarantineStatusWord, scanKindText, scanTime,
@@ -9,7 +8,7 @@ import {
 
 const deviceIdParam = param.id('The deviceid must be a valid id.');
 
-export const mavQuarantineList: ServiceSpec = {
+export const mavQuarantineList = defineService({
   name: 'mav_quarantine_list',
   family: 'mav',
   description: 'Lists the threats Managed Antivirus quarantined on one device, current and previous.',
@@ -32,10 +31,10 @@ export const mavQuarantineList: ServiceSpec = {
       x.str('engine', 'VIPRE or Bitdefender; only when v>1', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos }, params: { deviceid: number; v?: string }) {
+  async handler({ caller, devices, mav }, params) {
     const version = engineVersion(params.v);
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    const rows = await repos.mav.quarantine(caller.scope, device.id, version.engines, null);
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    const rows = await mav.quarantine(caller.scope, device.id, version.engines, null);
     return {
       items: rows.map((q) => ({
         quarantineguid: q.guid,
@@ -50,9 +49,9 @@ export const mavQuarantineList: ServiceSpec = {
       })),
     };
   },
-};
+});
 
-export const listMavQuarantine: ServiceSpec = {
+export const listMavQuarantine = defineService({
   name: 'list_mav_quarantine',
   family: 'mav',
   description: 'Lists the contents of the Managed Antivirus quarantine of one device: current items (default), previous items, or all.',
@@ -84,13 +83,13 @@ export const listMavQuarantine: ServiceSpec = {
       x.str('engine', 'VIPRE or Bitdefender; only when v>1', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos }, params: { deviceid: number; items?: 'CURRENT' | 'PREVIOUS' | 'ALL'; v?: string }) {
+  async handler({ caller, devices, mav }, params) {
     const version = engineVersion(params.v);
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
     const which = params.items ?? 'CURRENT';
     const statusIds = which === 'ALL' ? null : which === 'CURRENT' ? CURRENT_QUARANTINE_STATUSES : PREVIOUS_QUARANTINE_STATUSES;
-    const rows = await repos.mav.quarantine(caller.scope, device.id, version.engines, statusIds);
-    const traces = await repos.mav.tracesOf(caller.scope, rows.map((q) => q.threat_id));
+    const rows = await mav.quarantine(caller.scope, device.id, version.engines, statusIds);
+    const traces = await mav.tracesOf(caller.scope, rows.map((q) => q.threat_id));
     return {
       items: rows.map((q) => {
         const bitdefender = q.engine === MavEngine.bitdefender;
@@ -110,4 +109,4 @@ export const listMavQuarantine: ServiceSpec = {
       }),
     };
   },
-};
+});

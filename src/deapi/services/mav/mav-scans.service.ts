@@ -1,5 +1,5 @@
 import { epochSeconds } from '../../../lib/clock.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 import { loadMavHistory } from './mav-history.js';
 import {
   agentTime, ENGINE_NAMES, engineVersion, engineVersionParam, isBitdefender, scanDuration, scanEventType, scanKindText, scanStateText,
@@ -8,7 +8,7 @@ import {
 
 const deviceIdParam = param.id('The deviceid must be a valid id.');
 
-export const mavScanDeviceList: ServiceSpec = {
+export const mavScanDeviceList = defineService({
   name: 'mav_scan_device_list',
   family: 'mav',
   description: 'Lists the Managed Antivirus scans of one device from the last year, newest first.',
@@ -40,9 +40,9 @@ export const mavScanDeviceList: ServiceSpec = {
       x.str('engine', 'VIPRE or Bitdefender; only when v>1', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos, clock }, params: { deviceid: number; v?: string }) {
+  async handler(ctx, params) {
     const version = engineVersion(params.v);
-    const h = await loadMavHistory(repos, caller.scope, params.deviceid, version, epochSeconds(clock));
+    const h = await loadMavHistory(ctx, ctx.caller.scope, params.deviceid, version, epochSeconds(ctx.clock));
     const offset = h.device.utc_offset;
     return {
       scans: h.scans.map((s) => {
@@ -71,9 +71,9 @@ export const mavScanDeviceList: ServiceSpec = {
       }),
     };
   },
-};
+});
 
-export const listMavScans: ServiceSpec = {
+export const listMavScans = defineService({
   name: 'list_mav_scans',
   family: 'mav',
   description: 'Lists the Managed Antivirus scans of one device, running or complete, going back up to one year. details=YES adds threats, quarantine and errors.',
@@ -132,9 +132,9 @@ export const listMavScans: ServiceSpec = {
       x.str('engine', 'VIPRE or Bitdefender; only when v>1', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos, clock }, params: { deviceid: number; details: 'YES' | 'NO'; v?: string }) {
+  async handler(ctx, params) {
     const version = engineVersion(params.v);
-    const h = await loadMavHistory(repos, caller.scope, params.deviceid, version, epochSeconds(clock));
+    const h = await loadMavHistory(ctx, ctx.caller.scope, params.deviceid, version, epochSeconds(ctx.clock));
     const offset = h.device.utc_offset;
     const details = params.details === 'YES';
     return {
@@ -162,7 +162,7 @@ export const listMavScans: ServiceSpec = {
       }),
     };
   },
-};
+});
 
 type History = Awaited<ReturnType<typeof loadMavHistory>>;
 

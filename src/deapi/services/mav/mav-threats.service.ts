@@ -1,10 +1,10 @@
 import { epochSeconds } from '../../../lib/clock.js';
 import { utcDateTime } from '../../../lib/dates.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 import { loadMavHistory } from './mav-history.js';
 import { ENGINE_NAMES, engineVersion, engineVersionParam, isBitdefender, scanKindText } from './mav-presenter.js';
 
-export const listMavThreats: ServiceSpec = {
+export const listMavThreats = defineService({
   name: 'list_mav_threats',
   family: 'mav',
   description: 'Lists the latest occurrence of each distinct threat Managed Antivirus found on one device in the last year.',
@@ -24,9 +24,9 @@ export const listMavThreats: ServiceSpec = {
       x.str('engine', 'VIPRE or Bitdefender; only when v>1', { optional: true }),
     ]),
   ],
-  async handler({ caller, repos, clock }, params: { deviceid: number; v?: string }) {
+  async handler(ctx, params) {
     const version = engineVersion(params.v);
-    const h = await loadMavHistory(repos, caller.scope, params.deviceid, version, epochSeconds(clock));
+    const h = await loadMavHistory(ctx, ctx.caller.scope, params.deviceid, version, epochSeconds(ctx.clock));
     const latest = new Map<string, (typeof h.threats)[number]>();
     for (const t of h.threats) {
       const key = `${t.engine}\u0000${t.name}`;
@@ -50,4 +50,4 @@ export const listMavThreats: ServiceSpec = {
       }),
     };
   },
-};
+});

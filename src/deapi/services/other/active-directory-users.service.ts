@@ -1,12 +1,11 @@
-import { errors } from '../../../errors.js';
 import { utcDateTime } from '../../../lib/dates.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 
 /** userAccountControl of a normal account, and of one with ACCOUNTDISABLE (0x2) set. */
 const UAC_ENABLED = 512;
 const UAC_DISABLED = 514;
 
-export const listActiveDirectoryUsers: ServiceSpec = {
+export const listActiveDirectoryUsers = defineService({
   name: 'list_active_directory_users',
   family: 'other',
   description: 'Lists the Active Directory users found at one site.',
@@ -28,10 +27,9 @@ export const listActiveDirectoryUsers: ServiceSpec = {
       ], { attributes: [{ name: 'objectGUID' }, { name: 'status' }, { name: 'device' }] }),
     ], { attributes: [{ name: 'count' }] }),
   ],
-  async handler({ caller, repos }, params: { siteid: number }) {
-    const site = await repos.sites.findVisible(caller.scope, params.siteid);
-    if (!site) throw errors.invalidValue('siteid');
-    const rows = await repos.adUsers.listBySite(caller.scope, site.id);
+  async handler({ caller, sites, adUsers }, params) {
+    const site = await sites.requireVisible(caller.scope, params.siteid);
+    const rows = await adUsers.listBySite(caller.scope, site.id);
     return {
       count: rows.length,
       users: rows.map((u) => ({
@@ -48,4 +46,4 @@ export const listActiveDirectoryUsers: ServiceSpec = {
       })),
     };
   },
-};
+});

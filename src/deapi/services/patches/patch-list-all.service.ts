@@ -1,6 +1,5 @@
-import { requireVisibleDevice } from '../../../devices/require-visible-device.js';
 import { PatchPolicy, PatchStatus } from '../../../patches/patch-codes.js';
-import { x, param, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x, param } from '../../service-spec.js';
 
 const POLICY_LABELS: Record<number, string> = {
   [PatchPolicy.ignore]: 'Ignore', [PatchPolicy.userIgnore]: 'Ignore',
@@ -27,7 +26,7 @@ export function patchDateText(epochSeconds: number | null, time: boolean): strin
   return time ? `${day} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}` : day;
 }
 
-export const patchListAll: ServiceSpec = {
+export const patchListAll = defineService({
   name: 'patch_list_all',
   family: 'patches',
   description: 'Lists every software patch of one device, available and installed, with its status and the policy applied.',
@@ -59,9 +58,9 @@ export const patchListAll: ServiceSpec = {
       ]),
     ], { key: 'patches' }),
   ],
-  async handler({ caller, repos }, params: { deviceid: number }) {
-    const device = await requireVisibleDevice(repos, caller.scope, params.deviceid);
-    const rows = await repos.patches.listByDevice(caller.scope, device.id);
+  async handler({ caller, devices, patches }, params) {
+    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    const rows = await patches.listByDevice(caller.scope, device.id);
     return {
       patches: {
         items: rows.map((p) => ({
@@ -85,4 +84,4 @@ export const patchListAll: ServiceSpec = {
       },
     };
   },
-};
+});

@@ -1,6 +1,6 @@
-import { x, type ServiceSpec } from '../../service-spec.js';
+import { defineService, x } from '../../service-spec.js';
 
-export const listGeneralSettings: ServiceSpec = {
+export const listGeneralSettings = defineService({
   name: 'list_general_settings',
   family: 'settings',
   description: 'Returns the general settings of the account.',
@@ -21,8 +21,8 @@ export const listGeneralSettings: ServiceSpec = {
       ], { key: 'general' }),
     ]),
   ],
-  async handler({ caller, repos }) {
-    const s = await repos.settings.get(caller.scope);
+  async handler({ caller, settings }) {
+    const s = await settings.get(caller.scope);
     return {
       general: {
         language: s.language,
@@ -34,9 +34,9 @@ export const listGeneralSettings: ServiceSpec = {
       },
     };
   },
-};
+});
 
-export const listWallchartSettings: ServiceSpec = {
+export const listWallchartSettings = defineService({
   name: 'list_wallchart_settings',
   family: 'settings',
   description: 'Returns the general Wall Chart settings of the account, each 0 (off) or 1 (on).',
@@ -61,8 +61,8 @@ export const listWallchartSettings: ServiceSpec = {
       ], { key: 'workstations' }),
     ]),
   ],
-  async handler({ caller, repos }) {
-    const s = await repos.settings.get(caller.scope);
+  async handler({ caller, settings }) {
+    const s = await settings.get(caller.scope);
     return {
       servers: {
         show24x7problems: s.wallchart_servers_show24x7problems,
@@ -78,4 +78,4 @@ export const listWallchartSettings: ServiceSpec = {
       },
     };
   },
-};
+});

@@ -1,0 +1,19 @@
+import { requireVisible, type Scope } from '../access/scope.js';
+import type { DeviceRepository } from './device.repository.js';
+
+export type { DeviceRow, DeviceSummaryRow } from './device.repository.js';
+
+/**
+ * Device reads for the Data Extraction API: the repository's scoped reads as they are, and the rule for
+ * a device named by a parameter.
+ */
+export function createDeviceService(devices: Pick<DeviceRepository, 'findVisible' | 'pagesBySite' | 'pagesBySiteByName' | 'problemDevicesOfClient'>) {
+  return {
+    ...devices,
+
+    /** The device a parameter (`deviceid` unless named) names when the scope sees it; otherwise error 4 for that parameter. */
+    requireVisible: (scope: Scope, deviceId: number, parameter = 'deviceid') => requireVisible(devices.findVisible(scope, deviceId), parameter),
+  };
+}
+
+export type DeviceService = ReturnType<typeof createDeviceService>;
