@@ -82,11 +82,11 @@ export function positiveId(value: string | undefined): number | undefined {
 
 /**
  * An optional expiry from a date input (YYYY-MM-DD): the key or token stops working at the end of that
- * day (UTC); null when left empty. Anything else is refused beside `field`; whether the date is in the
- * future is the service's rule.
+ * day (UTC); null when left empty. Anything else is refused beside the form's `expires` field; whether
+ * the date is in the future is the service's rule.
  */
-export function expiryOfDateInput(value: string, field = 'expires'): Date | null {
+export function expiryOfDateInput(value: string): Date | null {
   if (!value) return null;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw errors.invalidValueMessage('an expiry is a date such as 2027-01-31', field);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw errors.invalidValueMessage('an expiry is a date such as 2027-01-31', 'expires');
   return new Date(`${value}T23:59:59Z`);
 }
