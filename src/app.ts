@@ -10,6 +10,7 @@ import { registerDeapi } from './deapi/deapi.routes.js';
 import { registerDashboard } from './dashboard/dashboard.plugin.js';
 import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 import { registerUsersRoutes } from './dashboard/users.routes.js';
+import { registerSiteRoutes } from './dashboard/site.routes.js';
 import type { IngestService } from './ingest/ingest.contract.js';
 import { registerAgentProtocol } from './agent-protocol/agent.plugin.js';
 import { createAgentService } from './agent-protocol/agent.service.js';
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }, [
     registerSettingsRoutes({ apiPanel: services.apiPanel, apiKeys: services.apiKeys }),
     registerUsersRoutes({ page: services.usersPage, sessions: services.sessions, users: services.users, clientGroups: services.clientGroups, roles: services.roles }),
+    registerSiteRoutes({ sitePage: services.sitePage }),
   ]);
 
   const ingest = deps.ingest ?? INGEST_NOT_WIRED;

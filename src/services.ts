@@ -19,6 +19,7 @@ import { createSessionService } from './dashboard/session.service.js';
 import { createFleetService } from './dashboard/fleet.service.js';
 import { createApiPanelService } from './dashboard/api-panel.service.js';
 import { createUsersPageService } from './dashboard/users-page.service.js';
+import { createSitePageService } from './dashboard/site-page.service.js';
 import { createSiteTokenService } from './sites/site-token.service.js';
 import { createCommandService } from './commands/command.service.js';
 import { createInstallationPackageService } from './agent-protocol/installation-package.service.js';
@@ -60,6 +61,8 @@ export function createServices(deps: ServiceDeps) {
     clock,
     publicUrl: config.publicUrl,
   });
+  const installationPackages = createInstallationPackageService({ siteTokens, users: repos.users, accounts: repos.accounts, access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl });
+  const fleet = createFleetService({ repos, clock, access });
   return {
     repos,
     mailer,
@@ -77,11 +80,12 @@ export function createServices(deps: ServiceDeps) {
     roles,
     seedRepository: createSeedRepository(deps.database.db, deps.database.bulkInsert),
     sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, login }),
-    fleet: createFleetService({ repos, clock, access }),
+    fleet,
     apiPanel: createApiPanelService({ repos, apiKeys, personalKeys, access }),
     usersPage: createUsersPageService({ repos, users, clientGroups, roles, access }),
     siteTokens,
-    installationPackages: createInstallationPackageService({ siteTokens, users: repos.users, accounts: repos.accounts, access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl }),
+    installationPackages,
+    sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
     commands: createCommandService({ commands: repos.commands, clock }),
   };
 }

@@ -1,4 +1,6 @@
+import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
+import { inScope } from '../db/scope-filter.js';
 
 /** Device secrets of enrolled agents, stored as sha256 hashes. */
 export function createDeviceCredentialRepository(db: Db) {
@@ -29,6 +31,24 @@ export function createDeviceCredentialRepository(db: Db) {
     async revokeAll(deviceId: number, now: number): Promise<number> {
       const result = await db.updateTable('device_credentials').set({ revoked_at: now }).where('device_id', '=', deviceId).where('revoked_at', 'is', null).executeTakeFirst();
       return Number(result.numUpdatedRows);
+    },
+
+    /**
+     * Which of these devices have an enrolled agent (an unrevoked secret), within the scope: the
+     * dashboard marks them. One indexed lookup for a page of devices.
+     */
+    async enrolledAmong(scope: Scope, deviceIds: readonly number[]): Promise<Set<number>> {
+      if (deviceIds.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('device_credentials as c')
+        .innerJoin('devices as d', 'd.id', 'c.device_id')
+        .select('c.device_id')
+        .distinct()
+        .where(inScope(scope, 'd'))
+        .where('c.device_id', 'in', deviceIds)
+        .where('c.revoked_at', 'is', null)
+        .execute();
+      return new Set(rows.map((r) => r.device_id));
     },
   };
 }

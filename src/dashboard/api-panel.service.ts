@@ -4,6 +4,7 @@ import type { ApiKeyService } from '../api-keys/api-key.service.js';
 import type { PersonalKeyService } from '../personal-keys/personal-key.service.js';
 import type { Repositories } from '../repositories.js';
 import { errors } from '../errors.js';
+import { expiryOfDateInput } from './form.js';
 import type { SessionUser } from './session.service.js';
 
 /**
@@ -54,12 +55,7 @@ export function createApiPanelService(deps: { repos: Repositories; apiKeys: ApiK
     /** A personal key for the signed-in user; the plain key is returned once. */
     async createPersonalKey(user: SessionUser, sourceAddress: string, input: { name: string; scope: string; expires: string }) {
       requireApiPage(user);
-      let expiresAt: Date | null = null;
-      if (input.expires) {
-        // A date input gives YYYY-MM-DD; the key stops working at the end of that day (UTC).
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(input.expires)) throw errors.invalidValueMessage('an expiry is a date such as 2027-01-31', 'expires');
-        expiresAt = new Date(`${input.expires}T23:59:59Z`);
-      }
+      const expiresAt = expiryOfDateInput(input.expires);
       return personalKeys.create(user.actor, sourceAddress, await ownerOf(user), { name: input.name, scope: input.scope, expiresAt });
     },
 

@@ -31,8 +31,9 @@ export function createFleetService(deps: { repos: Repositories; clock: Clock; ac
   }
 
   /**
-   * One page of devices. A client or site outside the scope is treated as absent (null), like an id
-   * that does not exist, so scope cannot be probed.
+   * One page of devices, each marked `enrolled` when a Sightline agent reports for it (an unrevoked
+   * device secret). A client or site outside the scope is treated as absent (null), like an id that does
+   * not exist, so scope cannot be probed.
    */
   async function listDevices(scope: Scope, query: DeviceListQuery) {
     let client: { id: number; name: string } | undefined;
@@ -53,29 +54,31 @@ export function createFleetService(deps: { repos: Repositories; clock: Clock; ac
     const hasMore = rows.length > DEVICE_PAGE_SIZE;
     const page = rows.slice(0, DEVICE_PAGE_SIZE);
     const last = page[page.length - 1];
+    const enrolled = await repos.deviceCredentials.enrolledAmong(scope, page.map((d) => d.id));
     return {
       client,
       site,
-      rows: page,
+      rows: page.map((d) => ({ ...d, enrolled: enrolled.has(d.id) })),
       counts,
       next: hasMore && last ? { name: last.name, id: last.id } : undefined,
       now: epochSeconds(clock),
     };
   }
 
-  /** A device with its checks, recent outages and notes; null when absent or outside the scope. */
+  /** A device with its checks, recent outages, notes and whether an agent is enrolled; null when absent or outside the scope. */
   async function device(scope: Scope, deviceId: number) {
     const found = await repos.devices.findVisible(scope, deviceId);
     if (!found) return null;
     const now = epochSeconds(clock);
-    const [client, site, checks, outages, notes] = await Promise.all([
+    const [client, site, checks, outages, notes, enrolled] = await Promise.all([
       repos.clients.findVisible(scope, found.client_id),
       repos.sites.findVisible(scope, found.site_id),
       repos.checks.listByDevice(scope, found.id),
       repos.outages.listByDevice(scope, found.id, now - OUTAGE_HISTORY_DAYS * 86400),
       repos.checks.notesByDevice(scope, found.id),
+      repos.deviceCredentials.enrolledAmong(scope, [found.id]),
     ]);
-    return { device: found, client, site, checks, outages: outages.reverse(), notes, now };
+    return { device: found, client, site, checks, outages: outages.reverse(), notes, enrolled: enrolled.has(found.id), now };
   }
 
   /** The fleet pages need the Devices permission (a Client role has none unless a custom role adds it). */

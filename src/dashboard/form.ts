@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { errors } from '../errors.js';
 import type { SafeHtml } from './html.js';
 
 /**
@@ -77,4 +78,15 @@ export function positiveId(value: string | undefined): number | undefined {
   if (!value || !/^[1-9][0-9]{0,15}$/.test(value)) return undefined;
   const id = Number(value);
   return Number.isSafeInteger(id) ? id : undefined;
+}
+
+/**
+ * An optional expiry from a date input (YYYY-MM-DD): the key or token stops working at the end of that
+ * day (UTC); null when left empty. Anything else is refused beside the form's `expires` field; whether
+ * the date is in the future is the service's rule.
+ */
+export function expiryOfDateInput(value: string): Date | null {
+  if (!value) return null;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw errors.invalidValueMessage('an expiry is a date such as 2027-01-31', 'expires');
+  return new Date(`${value}T23:59:59Z`);
 }

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
@@ -215,6 +217,45 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     await page.getByRole('button', { name: 'Revoke Reporting' }).click();
     await expect.poll(() => page.getByRole('status').first().innerText()).toContain('Key "Reporting" revoked');
     expect(await apiCall(personalKey, 'list_clients')).toContain('<errorcode>3</errorcode>');
+    await context.close();
+  });
+
+  it("opens a site's settings from All Devices: a new token shown once, revoked, and the Linux package downloaded", async () => {
+    const { context, page } = await logIn('admin@acme.test');
+    const siteId = fleet.sites.alphaHq.id;
+    const tree = page.getByRole('complementary', { name: 'Clients and sites' });
+    await tree.getByRole('link', { name: /Alpha Dental/ }).click();
+    await tree.getByRole('link', { name: 'Head Office' }).click();
+    await page.getByRole('link', { name: 'Site settings' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Head Office: site settings');
+    expect(page.url()).toBe(`${base}/sites/${siteId}`);
+
+    await page.getByRole('button', { name: 'New token' }).click();
+    const token = (await page.getByTestId('site-token').innerText()).trim();
+    expect(token).toMatch(/^slt_[A-Za-z0-9_-]{43}$/);
+    expect(await page.locator('main').innerText()).toContain('shown only once');
+    expect(await fleet.services.siteTokens.verify(token)).toMatchObject({ siteId });
+    await page.screenshot({ path: `${SHOTS}/site-new-token.png`, fullPage: true });
+    await page.goto(`${base}/sites/${siteId}`);
+    const listed = await page.locator('main').innerText();
+    expect(listed).toContain(`${token.slice(0, 12)}…`);
+    expect(listed).not.toContain(token);
+
+    await page.getByRole('button', { name: `Revoke ${token.slice(0, 12)}` }).click();
+    await expect.poll(() => page.getByRole('status').first().innerText()).toContain(`Token ${token.slice(0, 12)}… revoked`);
+    expect(await fleet.services.siteTokens.verify(token)).toBeNull();
+    expect(await page.getByRole('button', { name: `Revoke ${token.slice(0, 12)}` }).count()).toBe(0);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Linux (.tar.gz)' }).click()]);
+    expect(download.suggestedFilename()).toBe(`sightline-agent-site${siteId}-linux.tar.gz`);
+    const saved = join(SHOTS, download.suggestedFilename());
+    await download.saveAs(saved);
+    const config = JSON.parse(execFileSync('tar', ['-xzOf', saved, 'sightline-agent/config.json'], { encoding: 'utf8' }));
+    expect(config.serverUrl).toBe(base);
+    expect(await fleet.services.siteTokens.verify(config.siteToken)).toMatchObject({ siteId });
+    // The page stays where it was, and still works.
+    expect(page.url()).toBe(`${base}/sites/${siteId}`);
+    await page.screenshot({ path: `${SHOTS}/site.png`, fullPage: true });
     await context.close();
   });
 

@@ -1,17 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
+import { dashboardClient } from '../support/dashboard-client.js';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { makeFleet, type Fleet } from '../factories.js';
 
 const PASSWORD = 'Correct-Horse-9';
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 /** What htmx sends for a fragment call (hx-post with its own target) and for a boosted form. */
 const FRAGMENT = { 'hx-request': 'true' };
 const BOOSTED = { 'hx-request': 'true', 'hx-boosted': 'true' };
-
-/** A browser over app.inject: its cookies and the CSRF token its pages carry. */
-type Browser = { cookie: string; csrf: string };
 
 /**
  * The dashboard's one error handler and its authenticated scope, over the real app and database: a
@@ -23,29 +20,7 @@ describe.each(DIALECTS)('dashboard refusals on %s', (dialect) => {
   let fleet: Fleet;
   let t: TestApp;
 
-  const csrfIn = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
-  const cookieOf = (response: { cookies: { name: string; value: string }[] }) => response.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-
-  async function signedOut(): Promise<Browser> {
-    const page = await t.app.inject({ method: 'GET', url: '/login' });
-    return { cookie: cookieOf(page), csrf: csrfIn(page.body) };
-  }
-
-  async function signIn(email: string): Promise<Browser> {
-    const browser = await signedOut();
-    const login = await post(browser, '/login', { email, password: PASSWORD });
-    expect(login.statusCode).toBe(303);
-    const cookie = cookieOf(login).split('; ').filter((c) => c.startsWith('sl_session=')).join('');
-    const home = await t.app.inject({ method: 'GET', url: '/settings', headers: { cookie } });
-    return { cookie, csrf: csrfIn(home.body) };
-  }
-
-  function post(browser: Browser, url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-    return t.app.inject({
-      method: 'POST', url, headers: { ...FORM, cookie: browser.cookie, ...headers },
-      payload: new URLSearchParams({ _csrf: browser.csrf, ...fields }).toString(),
-    });
-  }
+  const { signedOut, signIn, post } = dashboardClient(() => t.app, PASSWORD);
 
   const auditActions = async (action: string) => (await fleet.services.repos.audit.search(fleet.account.id, { action }, 50)).length;
   const keyWorks = async () => (await callApi(t.app, { apikey: fleet.apiKey, service: 'list_clients' })).body.includes('status="OK"');

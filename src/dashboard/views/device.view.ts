@@ -2,7 +2,7 @@ import type { CheckRow } from '../../checks/check.repository.js';
 import { CheckFrequency, type CheckState, CheckStatus, checkState } from '../../checks/check-status.js';
 import type { DeviceRow } from '../../devices/device.repository.js';
 import { html, type SafeHtml } from '../html.js';
-import { deviceStatusBadge, devicesUrl } from './devices.view.js';
+import { AGENT_BADGE, deviceStatusBadge, devicesUrl } from './devices.view.js';
 import { formatAgo, formatTime } from './format.js';
 import { page, type PageContext } from './layout.js';
 
@@ -13,6 +13,8 @@ export type DeviceDetail = {
   checks: CheckRow[];
   outages: { id: number; reason: string; started_at: number; ended_at: number | null; cause: string; check_description: string | null }[];
   notes: { id: number; created_at: number; private_note: string; public_note: string; check_description: string }[];
+  /** A Sightline agent reports for the device. */
+  enrolled: boolean;
   now: number;
 };
 
@@ -53,7 +55,7 @@ export function devicePage(ctx: PageContext, tree: SafeHtml, detail: DeviceDetai
       <div><dt>Logged-on user</dt><dd>${d.username || '—'}</dd></div>
       <div><dt>IP address</dt><dd>${d.ip} <span class="subtle">/ ${d.external_ip}</span></dd></div>
       <div><dt>Hardware</dt><dd>${d.manufacturer} ${d.model}</dd></div>
-      <div><dt>Agent version</dt><dd>${d.agent_version.replace(/_/g, '.')}</dd></div>
+      <div><dt>Agent version</dt><dd>${d.agent_version.replace(/_/g, '.')}${detail.enrolled ? html` ${AGENT_BADGE}` : null}</dd></div>
     </dl>
   </div>
 </section>

@@ -1,3 +1,4 @@
+import { Permission } from '../../access/permissions.js';
 import { DeviceStatus, deviceStatus } from '../../devices/device-status.js';
 import type { DeviceType } from '../../devices/device-type.js';
 import type { DeviceListRow } from '../../devices/device.repository.js';
@@ -15,7 +16,8 @@ export type DeviceListView = {
   tab: DeviceType;
   client?: { id: number; name: string };
   site?: { id: number; name: string };
-  rows: DeviceListRow[];
+  /** `enrolled`: a Sightline agent reports for the device. */
+  rows: (DeviceListRow & { enrolled: boolean })[];
   counts: Record<DeviceType, number>;
   /** URL of the next page, if any. */
   nextUrl?: string;
@@ -61,6 +63,14 @@ export function clientTree(tree: TreeData, selection: { clientId?: number; siteI
 </aside>`;
 }
 
+/** The site's settings page: Download agent and its enrolment tokens. */
+export function siteUrl(siteId: number): string {
+  return `/sites/${siteId}`;
+}
+
+/** Marks a device a Sightline agent reports for (enrolled through a site's package), beside its name. */
+export const AGENT_BADGE = html`<span class="badge" title="Reports through the Sightline agent">Agent</span>`;
+
 /**
  * The health of a device in one word, as the list and the device page show it: the device status rule of
  * the API (src/devices/device-status.ts), in the dashboard's own words.
@@ -89,6 +99,7 @@ export function devicesPage(ctx: PageContext, tree: SafeHtml, view: DeviceListVi
       : 'Fleet overview'}</div>
     <h1>${scopeTitle}</h1>
   </div>
+  ${view.site && ctx.user!.actor.permissions.has(Permission.siteInstallationPackage) ? html`<a class="btn" href="${siteUrl(view.site.id)}">Site settings</a>` : null}
 </div>
 <section class="panel" aria-labelledby="device-list-title">
   <h2 id="device-list-title" class="skip">Devices</h2>
@@ -106,7 +117,7 @@ export function devicesPage(ctx: PageContext, tree: SafeHtml, view: DeviceListVi
     <tbody>
     ${view.rows.map((d) => html`<tr>
       <td>${deviceStatusBadge(d, d.failing_checks, view.now)}</td>
-      <td><a href="/devices/${d.id}">${d.name}</a><div class="subtle">${d.description}</div></td>
+      <td><a href="/devices/${d.id}">${d.name}</a>${d.enrolled ? html` ${AGENT_BADGE}` : null}<div class="subtle">${d.description}</div></td>
       ${view.site ? null : html`<td>${d.client_name}<div class="subtle">${d.site_name}</div></td>`}
       <td>${d.os}</td>
       <td class="num">${d.failing_checks > 0 ? html`<span class="failcount">${d.failing_checks}</span>` : '0'} <span class="subtle">/ ${d.total_checks}</span></td>
