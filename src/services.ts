@@ -19,6 +19,7 @@ import { createSessionService } from './dashboard/session.service.js';
 import { createFleetService } from './dashboard/fleet.service.js';
 import { createApiPanelService } from './dashboard/api-panel.service.js';
 import { createUsersPageService } from './dashboard/users-page.service.js';
+import { createIngestService } from './ingest/ingest.service.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -62,6 +63,8 @@ export function createServices(deps: ServiceDeps) {
     fleet: createFleetService({ repos, clock }),
     apiPanel: createApiPanelService({ repos, apiKeys, personalKeys, access }),
     usersPage: createUsersPageService({ repos, users, clientGroups, roles, access }),
+    /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
+    ingest: createIngestService({ database: deps.database, clock }),
   };
 }
 

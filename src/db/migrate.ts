@@ -6,6 +6,7 @@ import { history } from './migrations/0003-history.js';
 import { assets } from './migrations/0004-assets.js';
 import { dashboard } from './migrations/0005-dashboard.js';
 import { denormalisedCounts } from './migrations/0006-denormalised-counts.js';
+import { ingestion } from './migrations/0007-ingestion.js';
 
 /** A migration receives the dialect so it can use the helpers of dialect.ts. */
 export type SightlineMigration = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, SightlineMigration> = {
   '0004-assets': assets,
   '0005-dashboard': dashboard,
   '0006-denormalised-counts': denormalisedCounts,
+  '0007-ingestion': ingestion,
 };
 
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {
