@@ -2,44 +2,19 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceFacts, ReportRequest } from '../../src/agent-protocol/protocol.schema.js';
+import { ReportRequest } from '../../src/agent-protocol/protocol.schema.js';
 import { loadConfig } from '../../src/config.js';
-import type { Clock } from '../../src/lib/clock.js';
 import type { IngestService, DeviceRef } from '../../src/ingest/ingest.contract.js';
 import { createServices } from '../../src/services.js';
 import { AppError } from '../../src/errors.js';
 import { makeAccount, makeClient, makeSite, NOW } from '../factories.js';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { facts, movableClock, snapshot } from '../support/ingest.js';
 
 const run = promisify(execFile);
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const SWEEP_ONCE = fileURLToPath(new URL('../support/sweep-once.ts', import.meta.url));
-
-/** Every table ingestion writes; a refused or retried batch must leave all of them exactly as they were. */
-const TABLES = [
-  'devices', 'checks', 'outages', 'check_day_results', 'agent_batches', 'clients', 'device_hardware', 'device_software', 'software_catalog',
-  'device_patches', 'patch_catalog', 'device_antivirus', 'mav_scans', 'mav_threats', 'mav_quarantine', 'mob_sessions', 'ad_users',
-] as const;
-
-export async function snapshot(database: TestDatabase) {
-  const out: Record<string, string[]> = {};
-  for (const table of TABLES) out[table] = (await database.db.selectFrom(table).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
-  return out;
-}
-
-/** A clock the test moves forward. */
-export function movableClock(start: number) {
-  const clock = { at: start, now: () => new Date(clock.at * 1000) } satisfies Clock & { at: number };
-  return clock;
-}
-
-export const facts = (hostname: string, deviceType: 'server' | 'workstation' = 'server', extra: Record<string, unknown> = {}) =>
-  DeviceFacts.parse({
-    hostname, deviceType, os: { name: 'Ubuntu 24.04.1 LTS', version: '6.8.0-45-generic', family: 'linux' }, manufacturer: 'Dell Inc.', model: 'PowerEdge R650',
-    serialNumber: 'SRV-123', cpu: { model: 'Intel Xeon', count: 8 }, memoryMb: 32768, bootedAt: NOW - 86400, ipAddresses: ['10.0.0.5'], macAddresses: ['00:11:22:33:44:55'],
-    username: 'root', agentVersion: '1.0.0', ...extra,
-  });
 
 /** Whether `work` fails with an AppError about `field`. */
 async function refusal(work: Promise<unknown>): Promise<string | undefined> {
@@ -158,7 +133,7 @@ describe.each(DIALECTS)('ingestion on %s', (dialect) => {
   it('a refused batch stores nothing and names the field', async () => {
     clock.at += 60;
     const before = await snapshot(database);
-    const ok = { checkId: checkIds[0], at: clock.at, status: 'pass', output: 'fine' };
+    const ok = { checkId: checkIds[0]!, at: clock.at, status: 'pass' as const, output: 'fine' };
     expect(await refusal(ingest.applyReport(server, report({ checkResults: [ok, { ...ok, checkId: 999_999 }] })))).toBe('checkResults.1.checkId');
     expect(await refusal(ingest.applyReport(server, report({ checkResults: [{ ...ok, at: clock.at + 3600 }] })))).toBe('checkResults.0.at');
     expect(await refusal(ingest.applyReport(server, report({ facts: facts('web01', 'server', { bootedAt: clock.at + 86400 }) })))).toBe('facts.bootedAt');
