@@ -127,18 +127,28 @@ function ingestOperations(db: Db) {
         .execute();
     },
 
-    async saveCheckState(checkId: number, state: CheckState): Promise<void> {
-      await db
-        .updateTable('checks')
-        .set({
-          statusid: state.statusid,
-          consecutive_fails: state.consecutive_fails,
-          last_run_at: state.last_run_at,
-          extra: state.extra,
-          formatted_output: state.formatted_output,
-        })
-        .where('id', '=', checkId)
-        .execute();
+    /**
+     * Stores checks' new state. Most results leave the status as it was, and those are written in one
+     * statement per 500 checks that does not touch statusid, so the check-count trigger does not fire;
+     * checks whose status changed are written one by one (the trigger then moves the device's counts).
+     */
+    async saveCheckStates(changes: readonly { id: number; state: CheckState; statusChanged: boolean }[]): Promise<void> {
+      for (const { id, state } of changes.filter((c) => c.statusChanged)) {
+        await db
+          .updateTable('checks')
+          .set({ statusid: state.statusid, consecutive_fails: state.consecutive_fails, last_run_at: state.last_run_at, extra: state.extra, formatted_output: state.formatted_output })
+          .where('id', '=', id)
+          .execute();
+      }
+      const same = changes.filter((c) => !c.statusChanged);
+      for (let i = 0; i < same.length; i += 500) {
+        const rows = same.slice(i, i + 500).map(({ id, state: k }) =>
+          sql`(cast(${id} as bigint), cast(${k.consecutive_fails} as integer), cast(${k.last_run_at} as bigint), cast(${k.extra} as text), cast(${k.formatted_output} as text))`,
+        );
+        // VALUES columns are column1, column2, … on both databases; UPDATE … FROM joins them to their checks.
+        await sql`update checks set consecutive_fails = v.column2, last_run_at = v.column3, extra = v.column4, formatted_output = v.column5
+          from (values ${sql.join(rows)}) as v where checks.id = v.column1`.execute(db);
+      }
     },
 
     async insertOutages(rows: Insertable<OutageTable>[]): Promise<void> {

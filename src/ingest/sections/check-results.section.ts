@@ -26,14 +26,17 @@ export async function deriveChecks(
   }
   const outages: Insertable<OutageTable>[] = [];
   const days: Insertable<CheckDayResultTable>[] = [];
+  const states: Parameters<IngestRepository['saveCheckStates']>[0][number][] = [];
   for (const [checkId, checkResults] of byCheck) {
-    const fold = foldCheckResults(checks.get(checkId)!, checkResults, timezone);
+    const before = checks.get(checkId)!;
+    const fold = foldCheckResults(before, checkResults, timezone);
     if (!fold.changed) continue;
-    await repo.saveCheckState(checkId, fold.state);
+    states.push({ id: checkId, state: fold.state, statusChanged: fold.state.statusid !== before.statusid });
     if (fold.closedExistingAt !== null) await repo.closeOutages(device.deviceId, 'CHECK_FAILURE', checkId, fold.closedExistingAt);
     for (const o of fold.opened) outages.push({ account_id: device.accountId, device_id: device.deviceId, check_id: checkId, reason: 'CHECK_FAILURE', ...o });
     for (const [day, result] of fold.days) days.push({ account_id: device.accountId, client_id: device.clientId, device_id: device.deviceId, check_id: checkId, day, result });
   }
+  await repo.saveCheckStates(states);
   await repo.insertOutages(outages);
   await repo.recordDays(days);
 }
