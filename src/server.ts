@@ -4,6 +4,8 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { systemClock } from './lib/clock.js';
+import { createIngestService } from './ingest/ingest.service.js';
+import { startOverdueSweeper } from './ingest/overdue-sweeper.js';
 
 /** Builds the app and listens; the one place (with main.ts) that opens a port. */
 export async function listen(config: Config, database: DatabaseHandle, logger: Logger): Promise<{ app: FastifyInstance; url: string }> {
@@ -13,7 +15,10 @@ export async function listen(config: Config, database: DatabaseHandle, logger: L
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+  // Every serving process sweeps for devices that stopped reporting (the database decides who marks each).
+  const stopSweeper = startOverdueSweeper(createIngestService({ database, clock: systemClock }), logger);
   const shutdown = async () => {
+    await stopSweeper();
     await app.close();
     await database.close();
     process.exit(0);
