@@ -46,6 +46,21 @@ export function formattedOutput(status: ResultInput['status'], output: string): 
   return status === 'fail' ? `<b>${escaped}</b>` : escaped;
 }
 
+/**
+ * The account-timezone day of an instant, remembered per quarter hour: every UTC offset and every
+ * daylight-saving change falls on a quarter hour, and Intl's formatting is the costly part of a fold.
+ */
+const dayCache = new Map<string, string>();
+function dayOf(at: number, timezone: string): string {
+  const key = `${timezone}\u0000${Math.floor(at / 900)}`;
+  let day = dayCache.get(key);
+  if (day === undefined) {
+    if (dayCache.size >= 50_000) dayCache.clear();
+    dayCache.set(key, (day = zonedDate(at, timezone)));
+  }
+  return day;
+}
+
 const isFailing = (statusid: number) => statusid === CheckStatus.fail || statusid === CheckStatus.cleared;
 
 /**
@@ -69,7 +84,7 @@ export function foldCheckResults(initial: CheckState, results: readonly ResultIn
       state.consecutive_fails++;
       if (state.statusid !== CheckStatus.cleared) state.statusid = CheckStatus.fail;
       if (!wasFailing) fold.opened.push({ started_at: result.at, ended_at: null, cause: result.output });
-      const day = zonedDate(result.at, timezone);
+      const day = dayOf(result.at, timezone);
       const dayResult = state.statusid === CheckStatus.cleared ? DayResult.cleared : DayResult.fail;
       if (fold.days.get(day) !== DayResult.fail) fold.days.set(day, dayResult);
     } else {
