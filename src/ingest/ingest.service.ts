@@ -83,8 +83,10 @@ export function createIngestService(deps: { database: DatabaseHandle; clock: Clo
           if ((await tx.batchContentHash(device.deviceId, report.batchId)) === digest) return { applied: false };
           throw errors.invalidValueMessage('batchId was already used for a batch with other content', 'batchId');
         }
-        const checks = await deviceChecks(tx, device, report.checkResults, 'checkResults');
+        // The device's row first: concurrent reports of one device queue here (PostgreSQL's row lock), so
+        // each reads the check states the one before it wrote. A refused report rolls this back with the rest.
         await touchDevice(tx, device, at, report.facts);
+        const checks = await deviceChecks(tx, device, report.checkResults, 'checkResults');
         let timezone: string | undefined;
         const ctx: SectionContext = {
           device, now: at, report, repo: tx, inventory: createInventoryRepository(trx), trx, checks, derivedResults: [],
@@ -99,8 +101,11 @@ export function createIngestService(deps: { database: DatabaseHandle; clock: Clo
     },
 
     async applyCheckResult(device, result) {
-      refuseFutureTimes(result, now(), 'checkResult');
+      const at = now();
+      refuseFutureTimes(result, at, 'checkResult');
       await repo.transaction(async (tx) => {
+        // A command's outcome is a sign of life too (and, written first, it queues concurrent writers of the device).
+        await touchDevice(tx, device, at, undefined);
         const checks = await deviceChecks(tx, device, [result], 'checkResult');
         await deriveChecks(tx, device, checks, [result], await tx.accountTimezone(device.accountId));
       });

@@ -157,6 +157,17 @@ describe.each(DIALECTS)('ingestion on %s', (dialect) => {
     expect(await refusal(ingest.applyCheckResult(server, { checkId: 999_999, at: clock.at, status: 'pass', output: '' }))).toBe('checkResult.checkId');
   });
 
+  it('concurrent reports of one device each build on the ones before', async () => {
+    clock.at += 60;
+    const check = checkIds[5]!;
+    const fail = { checkId: check, at: clock.at - 5, status: 'fail' as const, output: 'queue length 14' };
+    await Promise.all([1, 2, 3, 4].map(() => ingest.applyReport(server, report({ checkResults: [fail] }))));
+    const row = await database.db.selectFrom('checks').select(['statusid', 'consecutive_fails']).where('id', '=', check).executeTakeFirstOrThrow();
+    expect(row).toEqual({ statusid: 1, consecutive_fails: 4 });
+    const open = await database.db.selectFrom('outages').select('id').where('check_id', '=', check).where('ended_at', 'is', null).execute();
+    expect(open).toHaveLength(1);
+  });
+
   it('two sweeping processes at once mark each silent device overdue once', async () => {
     // Twenty more devices, then silence past the threshold (600 s by default).
     const devices = [server];
