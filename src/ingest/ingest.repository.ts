@@ -1,5 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { MAX_BIND_PARAMETERS } from '../db/dialect.js';
 import type { CheckDayResultTable, CheckTable, DeviceTable, OutageTable } from '../db/schema.js';
 import { DayResult } from '../db/schema.js';
 import type { CheckState } from '../checks/check-derivation.js';
@@ -152,7 +153,7 @@ function ingestOperations(db: Db) {
     },
 
     async insertOutages(rows: Insertable<OutageTable>[]): Promise<void> {
-      if (rows.length > 0) await db.insertInto('outages').values(rows).execute();
+      for (const chunk of statementChunks(rows)) await db.insertInto('outages').values(chunk).execute();
     },
 
     /** Closes the device's open outages of one reason (and one check, for CHECK_FAILURE). */
@@ -169,17 +170,18 @@ function ingestOperations(db: Db) {
 
     /** Records failed days; a day already FAIL stays FAIL (it outranks CLEARED). */
     async recordDays(rows: Insertable<CheckDayResultTable>[]): Promise<void> {
-      if (rows.length === 0) return;
-      await db
-        .insertInto('check_day_results')
-        .values(rows)
-        .onConflict((oc) =>
-          oc
-            .columns(['check_id', 'day'])
-            .doUpdateSet({ result: (eb) => eb.ref('excluded.result') })
-            .where('check_day_results.result', '<>', DayResult.fail),
-        )
-        .execute();
+      for (const chunk of statementChunks(rows)) {
+        await db
+          .insertInto('check_day_results')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc
+              .columns(['check_id', 'day'])
+              .doUpdateSet({ result: (eb) => eb.ref('excluded.result') })
+              .where('check_day_results.result', '<>', DayResult.fail),
+          )
+          .execute();
+      }
     },
 
     // ---- the overdue sweep ----------------------------------------------------------------------------
@@ -217,3 +219,15 @@ function ingestOperations(db: Db) {
 
 /** The operations, bound to the database or to one transaction. */
 export type IngestRepository = ReturnType<typeof ingestOperations>;
+
+/**
+ * Rows split so that no multi-row INSERT binds more parameters than the databases allow (a sweep may
+ * mark thousands of devices at once; a report may carry 20,000 items).
+ */
+export function statementChunks<T extends object>(rows: readonly T[]): T[][] {
+  if (rows.length === 0) return [];
+  const size = Math.max(1, Math.floor(MAX_BIND_PARAMETERS / Object.keys(rows[0]!).length));
+  const chunks: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+  return chunks;
+}

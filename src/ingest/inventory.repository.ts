@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database, DeviceAntivirusTable } from '../db/schema.js';
+import { statementChunks } from './ingest.repository.js';
 
 /** Tables a report's inventory sections write rows of, each with an `id` key. */
 type InventoryTable = 'device_hardware' | 'device_software' | 'device_patches' | 'mav_scans' | 'mav_threats' | 'mav_quarantine' | 'mob_sessions' | 'ad_users';
@@ -12,7 +13,7 @@ type InventoryTable = 'device_hardware' | 'device_software' | 'device_patches' |
 export function createInventoryRepository(db: Db) {
   return {
     async insert<T extends InventoryTable>(table: T, rows: Insertable<Database[T]>[]): Promise<void> {
-      if (rows.length > 0) await db.insertInto(table).values(rows as any).execute();
+      for (const chunk of statementChunks(rows)) await db.insertInto(table).values(chunk as any).execute();
     },
 
     /** Inserts rows and answers their ids in the same order (one statement per row: there are few). */
@@ -52,9 +53,13 @@ export function createInventoryRepository(db: Db) {
     /** Software titles by name, adding the missing ones (the catalog is shared by every account). */
     async softwareCatalogIds(entries: readonly { name: string; publisher: string; software_type: string }[]): Promise<Map<string, number>> {
       if (entries.length === 0) return new Map();
-      await db.insertInto('software_catalog').values([...entries]).onConflict((oc) => oc.column('name').doNothing()).execute();
-      const rows = await db.selectFrom('software_catalog').select(['id', 'name']).where('name', 'in', entries.map((e) => e.name)).execute();
-      return new Map(rows.map((r) => [r.name, r.id]));
+      const ids = new Map<string, number>();
+      for (const chunk of statementChunks(entries)) {
+        await db.insertInto('software_catalog').values(chunk).onConflict((oc) => oc.column('name').doNothing()).execute();
+        const rows = await db.selectFrom('software_catalog').select(['id', 'name']).where('name', 'in', chunk.map((e) => e.name)).execute();
+        for (const r of rows) ids.set(r.name, r.id);
+      }
+      return ids;
     },
 
     async patchesOf(deviceId: number) {
@@ -112,8 +117,12 @@ export function createInventoryRepository(db: Db) {
     },
 
     async mavQuarantineByGuid(deviceId: number, guids: readonly string[]) {
-      if (guids.length === 0) return [];
-      return db.selectFrom('mav_quarantine').select(['id', 'guid', 'statusid']).where('device_id', '=', deviceId).where('guid', 'in', [...guids]).execute();
+      const found = [];
+      // A report's threats are bounded by its size, not by the list limit: look them up 10,000 at a time.
+      for (let i = 0; i < guids.length; i += 10_000) {
+        found.push(...(await db.selectFrom('mav_quarantine').select(['id', 'guid', 'statusid']).where('device_id', '=', deviceId).where('guid', 'in', guids.slice(i, i + 10_000)).execute()));
+      }
+      return found;
     },
 
     /** The latest backup session of one plugin that started before `before` (the base of size_change). */

@@ -53,6 +53,12 @@ describe.each(DIALECTS)('demo data derived like ingested data on %s', (dialect) 
     const seededAt = Math.floor(NOW / 3600) * 3600;
     const ingest = createServices({ config: loadConfig({}), database, clock: { now: () => new Date(seededAt * 1000) } }).ingest;
     expect((await ingest.sweep()).markedOverdue).toBe(0);
+    // A day later, with no reports, every device not overdue or offline on purpose is marked, each once.
+    const later = createServices({ config: loadConfig({}), database, clock: { now: () => new Date((seededAt + 86400) * 1000) } }).ingest;
+    const offline = (await rows<{ n: number }>(`select count(*) as n from devices where account_id = ${accountId} and offline_reason is not null`))[0]!.n;
+    expect((await later.sweep()).markedOverdue).toBe(devices.length - overdue.length - Number(offline));
+    const open = await rows<{ n: number }>(`select count(*) as n from outages where reason = 'DEVICE_OVERDUE' and ended_at is null`);
+    expect(Number(open[0]!.n)).toBe(devices.length - Number(offline));
   });
 
   it('derives Backup Checks of Backup & Recovery devices from their sessions', async () => {
