@@ -8,7 +8,6 @@ import { deviceColumnsFromFacts, REPORT_INTERVAL_SECONDS } from '../devices/devi
 import { AppError, errors } from '../errors.js';
 import { epochSeconds, type Clock } from '../lib/clock.js';
 import { utcDate } from '../lib/dates.js';
-import { createHistoryWriter } from '../history/history-writer.js';
 import type { DeviceRef, IngestService } from './ingest.contract.js';
 import { createIngestRepository, type IngestCheckRow, type IngestRepository } from './ingest.repository.js';
 import { createInventoryRepository } from './inventory.repository.js';
@@ -93,9 +92,6 @@ export function createIngestService(deps: { database: DatabaseHandle; clock: Clo
           timezone: async () => (timezone ??= await tx.accountTimezone(device.accountId)),
         };
         for (const section of REPORT_SECTIONS) await section(ctx);
-        const history = createHistoryWriter(trx);
-        if (report.performance.length > 0) await history.recordPerformance(device, report.performance);
-        if (report.driveSpace.length > 0) await history.recordDriveSpace(device, report.driveSpace);
         return { applied: true };
       });
     },

@@ -3,6 +3,7 @@ import { antivirusSection } from './antivirus.section.js';
 import { backupSection } from './backup.section.js';
 import { checkResultsSection } from './check-results.section.js';
 import { hardwareSection } from './hardware.section.js';
+import { historySection } from './history.section.js';
 import { mavSection } from './mav.section.js';
 import { patchesSection } from './patches.section.js';
 import type { Section } from './section.js';
@@ -13,5 +14,5 @@ import { softwareSection } from './software.section.js';
  * the report says (antivirus state, backup sessions) come before the check results section that stores them.
  */
 export const REPORT_SECTIONS: readonly Section[] = [
-  antivirusSection, backupSection, checkResultsSection, hardwareSection, softwareSection, patchesSection, mavSection, adUsersSection,
+  antivirusSection, backupSection, checkResultsSection, historySection, hardwareSection, softwareSection, patchesSection, mavSection, adUsersSection,
 ];
