@@ -23,10 +23,11 @@ export function backupSessionRow(
   owner: { account_id: number; client_id: number; site_id: number; device_id: number }, session: Session, previousSelectionSize: number | null,
 ): Insertable<MobSessionTable> {
   return {
-    ...owner, storage_account_id: '', slot_id: backupSlot(session.plugin), type: session.type, plugin: session.plugin,
+    storage_account_id: '', slot_id: backupSlot(session.plugin), type: session.type, plugin: session.plugin,
     started_at: session.startedAt, ended_at: session.endedAt, selection_size: session.selectionSize, selection_item_count: 0,
     size_change: previousSelectionSize === null ? 0 : Math.abs(session.selectionSize - previousSelectionSize), item_count_change: 0, removed_item_count: 0,
     processed_size: session.processedSize, processed_item_count: 0, transferred_size: session.transferredSize, error_count: session.errorCount, status: session.status,
+    ...owner,
   };
 }
 

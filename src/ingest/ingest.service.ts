@@ -41,7 +41,6 @@ export function createIngestService(deps: { database: DatabaseHandle; clock: Clo
       const templateId = await templateFor(tx, site.accountId, facts.deviceType, facts.deviceType === 'server' ? row.server_template : row.workstation_template, at);
       const definitions = templateId === null ? [] : await tx.templateChecks(templateId);
       const deviceId = await tx.insertDevice({
-        ...deviceColumnsFromFacts(facts),
         account_id: site.accountId, client_id: row.client_id, site_id: row.id, machine_id: machineId, guid: randomUUID(),
         description: '', external_ip: '', service_pack: '', os_serial_number: '', os_product_key: '', install_date: utcDate(at),
         last_response_at: at, last_scan_at: null, overdue_since: null, offline_reason: null, agent_mode: 1, online: 1,
@@ -49,12 +48,13 @@ export function createIngestService(deps: { database: DatabaseHandle; clock: Clo
         status_247: definitions.filter((d) => d.dsc_247 === CheckFrequency.twentyFourSeven).length,
         utc_offset: 0, tz_bias: 0, tz_dst_bias: 0, tz_std_bias: 0, tz_mode: 0, tz_dst_date: '', tz_std_date: '',
         chassis_type: facts.deviceType === 'server' ? 23 : 3, takecontrol: 0, patch: 0, mav: 0, mob: 0, systray: 0, mavbreck: 0, webprotection: 0, riskintelligence: 0,
+        ...deviceColumnsFromFacts(facts),
       });
       await tx.insertChecks(
         definitions.map((d, i) => ({
-          ...NOT_RUN_STATE, account_id: site.accountId, client_id: row.client_id, site_id: row.id, device_id: deviceId, uid: checkUid(deviceId, i),
+          account_id: site.accountId, client_id: row.client_id, site_id: row.id, device_id: deviceId, uid: checkUid(deviceId, i),
           sync_status: 1, check_type: d.check_type, is_task: 0, description: d.description, dsc_247: d.dsc_247, email: 0, sms: 0, emailrecovery: 0,
-          smsrecovery: 0, kind: d.kind, interval_seconds: d.interval_seconds, settings: d.settings,
+          smsrecovery: 0, kind: d.kind, interval_seconds: d.interval_seconds, settings: d.settings, ...NOT_RUN_STATE,
         })),
       );
       return { deviceId, created: true };

@@ -123,7 +123,7 @@ function softwareFor(rng: Prng, ctx: AssetSeedContext, d: Insertable<DeviceTable
   }
   const stored = replayScans<SoftwareItem, StoredSoftware>((rows, items, at) => diffSoftware(rows, items, at), previous, current, scanAt);
   return stored.map((r): Insertable<DeviceSoftwareTable> => ({
-    ...owner, catalog_id: ctx.software.get(r.name)!, version: r.version, installed_at: r.installed_at, modified: r.modified, deleted_at: r.deleted_at,
+    catalog_id: ctx.software.get(r.name)!, version: r.version, installed_at: r.installed_at, modified: r.modified, deleted_at: r.deleted_at, ...owner,
   }));
 }
 
@@ -203,7 +203,7 @@ function adUsersFor(rng: Prng, ctx: AssetSeedContext, d: Insertable<DeviceTable>
     if (change !== 'deleted') current.push(user);
   }
   return replayScans<AdUser, StoredAdUser>((stored, users) => diffAdUsers(stored, users), previous, current, 0).map((u) => ({
-    ...u, account_id: ctx.accountId, client_id: d.client_id, site_id: d.site_id, device_id: deviceId,
+    account_id: ctx.accountId, client_id: d.client_id, site_id: d.site_id, device_id: deviceId, ...u,
   }));
 }
 

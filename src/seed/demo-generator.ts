@@ -220,8 +220,9 @@ function deviceRow(
     memoryMb: (server ? rng.pick([16, 32, 64, 128]) : rng.pick([8, 16, 32])) * 1024,
     bootedAt, ipAddresses: [ip], macAddresses: macs, username: `${domain}\\${user}`, domain: `${domain.toLowerCase()}.local`, agentVersion,
   };
+  // The facts' columns are spread last: V8 builds an object literal that starts with a spread and goes on
+  // with dozens of properties a hundred times slower (this runs 50,000 times for the benchmark fleet).
   return {
-    ...deviceColumnsFromFacts(facts),
     account_id: accountId,
     client_id: clientId,
     site_id: siteId,
@@ -261,6 +262,7 @@ function deviceRow(
     mavbreck: 0,
     webprotection: server ? 0 : rng.chance(0.4) ? 1 : 0,
     riskintelligence: rng.chance(0.25) ? 1 : 0,
+    ...deviceColumnsFromFacts(facts),
   };
 }
 
@@ -283,11 +285,11 @@ function checkRowsFor(
       is_task: t.task ? 1 : 0,
       description: t.description,
       dsc_247: t.dsc247,
-      ...fold.state,
       email: rng.chance(0.6) ? 1 : 0,
       sms: rng.chance(0.1) ? 1 : 0,
       emailrecovery: rng.chance(0.3) ? 1 : 0,
       smsrecovery: 0,
+      ...fold.state,
     };
     return { row, fold };
   });
