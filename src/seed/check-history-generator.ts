@@ -22,8 +22,9 @@ type Session = z.infer<typeof BackupSession>;
 const SESSION_DAYS = 7;
 
 /**
- * What happened to one check: results up to its last run, with an engineer's clear part-way (the results
- * after `clearAfter` are folded into the cleared state), or nothing at all (never ran).
+ * One check's made-up past, folded: never run, passing, failing for a while, or failing and cleared by an
+ * engineer; perhaps with an earlier failure spell (itself sometimes cleared before it ended). A Backup Check
+ * of a device with Backup & Recovery takes the results of that device's sessions instead.
  */
 export function seededCheckFold(
   rng: Prng, template: CheckTemplate, device: Insertable<DeviceTable>, timezone: string, backups: readonly ResultInput[] | undefined,
