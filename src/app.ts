@@ -11,7 +11,6 @@ import { registerDashboard } from './dashboard/dashboard.plugin.js';
 import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 import { registerUsersRoutes } from './dashboard/users.routes.js';
 import { registerSiteRoutes } from './dashboard/site.routes.js';
-import type { IngestService } from './ingest/ingest.contract.js';
 import { registerAgentProtocol } from './agent-protocol/agent.plugin.js';
 import { createAgentService } from './agent-protocol/agent.service.js';
 import { registerSweeper } from './agent-protocol/sweeper.js';
@@ -23,15 +22,7 @@ export type AppDeps = {
   logger: Logger;
   /** Mail edge; tests pass a capturing or real-SMTP mailer. Default: SMTP if configured, else the outbox. */
   mailer?: Mailer;
-  /** The ingestion service; tests of the agent protocol pass their own until services.ingest exists. */
-  ingest?: IngestService;
 };
-
-const notWired = async (): Promise<never> => {
-  throw new Error('the ingestion service is not wired yet');
-};
-/** Stands in for services.ingest until the ingestion service lands: enrolment and reports answer 500. */
-const INGEST_NOT_WIRED: IngestService = { enrolDevice: notWired, applyReport: notWired, applyCheckResult: notWired, sweep: async () => ({ markedOverdue: 0 }) };
 
 /**
  * The composition root: repositories, then services, then routes, wired in plain code.
@@ -69,7 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSiteRoutes({ sitePage: services.sitePage }),
   ]);
 
-  const ingest = deps.ingest ?? INGEST_NOT_WIRED;
+  const { ingest } = services;
   await registerAgentProtocol(app, {
     agents: createAgentService({
       ingest, siteTokens: services.siteTokens, credentials: services.repos.deviceCredentials, devices: services.repos.devices,

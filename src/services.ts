@@ -25,6 +25,7 @@ import { createCommandService } from './commands/command.service.js';
 import { createInstallationPackageService } from './agent-protocol/installation-package.service.js';
 import { createApiCallService } from './deapi/api-call.service.js';
 import { createDeapiDomain } from './deapi/deapi.services.js';
+import { createIngestService } from './ingest/ingest.service.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -87,6 +88,8 @@ export function createServices(deps: ServiceDeps) {
     installationPackages,
     sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
     commands: createCommandService({ commands: repos.commands, clock }),
+    /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
+    ingest: createIngestService({ database: deps.database, clock }),
   };
 }
 

@@ -6,6 +6,7 @@ import { history } from './migrations/0003-history.js';
 import { assets } from './migrations/0004-assets.js';
 import { dashboard } from './migrations/0005-dashboard.js';
 import { denormalisedCounts } from './migrations/0006-denormalised-counts.js';
+import { ingestion } from './migrations/0007-ingestion.js';
 import { storedHistory } from './migrations/0008-stored-history.js';
 import { agents } from './migrations/0009-agents.js';
 import type { SightlineMigration } from './migrations/migration.js';
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, SightlineMigration> = {
   '0004-assets': assets,
   '0005-dashboard': dashboard,
   '0006-denormalised-counts': denormalisedCounts,
+  '0007-ingestion': ingestion,
   '0008-stored-history': storedHistory,
   '0009-agents': agents,
 };

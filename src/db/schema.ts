@@ -705,3 +705,77 @@ export interface StorageDayTable {
   size_mb: number;
   measured_at: number;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Ingestion (migration 0007): enrolled machines, applied report batches, template checks, agent-run
+// check settings, the overdue threshold, natural keys of reported items, per-device antivirus state.
+// Interfaces declared again here merge with the ones above (TypeScript declaration merging).
+
+export interface Database {
+  agent_batches: AgentBatchTable;
+  template_checks: TemplateCheckTable;
+  device_antivirus: DeviceAntivirusTable;
+}
+
+export interface DeviceTable {
+  /** The stable id the agent sent at enrolment; null for devices no agent enrolled (seeded ones). */
+  machine_id: string | null;
+}
+
+export interface CheckTable {
+  /** The protocol's CheckKind the agent runs it as; '' for checks the reference agent does not run. */
+  kind: Generated<string>;
+  /** Seconds between runs of a 24x7 check (0 = the device's schedule). */
+  interval_seconds: Generated<number>;
+  /** JSON object of kind-specific settings (protocol CheckConfig.settings). */
+  settings: Generated<string>;
+}
+
+export interface AccountSettingsTable {
+  /** A device with no report for this long is overdue (the sweeper opens its DEVICE_OVERDUE outage). */
+  overdue_after_seconds: Generated<number>;
+}
+
+export interface MavScanTable {
+  /** The agent's own id of the scan, so a scan reported running and later finished is one row. */
+  scan_key: string | null;
+}
+
+export interface PatchCatalogTable {
+  /** The agent's stable key of the patch (KB number, package + version); null for catalogued ones. */
+  patch_key: string | null;
+}
+
+/** A report batch applied for a device; pruned after BATCH_RETENTION_SECONDS. */
+export interface AgentBatchTable {
+  account_id: number;
+  device_id: number;
+  batch_id: string;
+  /** sha256 (hex) of the batch's canonical JSON. */
+  content_sha256: string;
+  applied_at: number;
+}
+
+/** One check an installation template gives the devices enrolled under it. */
+export interface TemplateCheckTable {
+  id: Generated<number>;
+  account_id: number;
+  template_id: number;
+  check_type: number;
+  kind: string;
+  description: string;
+  dsc_247: number;
+  interval_seconds: number;
+  settings: string;
+}
+
+export interface DeviceAntivirusTable {
+  device_id: number;
+  account_id: number;
+  client_id: number;
+  product: string;
+  running: number;
+  definitions_version: string;
+  definitions_released_at: number | null;
+  reported_at: number;
+}

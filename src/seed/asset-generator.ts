@@ -1,4 +1,10 @@
 import type { Insertable } from 'kysely';
+import type { z } from 'zod';
+import type { AdUser as AdUserSchema, HardwareItem as HardwareItemSchema, SoftwareItem as SoftwareItemSchema } from '../agent-protocol/protocol.schema.js';
+import { diffAdUsers, type StoredAdUser } from '../ad-users/ad-user-derivation.js';
+import { diffHardware, diffSoftware, type StoredHardware, type StoredSoftware } from '../assets/inventory-derivation.js';
+import { quarantineStatusOf } from '../mav/mav-derivation.js';
+import { patchDeployable } from '../patches/patch-derivation.js';
 import type {
   AdUserTable, ClientLicenseCountTable, DeviceHardwareTable, DevicePatchTable, DeviceSoftwareTable, DeviceTable, MavQuarantineTable,
   MavScanErrorTable, MavTraceTable,
@@ -12,6 +18,10 @@ import {
 import { FIRST_NAMES } from './catalog.js';
 import type { Prng } from './prng.js';
 import type { SeedOperations, SeedRepository } from './seed.repository.js';
+
+type SoftwareItem = z.infer<typeof SoftwareItemSchema>;
+type HardwareItem = z.infer<typeof HardwareItemSchema>;
+type AdUser = z.infer<typeof AdUserSchema>;
 
 /**
  * Demo data for asset tracking, patches, Managed Antivirus and Active Directory, generated per device
@@ -100,27 +110,39 @@ function softwareFor(rng: Prng, ctx: AssetSeedContext, d: Insertable<DeviceTable
   const pool: readonly SoftwareEntry[] = os.startsWith('macOS') ? MAC_SOFTWARE : os.startsWith('Ubuntu') ? LINUX_SOFTWARE
     : d.device_type === 'server' ? [...WINDOWS_SOFTWARE.filter((s) => rng.chance(s[2] === 'All' ? 0.15 : 0.5)), ...SERVER_SOFTWARE.filter(() => rng.chance(0.5))]
     : WINDOWS_SOFTWARE;
-  const rows: Insertable<DeviceSoftwareTable>[] = [];
-  for (const [name, , , versions] of pool) {
+  // Two scans, as an agent would have reported them: the earlier one had some titles at an older version
+  // and some since uninstalled; the later one is folded in by ingestion's rules (modified, deleted dates).
+  const scanAt = ctx.now - rng.int(1, 8) * 86400;
+  const previous: SoftwareItem[] = [];
+  const current: SoftwareItem[] = [];
+  for (const [name, publisher, , versions] of pool) {
     if (pool === WINDOWS_SOFTWARE && !rng.chance(0.2)) continue;
     const uninstalled = rng.chance(0.02);
-    rows.push({
-      ...owner,
-      catalog_id: ctx.software.get(name)!,
-      version: rng.pick(versions),
-      installed_at: rng.chance(0.1) ? null : ctx.now - rng.int(1, 900) * 86400 - rng.int(0, 86399),
-      modified: rng.chance(0.05) ? 1 : 0,
-      deleted_at: uninstalled ? ctx.now - rng.int(1, 8) * 86400 : null,
-    });
+    const version = rng.pick(versions);
+    const item = { name, publisher, version, installedAt: rng.chance(0.1) ? null : ctx.now - rng.int(1, 900) * 86400 - rng.int(0, 86399) };
+    previous.push(rng.chance(0.05) ? { ...item, version: versions.find((v) => v !== version) ?? '' } : item);
+    if (!uninstalled) current.push(item);
   }
-  return rows;
+  const stored = replayScans<SoftwareItem, StoredSoftware>((rows, items, at) => diffSoftware(rows, items, at), previous, current, scanAt);
+  return stored.map((r): Insertable<DeviceSoftwareTable> => ({
+    catalog_id: ctx.software.get(r.name)!, version: r.version, installed_at: r.installed_at, modified: r.modified, deleted_at: r.deleted_at, ...owner,
+  }));
+}
+
+/** Folds two snapshots of a fresh device through an inventory rule, as ingestion would store them. */
+function replayScans<Item, Row extends object>(
+  diff: (stored: Row[], items: readonly Item[], now: number) => { inserts: Row[]; updates: { row: Row; set: Partial<Row> }[] },
+  previous: readonly Item[], current: readonly Item[], scanAt: number,
+): Row[] {
+  const stored = diff([], previous, scanAt - 86400).inserts;
+  const second = diff(stored, current, scanAt);
+  for (const { row, set } of second.updates) Object.assign(row, set);
+  return [...stored, ...second.inserts];
 }
 
 function hardwareFor(rng: Prng, d: Insertable<DeviceTable>, owner: { account_id: number; client_id: number; device_id: number }) {
   const server = d.device_type === 'server';
-  const row = (hardware_type: number, name: string, manufacturer: string, details: string): Insertable<DeviceHardwareTable> => ({
-    ...owner, hardware_type, name, manufacturer, details, status: 'OK', deleted: 0, modified: 0,
-  });
+  const row = (hardwareType: number, name: string, manufacturer: string, details: string): HardwareItem => ({ hardwareType, name, manufacturer, details, status: 'OK' });
   const memory = Number(d.total_memory);
   const cpu = server ? rng.pick(['Intel(R) Xeon(R) Silver 4314 CPU @ 2.40GHz', 'AMD EPYC 7313P 16-Core Processor']) : rng.pick(['Intel(R) Core(TM) i5-1145G7 @ 2.60GHz', 'Intel(R) Core(TM) i7-12700 @ 2.10GHz', 'AMD Ryzen 5 PRO 5650U']);
   const rows = [
@@ -130,8 +152,9 @@ function hardwareFor(rng: Prng, d: Insertable<DeviceTable>, owner: { account_id:
     row(9, rng.pick(['SAMSUNG MZVL2512HCJQ', 'KINGSTON SA400S37480G', 'Dell Express Flash NVMe P4610']), '', `Size=${rng.pick([256, 512, 960, 1920]) * 1e9}`),
   ];
   if (!server && rng.chance(0.3)) rows.push(row(7, rng.pick(['Generic PnP Monitor', 'DELL P2422H', 'HP E24 G4']), '', ''));
-  if (rng.chance(0.03)) rows.push({ ...row(15, 'HL-DT-ST DVD+-RW GU90N', 'HL-DT-ST', ''), status: '', deleted: 1 });
-  return rows;
+  // An optical drive the previous scan found and the latest did not: removed.
+  const previous = rng.chance(0.03) ? [...rows, { ...row(15, 'HL-DT-ST DVD+-RW GU90N', 'HL-DT-ST', ''), status: '' }] : rows;
+  return replayScans<HardwareItem, StoredHardware>((stored, items) => diffHardware(stored, items), previous, rows, 0).map((h): Insertable<DeviceHardwareTable> => ({ ...owner, ...h }));
 }
 
 function patchesFor(rng: Prng, ctx: AssetSeedContext, owner: { account_id: number; client_id: number; device_id: number }) {
@@ -149,31 +172,41 @@ function patchesFor(rng: Prng, ctx: AssetSeedContext, owner: { account_id: numbe
       policy,
       status,
       installed_at: status === PatchStatus.installed || status === PatchStatus.rebootRequired ? ctx.now - rng.int(1, 14) * 86400 - rng.int(0, 86399) : null,
-      deployable: status === PatchStatus.installed ? 0 : 1,
+      deployable: patchDeployable(status),
     });
   }
   return rows;
 }
 
+/**
+ * A domain controller's directory as two scans: users since created, changed or removed show as new,
+ * modified or deleted, by ingestion's rule (the first scan being the baseline).
+ */
 function adUsersFor(rng: Prng, ctx: AssetSeedContext, d: Insertable<DeviceTable>, deviceId: number): Insertable<AdUserTable>[] {
   const domain = (d.domain as string) || 'corp.local';
-  return Array.from({ length: rng.int(8, 25) }, (_, i) => {
+  const previous: AdUser[] = [];
+  const current: AdUser[] = [];
+  for (let i = 0, n = rng.int(8, 25); i < n; i++) {
     const first = rng.pick(FIRST_NAMES);
     const last = rng.pick(AD_SURNAMES);
-    const enabled = rng.chance(0.9) ? 1 : 0;
-    return {
-      account_id: ctx.accountId, client_id: d.client_id, site_id: d.site_id, device_id: deviceId,
-      object_guid: rng.hex(32),
-      status: rng.weighted([[0, 85], [2, 6], [3, 5], [4, 2], [1, 1], [5, 1]]),
+    const enabled = rng.chance(0.9);
+    const user: AdUser = {
+      objectGuid: rng.hex(32),
       samaccountname: `${first}.${last.toLowerCase()}${i > 0 && rng.chance(0.1) ? i : ''}`,
       displayname: `${first[0]!.toUpperCase()}${first.slice(1)} ${last}`,
       mail: `${first}.${last.toLowerCase()}@${domain.replace(/\.local$/, '.example')}`,
       department: rng.pick(AD_DEPARTMENTS),
       title: rng.pick(AD_TITLES),
-      last_logon_at: enabled && rng.chance(0.95) ? ctx.now - rng.int(60, 30 * 86400) : null,
+      lastLogonAt: enabled && rng.chance(0.95) ? ctx.now - rng.int(60, 30 * 86400) : null,
       enabled,
     };
-  });
+    const change = rng.weighted([['none', 87], ['modified', 6], ['new', 5], ['deleted', 2]] as const);
+    if (change !== 'new') previous.push(change === 'modified' ? { ...user, title: rng.pick(AD_TITLES), department: `${user.department} (old)` } : user);
+    if (change !== 'deleted') current.push(user);
+  }
+  return replayScans<AdUser, StoredAdUser>((stored, users) => diffAdUsers(stored, users), previous, current, 0).map((u) => ({
+    account_id: ctx.accountId, client_id: d.client_id, site_id: d.site_id, device_id: deviceId, ...u,
+  }));
 }
 
 /**
@@ -238,11 +271,12 @@ async function seedMav(ops: SeedOperations, rng: Prng, ctx: AssetSeedContext, de
       traces.push({ ...owner, threat_id: threat.id, trace_type: vipre ? 'FILE' : 'File', description: path, status: vipre ? '' : status });
     }
     if (status === 'QUARANTINED' || status === 'Quarantined' || status === 'DELETED' || status === 'Deleted') {
-      const deleted = status.toUpperCase() === 'DELETED';
+      // As ingestion stores the engine's status; some quarantined items were released since (or are pending).
+      const reported = quarantineStatusOf(status);
       quarantine.push({
         ...owner, device_id: plan.deviceId, threat_id: threat.id,
         guid: vipre ? `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`.toUpperCase() : String(rng.int(1000, 999999)),
-        statusid: deleted ? 5 : rng.weighted([[1, 90], [3, 6], [2, 4]]),
+        statusid: reported === 1 ? rng.weighted([[1, 90], [3, 6], [2, 4]]) : reported,
         event_at: (scan.started_at as number) + rng.int(5, 300),
       });
     }

@@ -1,6 +1,8 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { BulkInsert } from '../db/dialect.js';
+import { DEFAULT_OVERDUE_AFTER_SECONDS } from '../devices/device-derivation.js';
+import { templateCheckRows } from '../templates/default-template-checks.js';
 import type {
   AccountSettingsTable, AvDefinitionTable, CheckDayResultTable, CheckNoteTable, CheckTable, ClientTable, Database, DeviceTable, MobSessionTable,
   OutageTable, PatchCatalogTable, PerformanceIntervalTable, PerformanceMonitorTable, SiteTable, SoftwareCatalogTable, StorageDayTable, StorageMonitorTable,
@@ -40,7 +42,13 @@ function seedOperations(db: Db, bulkInsert: BulkInsert) {
         ['Default Server Template', 'server'], ['Domain Controller', 'server'], ['SQL Server', 'server'],
         ['Default Workstation Template', 'workstation'], ['Laptop - Remote Worker', 'workstation'],
       ];
-      await db.insertInto('installation_templates').values(names.map(([name, device_type]) => ({ account_id: accountId, name, device_type, created_at: now }))).execute();
+      const templates = await db
+        .insertInto('installation_templates')
+        .values(names.map(([name, device_type]) => ({ account_id: accountId, name, device_type, created_at: now })))
+        .returning(['id', 'device_type'])
+        .execute();
+      // Each holds the built-in checks of its type, which agents enrolled under it get.
+      await db.insertInto('template_checks').values(templates.flatMap((t) => templateCheckRows(accountId, t.id, t.device_type))).execute();
     },
 
     async existingClientNames(accountId: number): Promise<Set<string>> {
@@ -120,6 +128,12 @@ function seedOperations(db: Db, bulkInsert: BulkInsert) {
     },
     async insertMobSessions(rows: Insertable<MobSessionTable>[]): Promise<void> {
       await insertMany('mob_sessions', rows);
+    },
+
+    /** The account's overdue threshold (seconds without a report), as the sweeper reads it. */
+    async overdueAfterSeconds(accountId: number): Promise<number> {
+      const row = await db.selectFrom('account_settings').select('overdue_after_seconds').where('account_id', '=', accountId).executeTakeFirst();
+      return row?.overdue_after_seconds ?? DEFAULT_OVERDUE_AFTER_SECONDS;
     },
 
     async accountTimezone(accountId: number): Promise<string> {

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
 import type { AccountSettingsTable } from '../db/schema.js';
+import { DEFAULT_OVERDUE_AFTER_SECONDS } from '../devices/device-derivation.js';
 
 export type AccountSettings = Omit<Selectable<AccountSettingsTable>, 'account_id'> & { language: string; timezone: string };
 
@@ -19,6 +20,7 @@ export const DEFAULT_SETTINGS: Omit<AccountSettings, 'language' | 'timezone'> = 
   wallchart_workstations_show24x7problems: 1,
   wallchart_workstations_showdailysafetycheckproblems: 1,
   wallchart_workstations_showautomatedtaskproblems: 0,
+  overdue_after_seconds: DEFAULT_OVERDUE_AFTER_SECONDS,
 };
 
 /** Account-wide settings: every key of the account sees the same, whatever its client group. */

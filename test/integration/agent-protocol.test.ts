@@ -7,7 +7,6 @@ import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { createInterimIngest } from '../support/interim-ingest.js';
 import { makeFleet, NOW, type Fleet } from '../factories.js';
 
 const FACTS = {
@@ -24,7 +23,7 @@ type Enrolled = { deviceId: number; secret: string; ref: { accountId: number; de
 /**
  * The /agent/v1/ transport over real databases: enrolment with site tokens, device secrets, config,
  * reports, the JSON error shape of every kind of bad input, and commands (long-poll, acks, dedupe,
- * expiry). Ingestion is the test scaffolding of test/support/interim-ingest.ts until the real service lands.
+ * expiry), with the real ingestion service behind it.
  */
 describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
   let database: TestDatabase;
@@ -77,7 +76,7 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
     database = await createTestDatabase(dialect);
     fleet = await makeFleet(database);
     await makeFleet(database, 'globex');
-    t = await buildTestApp(database, {}, clock, { ingest: createInterimIngest(database) });
+    t = await buildTestApp(database, {}, clock);
     other = await openDatabase(database.url, { migrate: false });
     elsewhere = createCommandService({ commands: createCommandRepository(other.db), clock });
   });
@@ -327,19 +326,23 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
   });
 
   describe('the sweep', () => {
-    it('runs in every server process on its interval from ready to close: ingestion sweep and command expiry', async () => {
-      const ingest = createInterimIngest(database);
-      const swept = await buildTestApp(database, { sweepSeconds: 1 }, clock, { ingest });
+    it('runs in every server process on its interval from ready to close: overdue devices and command expiry', async () => {
+      const overdueSince = async (deviceId: number) =>
+        (await database.db.selectFrom('devices').select('overdue_since').where('id', '=', deviceId).executeTakeFirstOrThrow()).overdue_since;
+      const swept = await buildTestApp(database, { sweepSeconds: 1 }, clock);
       const device = await enrol(await newToken(), 'machine-sweep');
       const { command } = await elsewhere.enqueue(device.ref, 'run_check', { checkId: 99 }, { ttlSeconds: 60 });
-      now = NOW + 61;
+      // An hour later: past the command's deadline and the account's overdue threshold (10 minutes).
+      now += 3600;
       await new Promise((resolve) => setTimeout(resolve, 1300));
-      expect(ingest.sweeps).toBeGreaterThanOrEqual(1);
       expect((await commandRow(command.id)).status).toBe('expired');
+      expect(await overdueSince(device.deviceId)).not.toBeNull();
       await swept.app.close();
-      const after = ingest.sweeps;
+      // After close nothing sweeps: a device that goes quiet now stays as it was.
+      const quiet = await enrol(await newToken(), 'machine-sweep-after-close');
+      now += 3600;
       await new Promise((resolve) => setTimeout(resolve, 1200));
-      expect(ingest.sweeps).toBe(after);
+      expect(await overdueSince(quiet.deviceId)).toBeNull();
     });
   });
 

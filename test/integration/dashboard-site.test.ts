@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { dashboardClient, type DashboardBrowser } from '../support/dashboard-client.js';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { createInterimIngest, makeAgentDir } from '../support/interim-ingest.js';
 import { makeFleet, NOW, type Fleet } from '../factories.js';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -22,7 +21,6 @@ describe.each(DIALECTS)('dashboard site page on %s', (dialect) => {
   let database: TestDatabase;
   let fleet: Fleet;
   let t: TestApp;
-  let agentDir: string;
   const work = mkdtempSync(join(tmpdir(), 'sightline-site-page-'));
   const { signIn, post, get } = dashboardClient(() => t.app, PASSWORD);
   let admin: DashboardBrowser;
@@ -45,8 +43,7 @@ describe.each(DIALECTS)('dashboard site page on %s', (dialect) => {
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     fleet = await makeFleet(database);
-    agentDir = makeAgentDir();
-    t = await buildTestApp(database, { agentDir }, undefined, { ingest: createInterimIngest(database) });
+    t = await buildTestApp(database);
     const system = fleet.services.access.systemActor(fleet.account.id);
     await fleet.services.users.add(system, 'test', { email: 'admin@acme.test', role: 'superuser', password: PASSWORD });
     await fleet.services.users.add(system, 'test', { email: 'standard@acme.test', role: 'standard', password: PASSWORD });
@@ -58,7 +55,6 @@ describe.each(DIALECTS)('dashboard site page on %s', (dialect) => {
     await t?.app.close();
     await database?.drop();
     rmSync(work, { recursive: true, force: true });
-    rmSync(agentDir, { recursive: true, force: true });
   });
 
   it('lists the site tokens with prefix, creator, dates and state, never the token', async () => {

@@ -7,7 +7,6 @@ import { EnrolResponse } from '../../src/agent-protocol/protocol.schema.js';
 import { sha256Hex } from '../../src/lib/secrets.js';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { createInterimIngest, makeAgentDir } from '../support/interim-ingest.js';
 import { makeFleet, type Fleet } from '../factories.js';
 
 const NOWHERE = 987654;
@@ -22,7 +21,6 @@ describe.each(DIALECTS)('get_site_installation_package on %s', (dialect) => {
   let t: TestApp;
   let acme: Fleet;
   let globex: Fleet;
-  let agentDir: string;
   const work = mkdtempSync(join(tmpdir(), 'sightline-package-'));
 
   const download = (params: Record<string, string | number>, apikey = acme.apiKey) =>
@@ -44,14 +42,12 @@ describe.each(DIALECTS)('get_site_installation_package on %s', (dialect) => {
     database = await createTestDatabase(dialect);
     acme = await makeFleet(database);
     globex = await makeFleet(database, 'globex');
-    agentDir = makeAgentDir();
-    t = await buildTestApp(database, { agentDir }, undefined, { ingest: createInterimIngest(database) });
+    t = await buildTestApp(database);
   });
   afterAll(async () => {
     await t?.app.close();
     await database?.drop();
     rmSync(work, { recursive: true, force: true });
-    rmSync(agentDir, { recursive: true, force: true });
   });
 
   it('answers a Linux .tar.gz whose config holds the server URL and a site token that enrols', async () => {

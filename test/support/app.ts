@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppDeps } from '../../src/app.js';
+import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { fixedClock, type Clock } from '../../src/lib/clock.js';
@@ -11,8 +11,8 @@ export const TEST_NOW = '2026-11-26T14:30:00Z';
 
 export type TestApp = { app: FastifyInstance; logs: string[]; config: Config; clock: Clock };
 
-/** Builds the real app over a test database with a fixed clock and a captured log (and, optionally, its own ingestion service). */
-export async function buildTestApp(database: DatabaseHandle, overrides: Partial<Config> = {}, clock = fixedClock(TEST_NOW), deps: Pick<AppDeps, 'ingest'> = {}): Promise<TestApp> {
+/** Builds the real app over a test database with a fixed clock and a captured log. */
+export async function buildTestApp(database: DatabaseHandle, overrides: Partial<Config> = {}, clock = fixedClock(TEST_NOW)): Promise<TestApp> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -21,7 +21,7 @@ export async function buildTestApp(database: DatabaseHandle, overrides: Partial<
     },
   });
   const config = loadConfig({}, { publicUrl: 'https://rmm.example.test', hostname: 'rmm.example.test', logLevel: 'info', ...overrides });
-  const app = await buildApp({ config, database, clock, logger: createLogger(config.logLevel, sink), ...deps });
+  const app = await buildApp({ config, database, clock, logger: createLogger(config.logLevel, sink) });
   await app.ready();
   return { app, logs, config, clock };
 }
