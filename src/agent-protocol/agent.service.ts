@@ -1,7 +1,8 @@
 import type { Scope } from '../access/scope.js';
 import type { AccountRepository } from '../accounts/account.repository.js';
 import type { CheckRepository } from '../checks/check.repository.js';
-import type { CommandService } from '../commands/command.service.js';
+import type { CommandEffects } from '../commands/command-effects.js';
+import { commandOf, type CommandService } from '../commands/command.service.js';
 import type { DeviceRepository } from '../devices/device.repository.js';
 import { AppError } from '../errors.js';
 import type { DeviceRef, IngestService } from '../ingest/ingest.contract.js';
@@ -22,6 +23,8 @@ type Deps = {
   checks: CheckRepository;
   accounts: AccountRepository;
   commands: CommandService;
+  /** Server-side effects of commands agents report done (src/commands/command-effects.ts). */
+  effects: CommandEffects;
   clock: Clock;
   /** The deployment's public URL; an account's own public_url takes precedence. */
   publicUrl: string;
@@ -35,7 +38,7 @@ const deviceScope = (device: DeviceRef): Scope => ({ accountId: device.accountId
  * the device's config, reports (through the ingestion service) and command acknowledgements.
  */
 export function createAgentService(deps: Deps) {
-  const { ingest, siteTokens, credentials, devices, checks, accounts, commands, clock } = deps;
+  const { ingest, siteTokens, credentials, devices, checks, accounts, commands, effects, clock } = deps;
 
   return {
     /**
@@ -92,19 +95,14 @@ export function createAgentService(deps: Deps) {
       if (!command) throw agentErrors.notFound(`no command ${commandId} for this device`);
       if (command.status === 'expired') throw expired();
       if (command.status !== 'acked') {
-        if (ack.checkResult) await ingest.applyCheckResult(device, ack.checkResult).catch(prefixField('checkResult'));
+        if (ack.checkResult) await ingest.applyCheckResult(device, ack.checkResult);
+        // The command's id is the batch id of what it changed, so a retried ack applies it once.
+        if (ack.report) await ingest.applyReport(device, { ...ack.report, batchId: `command-${commandId}`, sentAt: epochSeconds(clock) });
+        if (ack.outcome === 'succeeded') await effects.afterSuccess(device, commandOf(command), ack);
         if ((await commands.ack(device, commandId, ack)) === 'expired') throw expired();
       }
       return { id: commandId, status: 'acked' };
     },
-  };
-}
-
-/** Rethrows an AppError about a field of a nested object with the object's path in front. */
-function prefixField(prefix: string) {
-  return (error: unknown): never => {
-    if (error instanceof AppError && error.field) throw new AppError(error.code, error.message, error.http, `${prefix}.${error.field}`);
-    throw error;
   };
 }
 

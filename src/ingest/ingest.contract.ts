@@ -24,7 +24,10 @@ export type IngestService = {
    * similar are refused with the field's path (e.g. `checkResults.3.checkId`) before anything is written.
    */
   applyReport(device: DeviceRef, report: ReportRequest): Promise<{ applied: boolean }>;
-  /** One check result outside a report (a command's outcome, e.g. task_run_now), derived like a reported one. */
+  /**
+   * One check result outside a report (a command's outcome, e.g. task_run_now), derived like a reported one.
+   * Refusals name the field as the ack carries it: `checkResult.checkId`, `checkResult.at`.
+   */
   applyCheckResult(device: DeviceRef, result: CheckResult): Promise<void>;
   /**
    * Marks devices with no report past the account's threshold overdue and opens their DEVICE_OVERDUE

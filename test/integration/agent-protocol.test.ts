@@ -7,7 +7,7 @@ import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { makeFleet, NOW, type Fleet } from '../factories.js';
+import { makeAccount, makeClient, makeFleet, makeSite, NOW, type Fleet } from '../factories.js';
 
 const FACTS = {
   hostname: 'web-01',
@@ -69,7 +69,7 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
   const report = (batchId: string, checkId: number, extra: Record<string, unknown> = {}) => ({
     batchId, sentAt: NOW, checkResults: [{ checkId, at: NOW - 30, status: 'fail', output: '3% free on /' }], ...extra,
   });
-  const checkOf = async (deviceId: number) => database.db.selectFrom('checks').selectAll().where('device_id', '=', deviceId).executeTakeFirstOrThrow();
+  const checkOf = async (deviceId: number) => database.db.selectFrom('checks').selectAll().where('device_id', '=', deviceId).orderBy('id').limit(1).executeTakeFirstOrThrow();
   const commandRow = (id: number) => database.db.selectFrom('agent_commands').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   beforeAll(async () => {
@@ -116,10 +116,11 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
       const shortLived = await newToken({ expiresAt: new Date((NOW + 60) * 1000) });
       now = NOW + 61;
       expectError(await enrolWith(shortLived), 401, 'unauthorized');
+      const enrolled = () => database.db.selectFrom('devices').select('id').where('machine_id', '=', 'machine-refused').execute();
+      expect(await enrolled()).toHaveLength(0);
       now = NOW + 59;
       expect((await enrolWith(shortLived)).statusCode).toBe(200);
-      const refused = await database.db.selectFrom('devices').select('id').where('guid', '=', 'machine-refused').execute();
-      expect(refused).toHaveLength(1);
+      expect(await enrolled()).toHaveLength(1);
     });
 
     it('re-enrolling a machine reuses its device and revokes its previous secret', async () => {
@@ -143,15 +144,24 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
     });
 
     it('answers a failure of its own 500 internal, logged but never described', async () => {
-      // Without an ingestion service the app's stand-in fails every enrolment with an internal error.
-      const bare = await buildTestApp(database, {}, clock);
+      // A database of its own whose template_checks table is gone: enrolment fails inside the ingestion service.
+      const broken = await createTestDatabase(dialect);
+      const bare = await buildTestApp(broken, {}, clock);
       try {
-        const res = await inject(bare.app, { method: 'POST', url: '/agent/v1/enrol', payload: { siteToken: await newToken(), machineId: 'machine-500', facts: FACTS } });
+        const { account, services } = await makeAccount(broken, 'broken');
+        const site = await makeSite(broken, account.id, (await makeClient(broken, account.id, 'Broken Client')).id, 'Broken Site');
+        const actor = services.access.systemActor(account.id);
+        const { token } = await services.siteTokens.create(actor, { accountId: account.id, clientGroupId: null }, 'test', site.id, {});
+        await broken.db.schema.dropTable('template_checks').execute();
+
+        const res = await inject(bare.app, { method: 'POST', url: '/agent/v1/enrol', payload: { siteToken: token, machineId: 'machine-500', facts: FACTS } });
         expectError(res, 500, 'internal');
         expect(res.json()).toEqual({ error: { code: 'internal', message: 'An error has occurred' } });
         expect(bare.logs.join('\n')).toContain('unexpected error in agent call');
+        expect(await broken.db.selectFrom('devices').select('id').where('machine_id', '=', 'machine-500').execute()).toHaveLength(0);
       } finally {
         await bare.app.close();
+        await broken.drop();
       }
     });
 
@@ -170,11 +180,13 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
       const res = await call('GET', '/config', device.secret);
       expect(res.statusCode).toBe(200);
       const config = ConfigResponse.parse(res.json());
-      const check = await checkOf(device.deviceId);
       expect(config).toMatchObject({ deviceId: device.deviceId, reportIntervalSeconds: 300 });
-      expect(config.checks).toEqual([
-        { checkId: check.id, checkType: 1003, kind: 'disk_space', description: 'Disk Space Check - /', dsc247: 2, intervalSeconds: 300, settings: { path: '/', minFreePercent: 10 } },
-      ]);
+      // The checks enrolment copied from the site's server template, in their order.
+      const stored = await database.db.selectFrom('checks').select(['id', 'description']).where('device_id', '=', device.deviceId).orderBy('id').execute();
+      expect(config.checks.map((c) => [c.checkId, c.description])).toEqual(stored.map((c) => [c.id, c.description]));
+      expect(config.checks[0]).toEqual(
+        { checkId: stored[0]!.id, checkType: 1003, kind: 'disk_space', description: 'Disk Space Check - /', dsc247: 2, intervalSeconds: 300, settings: { path: '/', minFreePercent: 10 } },
+      );
     });
 
     it('applies a batch once: a retry changes nothing, other content under the same id is a 409', async () => {
@@ -182,13 +194,20 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
       const first = await call('POST', '/reports', device.secret, report('batch-0001', check.id));
       expect(first.statusCode, first.body).toBe(200);
       expect(ReportResponse.parse(first.json())).toEqual({ batchId: 'batch-0001', applied: true, commands: [] });
-      expect((await checkOf(device.deviceId)).formatted_output).toBe('3% free on /');
+      const applied = await checkOf(device.deviceId);
+      expect(applied).toMatchObject({ extra: '3% free on /', formatted_output: '<b>3% free on /</b>', consecutive_fails: 1, last_run_at: NOW - 30 });
+      const outages = () => database.db.selectFrom('outages').selectAll().where('device_id', '=', device.deviceId).execute();
+      expect(await outages()).toHaveLength(1);
 
       const retry = await call('POST', '/reports', device.secret, report('batch-0001', check.id));
       expect(retry.json()).toEqual({ batchId: 'batch-0001', applied: false, commands: [] });
+      expect(await checkOf(device.deviceId)).toEqual(applied);
+      expect(await outages()).toHaveLength(1);
 
-      const changed = report('batch-0001', check.id, { sentAt: NOW + 1 });
+      // Other content under the same id: refused whole, even a newer result that would otherwise apply.
+      const changed = report('batch-0001', check.id, { checkResults: [{ checkId: check.id, at: NOW - 10, status: 'fail', output: 'other' }] });
       expectError(await call('POST', '/reports', device.secret, changed), 409, 'conflict', 'batchId');
+      expect(await checkOf(device.deviceId)).toEqual(applied);
     });
 
     it('refuses each kind of bad input with its status and field, storing nothing', async () => {
@@ -280,11 +299,14 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toEqual({ id: command.id, status: 'acked' });
       expect(await commandRow(command.id)).toMatchObject({ status: 'acked', outcome: 'succeeded', message: 'ran it', acked_at: NOW });
-      expect((await checkOf(device.deviceId)).formatted_output).toBe('40% free on /');
-      // A retried ack answers the same and changes nothing.
-      const retried = await call('POST', `/commands/${command.id}/ack`, device.secret, { outcome: 'failed', message: 'again' });
+      const afterAck = await checkOf(device.deviceId);
+      expect(afterAck).toMatchObject({ extra: '40% free on /', consecutive_fails: 0, last_run_at: NOW - 5 });
+      // A retried ack answers the same and changes nothing, not even with a newer check result.
+      const again = { outcome: 'failed', message: 'again', checkResult: { ...ack.checkResult, at: NOW - 1, status: 'fail', output: 'again' } };
+      const retried = await call('POST', `/commands/${command.id}/ack`, device.secret, again);
       expect(retried.json()).toEqual({ id: command.id, status: 'acked' });
       expect((await commandRow(command.id)).outcome).toBe('succeeded');
+      expect(await checkOf(device.deviceId)).toEqual(afterAck);
 
       expectError(await call('POST', '/commands/987654/ack', device.secret, { outcome: 'succeeded' }), 404, 'not_found');
       expectError(await call('POST', '/commands/abc/ack', device.secret, { outcome: 'succeeded' }), 400, 'invalid', 'id');
