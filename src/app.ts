@@ -14,6 +14,7 @@ import { registerSiteRoutes } from './dashboard/site.routes.js';
 import { registerAgentProtocol } from './agent-protocol/agent.plugin.js';
 import { createAgentService } from './agent-protocol/agent.service.js';
 import { registerSweeper } from './agent-protocol/sweeper.js';
+import { createCommandEffects } from './commands/command-effects.js';
 
 export type AppDeps = {
   config: Config;
@@ -64,7 +65,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerAgentProtocol(app, {
     agents: createAgentService({
       ingest, siteTokens: services.siteTokens, credentials: services.repos.deviceCredentials, devices: services.repos.devices,
-      checks: services.repos.checks, accounts: services.repos.accounts, commands: services.commands, clock, publicUrl: config.publicUrl,
+      checks: services.repos.checks, accounts: services.repos.accounts, commands: services.commands,
+      effects: createCommandEffects(services.repos), clock, publicUrl: config.publicUrl,
     }),
     commands: services.commands,
   });

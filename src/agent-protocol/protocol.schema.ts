@@ -239,6 +239,10 @@ export const ReportRequest = z
   .strict();
 export type ReportRequest = z.infer<typeof ReportRequest>;
 
+/** The sections of a report a command's acknowledgement may carry (no batch id: the command's id is its batch). */
+export const CommandReport = ReportRequest.omit({ batchId: true, sentAt: true, facts: true });
+export type CommandReport = z.infer<typeof CommandReport>;
+
 export const ReportResponse = z.object({
   batchId: z.string(),
   /** false when this batch id was applied before (a retry): nothing changed. */
@@ -270,6 +274,11 @@ export const CommandAck = z
     message: text(2000).default(''),
     /** A check result produced by the command (run_check), applied like a reported one. */
     checkResult: CheckResult.optional(),
+    /**
+     * What the command changed, in report sections (a scan it ran, the patches after a retry, the
+     * antivirus state after a definitions update): applied like a report, once, whatever the retries.
+     */
+    report: z.lazy(() => CommandReport).optional(),
   })
   .strict();
 export type CommandAck = z.infer<typeof CommandAck>;

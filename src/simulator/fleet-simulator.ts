@@ -83,6 +83,8 @@ export async function simulateFleet(options: SimulationOptions): Promise<Simulat
         device.checks = config.checks;
         device.reportIntervalSeconds = config.reportIntervalSeconds;
         progress.enrolled++;
+        // Like an agent, a new device reports at once (facts, inventory, first results), then on schedule.
+        await sendReport(base, device, device.nextReport(Math.floor(Date.now() / 1000)), progress);
       } catch (error) {
         failed(error);
       }

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, lastLine, serve, type Server } from '../support/cli.js';
+import { cli, freePort, lastLine, serve, type Server } from '../support/cli.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 
 const run = promisify(execFile);
@@ -34,7 +34,8 @@ describe.each(DIALECTS)('agents end to end on %s', { timeout: 240_000 }, (dialec
     key = lastLine((await cli(['apikey', 'regenerate', '--db', database.url, '--account', 'agents'])).stdout);
     // A short overdue threshold and sweep interval, so a device that stops reporting is overdue within seconds.
     await database.db.updateTable('account_settings').set({ overdue_after_seconds: 3 }).execute();
-    server = await serve(database.url, { SIGHTLINE_SWEEP_SECONDS: '1' });
+    // A fixed port: the package's config names the server's public URL, so it must be known before listening.
+    server = await serve(database.url, { SIGHTLINE_SWEEP_SECONDS: '1' }, await freePort());
     clientId = Number(/<clientid>(\d+)<\/clientid>/.exec(await api('service=list_clients'))![1]);
     siteId = Number(/<siteid>(\d+)<\/siteid>/.exec(await api(`service=list_sites&clientid=${clientId}`))![1]);
   }, 240_000);
@@ -45,7 +46,7 @@ describe.each(DIALECTS)('agents end to end on %s', { timeout: 240_000 }, (dialec
   });
 
   it('enrols the real agent from a package fetched through the API and shows this machine in the reads', async () => {
-    const response = await fetch(`${server.url}/api/?apikey=${key}&service=get_site_installation_package&endcustomerid=${clientId}&siteid=${siteId}&os=linux`);
+    const response = await fetch(`${server.url}/api/?apikey=${key}&service=get_site_installation_package&endcustomerid=${clientId}&siteid=${siteId}&type=remote_worker&os=linux`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/gzip');
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="?[^"]+\.tar\.gz"?$/);
@@ -66,9 +67,9 @@ describe.each(DIALECTS)('agents end to end on %s', { timeout: 240_000 }, (dialec
 
     // The machine is listed under its hostname in its site, as a server or a workstation.
     const listed = `${await api(`service=list_servers&siteid=${siteId}`)}${await api(`service=list_workstations&siteid=${siteId}`)}`;
-    const match = new RegExp(`<id>(\\d+)</id><name><!\\[CDATA\\[${hostname()}\\]\\]></name>`).exec(listed);
-    expect(match, listed).not.toBeNull();
-    const deviceId = Number(match![1]);
+    const item = listed.split(/<\/(?:server|workstation)>/).find((part) => part.includes(`<name><![CDATA[${hostname()}]]></name>`));
+    expect(item, listed).toBeDefined();
+    const deviceId = Number(/<(?:serverid|workstationid)>(\d+)</.exec(item!)![1]);
 
     const checks = await api(`service=list_checks&deviceid=${deviceId}`);
     expect(checks).toContain('status="OK"');

@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
@@ -26,8 +27,8 @@ export const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)!;
 export type Server = { url: string; process: ChildProcess; stop(): Promise<void> };
 
 /** `serve --port 0`, waiting for the line that says `listening` and carries the URL. */
-export async function serve(db: string, env: NodeJS.ProcessEnv = {}): Promise<Server> {
-  const child = spawn(BIN, ['serve', '--db', db, '--port', '0', '--host', '127.0.0.1'], { cwd: ROOT, env: { ...SERVE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function serve(db: string, env: NodeJS.ProcessEnv = {}, port = 0): Promise<Server> {
+  const child = spawn(BIN, ['serve', '--db', db, '--port', String(port), '--host', '127.0.0.1'], { cwd: ROOT, env: { ...SERVE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const url = await new Promise<string>((resolve, reject) => {
@@ -51,4 +52,16 @@ export async function serve(db: string, env: NodeJS.ProcessEnv = {}): Promise<Se
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a server whose public URL must name its port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
