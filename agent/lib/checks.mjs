@@ -164,10 +164,15 @@ function counterOf(counter) {
   return COUNTERS.find(([pattern]) => pattern.test(key))?.[1];
 }
 
+/** The name a process check gives the init process, pid 1, whatever its program is called. */
+const INIT = 'init';
+
 /**
  * The ids of running processes called `name`, the agent itself excluded (it is not what anyone monitors).
  * Linux: /proc/PID/comm (cut at 15 characters by the kernel) or the program of /proc/PID/cmdline; elsewhere ps,
- * or tasklist on Windows, where "nginx" also finds "nginx.exe".
+ * or tasklist on Windows, where "nginx" also finds "nginx.exe". Outside Windows `init` is pid 1 whatever its
+ * program (systemd, launchd, tini, a container's entry point), even when that is the agent: every system has
+ * one, so the built-in templates check it (src/templates/default-template-checks.ts).
  * @param {string} name
  * @returns {Promise<number[]>}
  */
@@ -202,7 +207,9 @@ export async function findProcesses(name) {
       .filter((m) => m !== null && matches(m[2]))
       .map((m) => Number(/** @type {RegExpExecArray} */ (m)[1]));
   }
-  return pids.filter((pid) => pid !== process.pid).sort((a, b) => a - b);
+  const own = pids.filter((pid) => pid !== process.pid);
+  if (name === INIT && !IS_WINDOWS && !own.includes(1)) own.push(1);
+  return own.sort((a, b) => a - b);
 }
 
 /**

@@ -79,6 +79,11 @@ describe('process', () => {
     expect(await findProcesses(basename(process.execPath))).not.toContain(process.pid);
   });
 
+  it('takes init to be pid 1, whatever its program', async () => {
+    expect(await findProcesses('init')).toContain(1);
+    expect(await run(check('process', { name: 'init' }))).toMatchObject({ status: 'pass', output: expect.stringMatching(/^init running \(.*pid 1\b/) });
+  });
+
   it('fails when no process has the name', async () => {
     const result = await run(check('process', { name: 'no-such-program-xyz' }));
     expect(result).toMatchObject({ status: 'fail', output: 'no-such-program-xyz not running', value: 0 });

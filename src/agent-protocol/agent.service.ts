@@ -48,11 +48,11 @@ export function createAgentService(deps: Deps) {
     async enrol(request: EnrolRequest): Promise<EnrolResponse> {
       const site = await siteTokens.verify(request.siteToken);
       if (!site) throw agentErrors.unauthorized('the site token is unknown, expired or revoked');
-      const { deviceId } = await ingest.enrolDevice({ accountId: site.accountId, siteId: site.siteId }, request.machineId, request.facts);
+      const serverUrl = agentServerUrl(await accounts.findById(site.accountId), deps.publicUrl);
+      const { deviceId } = await ingest.enrolDevice({ accountId: site.accountId, siteId: site.siteId }, request.machineId, request.facts, serverUrl);
       const secret = newPrefixedSecret(DEVICE_SECRET_PREFIX);
       await credentials.replace(site.accountId, deviceId, sha256Hex(secret), epochSeconds(clock));
       await siteTokens.markUsed(site.tokenId);
-      const serverUrl = agentServerUrl(await accounts.findById(site.accountId), deps.publicUrl);
       return { deviceId, deviceSecret: secret, agentUrl: `${serverUrl}${AGENT_PATH}` };
     },
 

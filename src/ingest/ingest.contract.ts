@@ -15,8 +15,10 @@ export type IngestService = {
    * Creates the device of an enrolling machine in a site (its name is the reported hostname; its checks
    * come from the site's server or workstation installation template), or, when the account already has
    * a device with this machine id, updates that device's facts and returns it (`created: false`).
+   * `serverUrl` is the URL the agent reports to: template checks naming `{serverUrl}` (or its host and port)
+   * are stored with it filled in (src/templates/template-placeholders.ts).
    */
-  enrolDevice(site: { readonly accountId: number; readonly siteId: number }, machineId: string, facts: DeviceFacts): Promise<{ deviceId: number; created: boolean }>;
+  enrolDevice(site: { readonly accountId: number; readonly siteId: number }, machineId: string, facts: DeviceFacts, serverUrl: string): Promise<{ deviceId: number; created: boolean }>;
   /**
    * Applies one report batch in one transaction: everything or nothing. A batch id already applied for
    * this device answers `{ applied: false }` and changes nothing; the same id with different content is

@@ -11,6 +11,7 @@ import { utcDate } from '../lib/dates.js';
 import type { DeviceRef, IngestService } from './ingest.contract.js';
 import { createIngestRepository, type IngestCheckRow, type IngestRepository } from './ingest.repository.js';
 import { createInventoryRepository } from './inventory.repository.js';
+import { resolveServerPlaceholders } from '../templates/template-placeholders.js';
 import { contentSha256, refuseFutureTimes } from './report-validation.js';
 import { deriveChecks } from './sections/check-results.section.js';
 import { REPORT_SECTIONS } from './sections/report-sections.js';
@@ -29,7 +30,7 @@ export function createIngestService(deps: { database: DatabaseHandle; clock: Clo
   const repo = createIngestRepository(deps.database.db);
   const now = () => epochSeconds(deps.clock);
 
-  async function enrolOnce(site: { accountId: number; siteId: number }, machineId: string, facts: DeviceFacts, at: number) {
+  async function enrolOnce(site: { accountId: number; siteId: number }, machineId: string, facts: DeviceFacts, serverUrl: string, at: number) {
     return repo.transaction(async (tx) => {
       const existing = await tx.findDeviceByMachine(site.accountId, machineId);
       if (existing) {
@@ -53,8 +54,8 @@ export function createIngestService(deps: { database: DatabaseHandle; clock: Clo
       await tx.insertChecks(
         definitions.map((d, i) => ({
           account_id: site.accountId, client_id: row.client_id, site_id: row.id, device_id: deviceId, uid: checkUid(deviceId, i),
-          sync_status: 1, check_type: d.check_type, is_task: 0, description: d.description, dsc_247: d.dsc_247, email: 0, sms: 0, emailrecovery: 0,
-          smsrecovery: 0, kind: d.kind, interval_seconds: d.interval_seconds, settings: d.settings, ...NOT_RUN_STATE,
+          sync_status: 1, check_type: d.check_type, is_task: 0, dsc_247: d.dsc_247, email: 0, sms: 0, emailrecovery: 0,
+          smsrecovery: 0, kind: d.kind, interval_seconds: d.interval_seconds, ...resolveServerPlaceholders(d, serverUrl), ...NOT_RUN_STATE,
         })),
       );
       return { deviceId, created: true };
@@ -62,13 +63,13 @@ export function createIngestService(deps: { database: DatabaseHandle; clock: Clo
   }
 
   return {
-    async enrolDevice(site, machineId, facts) {
+    async enrolDevice(site, machineId, facts, serverUrl) {
       const at = now();
       try {
-        return await enrolOnce(site, machineId, facts, at);
+        return await enrolOnce(site, machineId, facts, serverUrl, at);
       } catch (error) {
         // Two enrolments of one new machine at once: the second lost the race on (account, machine id) and now finds the device.
-        if (isUniqueViolation(error)) return enrolOnce(site, machineId, facts, at);
+        if (isUniqueViolation(error)) return enrolOnce(site, machineId, facts, serverUrl, at);
         throw error;
       }
     },

@@ -5,7 +5,8 @@ import { createCommandRepository } from '../../src/commands/command.repository.j
 import { type CommandService, createCommandService } from '../../src/commands/command.service.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import type { Clock } from '../../src/lib/clock.js';
-import { buildTestApp, type TestApp } from '../support/app.js';
+import { sha256Hex } from '../../src/lib/secrets.js';
+import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeAccount, makeClient, makeFleet, makeSite, NOW, type Fleet } from '../factories.js';
 
@@ -176,17 +177,39 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
       device = await enrol(await newToken(), 'machine-reports');
     });
 
-    it("answers the device's checks with their kind, schedule and settings", async () => {
+    it("answers the device's checks with the kind, schedule and settings enrolment copied from the site's template", async () => {
       const res = await call('GET', '/config', device.secret);
       expect(res.statusCode).toBe(200);
       const config = ConfigResponse.parse(res.json());
       expect(config).toMatchObject({ deviceId: device.deviceId, reportIntervalSeconds: 300 });
-      // The checks enrolment copied from the site's server template, in their order.
-      const stored = await database.db.selectFrom('checks').select(['id', 'description']).where('device_id', '=', device.deviceId).orderBy('id').execute();
-      expect(config.checks.map((c) => [c.checkId, c.description])).toEqual(stored.map((c) => [c.id, c.description]));
-      expect(config.checks[0]).toEqual(
-        { checkId: stored[0]!.id, checkType: 1003, kind: 'disk_space', description: 'Disk Space Check - /', dsc247: 2, intervalSeconds: 300, settings: { path: '/', minFreePercent: 10 } },
-      );
+      const ids = (await database.db.selectFrom('checks').select('id').where('device_id', '=', device.deviceId).orderBy('id').execute()).map((c) => c.id);
+      const server = 'https://rmm.example.test';
+      expect(config.checks).toEqual([
+        { checkType: 1003, kind: 'disk_space', description: 'Disk Space Check - /', settings: { path: '/', minFreePercent: 10 } },
+        { checkType: 1013, kind: 'process', description: 'Process Check - init', settings: { name: 'init' } },
+        { checkType: 1012, kind: 'http', description: `Web Page Check - ${server}/healthz`, settings: { url: `${server}/healthz`, timeoutSeconds: 10, expectStatus: 200 } },
+        { checkType: 1014, kind: 'tcp_port', description: 'TCP Service Check - rmm.example.test:443', settings: { host: 'rmm.example.test', port: 443, timeoutSeconds: 5 } },
+        { checkType: 1017, kind: 'script', description: 'Script Check - uptime', settings: { command: 'uptime 2>/dev/null || cat /proc/uptime', timeoutSeconds: 30 } },
+        { checkType: 1009, kind: 'performance', description: 'Performance Monitoring Check - Processor Queue Length', settings: { counter: 'cpu_queue', threshold: 10 } },
+        { checkType: 1010, kind: 'performance', description: 'Performance Monitoring Check - Memory Usage', settings: { counter: 'memory_usage', threshold: 90 } },
+      ].map((c, i) => ({ checkId: ids[i], dsc247: 2, intervalSeconds: 300, ...c })));
+
+      // list_check_config shows the same stored settings.
+      const shown = (await callApi(t.app, { apikey: fleet.apiKey, service: 'list_check_config', checkid: ids[2]! })).body;
+      expect(shown).toContain(`<url>${server}/healthz</url><timeout>10</timeout>`);
+    });
+
+    it('answers a seeded check (no stored settings) with the settings list_check_config shows for it', async () => {
+      // A credential for a fixture device, as if it had enrolled: its checks were made by the factory, not a template.
+      const secret = `sld_${'S'.repeat(43)}`;
+      await database.db.insertInto('device_credentials').values({ account_id: fleet.account.id, device_id: fleet.devices.alphaDc.id, secret_hash: sha256Hex(secret), created_at: NOW, revoked_at: null }).execute();
+      const config = ConfigResponse.parse((await call('GET', '/config', secret)).json());
+      // 24x7 checks run on the device's schedule (the factory's 15 minutes), Daily Safety Checks once a day.
+      expect(config.reportIntervalSeconds).toBe(900);
+      expect(config.checks.map(({ kind, dsc247, intervalSeconds, settings }) => ({ kind, dsc247, intervalSeconds, settings }))).toEqual([
+        { kind: 'disk_space', dsc247: 2, intervalSeconds: 900, settings: { path: 'C:', minFreePercent: 10 } },
+        { kind: 'other', dsc247: 1, intervalSeconds: 86_400, settings: {} },
+      ]);
     });
 
     it('applies a batch once: a retry changes nothing, other content under the same id is a 409', async () => {

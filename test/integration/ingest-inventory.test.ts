@@ -29,7 +29,7 @@ describe.each(DIALECTS)('inventory sections of agent reports on %s', (dialect) =
     const client = await makeClient(database, made.account.id, 'Alpha');
     const site = await makeSite(database, made.account.id, client.id, 'Head Office');
     ingest = createServices({ config: loadConfig({}), database, clock }).ingest;
-    const { deviceId } = await ingest.enrolDevice({ accountId: made.account.id, siteId: site.id }, 'machine-inventory', facts('dc01'));
+    const { deviceId } = await ingest.enrolDevice({ accountId: made.account.id, siteId: site.id }, 'machine-inventory', facts('dc01'), 'https://rmm.example.test');
     device = { accountId: made.account.id, clientId: client.id, siteId: site.id, deviceId };
     t = await buildTestApp(database);
   });

@@ -13,6 +13,8 @@ import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/data
 import { facts, movableClock, snapshot } from '../support/ingest.js';
 
 const run = promisify(execFile);
+/** The URL enrolling agents report to (what their package's config.json says). */
+const SERVER_URL = 'https://rmm.example.test:8443';
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const SWEEP_ONCE = fileURLToPath(new URL('../support/sweep-once.ts', import.meta.url));
 
@@ -61,7 +63,7 @@ describe.each(DIALECTS)('ingestion on %s', (dialect) => {
   const report = (extra: Record<string, unknown> = {}) => ReportRequest.parse({ batchId: `batch-${String(++batch).padStart(4, '0')}`, sentAt: clock.at, ...extra });
 
   it('enrols a machine: the device, named by its hostname, with the checks of its site\'s template', async () => {
-    const enrolled = await ingest.enrolDevice(siteRef, 'machine-0001', facts('web01'));
+    const enrolled = await ingest.enrolDevice(siteRef, 'machine-0001', facts('web01'), SERVER_URL);
     expect(enrolled.created).toBe(true);
     server = { accountId, clientId, siteId: siteRef.siteId, deviceId: enrolled.deviceId };
     const servers = await api({ service: 'list_servers', siteid: siteRef.siteId });
@@ -78,14 +80,20 @@ describe.each(DIALECTS)('ingestion on %s', (dialect) => {
     expect(client).toEqual({ server_count: 1, workstation_count: 0 });
     const counts = await database.db.selectFrom('devices').select(['check_total', 'check_pass', 'check_fail', 'machine_id']).where('id', '=', server.deviceId).executeTakeFirstOrThrow();
     expect(counts).toEqual({ check_total: 7, check_pass: 0, check_fail: 0, machine_id: 'machine-0001' });
+    // The template's checks of the server the agent reports to are stored with its URL filled in.
+    const stored = await database.db.selectFrom('checks').select(['kind', 'description', 'settings']).where('device_id', '=', server.deviceId).where('kind', 'in', ['http', 'tcp_port']).orderBy('id').execute();
+    expect(stored.map((k) => ({ ...k, settings: JSON.parse(k.settings) }))).toEqual([
+      { kind: 'http', description: 'Web Page Check - https://rmm.example.test:8443/healthz', settings: { url: 'https://rmm.example.test:8443/healthz', timeoutSeconds: 10, expectStatus: 200 } },
+      { kind: 'tcp_port', description: 'TCP Service Check - rmm.example.test:8443', settings: { host: 'rmm.example.test', port: 8443, timeoutSeconds: 5 } },
+    ]);
   });
 
   it('re-enrolling the same machine reuses its device and updates its facts', async () => {
-    const again = await ingest.enrolDevice(siteRef, 'machine-0001', facts('web01-renamed', 'server', { memoryMb: 65536 }));
+    const again = await ingest.enrolDevice(siteRef, 'machine-0001', facts('web01-renamed', 'server', { memoryMb: 65536 }), SERVER_URL);
     expect(again).toEqual({ deviceId: server.deviceId, created: false });
     const row = await database.db.selectFrom('devices').select(['name', 'total_memory', 'check_total']).where('id', '=', server.deviceId).executeTakeFirstOrThrow();
     expect(row).toEqual({ name: 'web01-renamed', total_memory: 65536 * 1024 * 1024, check_total: 7 });
-    const workstation = await ingest.enrolDevice(siteRef, 'machine-0002', facts('ws01', 'workstation'));
+    const workstation = await ingest.enrolDevice(siteRef, 'machine-0002', facts('ws01', 'workstation'), SERVER_URL);
     expect(workstation.created).toBe(true);
     expect(await database.db.selectFrom('checks').select('id').where('device_id', '=', workstation.deviceId).execute()).toHaveLength(3);
   });
@@ -96,7 +104,7 @@ describe.each(DIALECTS)('ingestion on %s', (dialect) => {
     expect(await ingest.applyReport(server, report({
       checkResults: [
         { checkId: disk, at: clock.at - 30, status: 'fail', output: '2% free on / & <falling>' },
-        { checkId: process, at: clock.at - 30, status: 'pass', output: 'sshd running' },
+        { checkId: process, at: clock.at - 30, status: 'pass', output: 'init running (pid 1)' },
       ],
     }))).toEqual({ applied: true });
     const checks = await api({ service: 'list_checks', deviceid: server.deviceId });
@@ -172,7 +180,7 @@ describe.each(DIALECTS)('ingestion on %s', (dialect) => {
     // Twenty more devices, then silence past the threshold (600 s by default).
     const devices = [server];
     for (let i = 0; i < 20; i++) {
-      const { deviceId } = await ingest.enrolDevice(siteRef, `machine-sweep-${i}`, facts(`sweep${i}`, 'workstation'));
+      const { deviceId } = await ingest.enrolDevice(siteRef, `machine-sweep-${i}`, facts(`sweep${i}`, 'workstation'), SERVER_URL);
       devices.push({ ...server, deviceId });
     }
     clock.at += 601;

@@ -1,7 +1,25 @@
 import { type Kysely, sql } from 'kysely';
 import { reference, withIdColumn } from '../dialect.js';
 import type { SightlineMigration } from './migration.js';
-import { templateCheckRows } from '../../templates/default-template-checks.js';
+
+/** The built-in template checks of this migration's day (dsc_247 2 = 24x7, every 300 s). */
+const builtIn = (check_type: number, kind: string, description: string, settings: Record<string, string | number>) =>
+  ({ check_type, kind, description, dsc_247: 2, interval_seconds: 300, settings });
+const DISK = builtIn(1003, 'disk_space', 'Disk Space Check - /', { path: '/', minFreePercent: 10 });
+const UPTIME = builtIn(1017, 'script', 'Script Check - uptime', { command: 'uptime', timeoutSeconds: 30 });
+const MEMORY = builtIn(1010, 'performance', 'Performance Monitoring Check - Memory Usage', { counter: 'memory_usage', threshold: 90 });
+export const BUILT_IN_CHECKS_0007 = {
+  server: [
+    DISK,
+    builtIn(1013, 'process', 'Process Check - sshd', { name: 'sshd' }),
+    builtIn(1012, 'http', 'Web Page Check - http://localhost/', { url: 'http://localhost/', timeoutSeconds: 10, expectStatus: 200 }),
+    builtIn(1014, 'tcp_port', 'TCP Service Check - localhost:22', { host: 'localhost', port: 22, timeoutSeconds: 5 }),
+    UPTIME,
+    builtIn(1009, 'performance', 'Performance Monitoring Check - Processor Queue Length', { counter: 'cpu_queue', threshold: 10 }),
+    MEMORY,
+  ],
+  workstation: [DISK, UPTIME, MEMORY],
+};
 
 /**
  * What ingestion needs (src/ingest/): the machine an enrolled device is, the report batches already
@@ -50,11 +68,11 @@ export const ingestion: SightlineMigration = {
       .addColumn('settings', 'text', (col) => col.notNull().defaultTo('{}'))
       .execute();
     await db.schema.createIndex('template_checks_template').on('template_checks').columns(['template_id', 'id']).execute();
-    // Templates that already exist get the built-in checks of their type. (This reads the defaults as they are
-    // now; whoever changes DEFAULT_TEMPLATE_CHECKS later copies today's list here first.)
+    // Templates that already exist get the built-in checks of their type, as they were when this migration
+    // was written (BUILT_IN_CHECKS_0007; DEFAULT_TEMPLATE_CHECKS has changed since, see 0010).
     const templates = await db.selectFrom('installation_templates').select(['id', 'account_id', 'device_type']).orderBy('id').execute();
     const rows = templates.flatMap((t: { id: number; account_id: number; device_type: 'server' | 'workstation' }) =>
-      templateCheckRows(t.account_id, t.id, t.device_type),
+      BUILT_IN_CHECKS_0007[t.device_type].map((c) => ({ ...c, account_id: t.account_id, template_id: t.id, settings: JSON.stringify(c.settings) })),
     );
     for (let i = 0; i < rows.length; i += 500) await db.insertInto('template_checks').values(rows.slice(i, i + 500)).execute();
 
