@@ -59,7 +59,9 @@ describe('the read path', () => {
   it('sees a seeder import where one exists, so it can fail', () => {
     expect(runtimeImports(join(SRC, 'cli', 'commands', 'seed.command.ts'))).toContain(join(SRC, 'seed', 'demo-generator.ts'));
     expect(runtimeImports(join(SRC, 'seed', 'history-generator.ts'))).toContain(join(SRC, 'history', 'performance-intervals.ts'));
-    // `import type` is erased: services.ts's type-only users do not load the seeder through it.
-    expect(runtimeImports(join(SRC, 'devices', 'require-visible-device.ts'))).not.toContain(join(SRC, 'repositories.ts'));
+    // `import type` is erased: repositories.ts's type-only users (the DEAPI's domain services) do not load it.
+    const deapiServices = join(SRC, 'deapi', 'deapi.services.ts');
+    expect(readFileSync(deapiServices, 'utf8')).toMatch(/^import type \{[^}]*\} from '\.\.\/repositories\.js';$/m);
+    expect(runtimeImports(deapiServices)).not.toContain(join(SRC, 'repositories.ts'));
   });
 });
