@@ -13,7 +13,7 @@ import {
 } from './catalog.js';
 import { assignMavEngines, clientLicenseRows, prepareAssetSeed, seedAssetsForBatch } from './asset-generator.js';
 import { Prng } from './prng.js';
-import type { SeedOperations, SeedRepository } from './seed.repository.js';
+import type { SeedRepository } from './seed.repository.js';
 import { avDefinitionRows, FULL_HISTORY_DEVICES, seedHistory } from './history-generator.js';
 
 export type SeedOptions = {
@@ -33,8 +33,9 @@ const DEVICES_PER_BATCH = 500;
 /**
  * Creates a believable MSP's data: clients of uneven size (a few large, many small), each with servers
  * and workstations over several sites, a realistic mix of checks with some failing, some devices overdue
- * or offline, open and closed outages, check notes, and the history behind the history, backup and
- * antivirus services (src/seed/history-generator.ts). The same seed gives the same data.
+ * or offline, open and closed outages, check notes, failed days and Backup & Recovery sessions (made-up
+ * results folded by ingestion's rules, check-history-generator.ts), and performance and drive-space history
+ * (history-generator.ts). The same seed gives the same data.
  */
 export async function seedDemoData(repo: SeedRepository, options: SeedOptions): Promise<SeedSummary> {
   const rng = new Prng(options.seed);
@@ -122,11 +123,9 @@ export async function seedDemoData(repo: SeedRepository, options: SeedOptions): 
         await trx.insertMobSessions(sessions);
         await seedAssetsForBatch(trx, assetRng, assets, [...deviceOf].map(([id, row]) => ({ id, row })));
         const idByUid = new Map(checks.map((k) => [k.uid, k.id]));
-        // Day results and backup sessions are written above, derived like ingestion's; the history generator's own are not used.
-        await seedHistory(withoutDerivedHistory(trx), {
+        await seedHistory(trx, {
           seed: `${options.seed}:history:${name}:${start}`,
           accountId: options.accountId,
-          timezone,
           now,
           devices: deviceOf,
           checks: checkRows.map((k) => ({ ...k, id: idByUid.get(k.uid as number)! })),
@@ -335,9 +334,4 @@ function eventsFor(
     }
   }
   return { outages, notes, days };
-}
-
-/** The seed operations without day results and backup sessions, which the history generator would add a second time. */
-function withoutDerivedHistory(ops: SeedOperations): SeedOperations {
-  return { ...ops, insertDayResults: async () => {}, insertMobSessions: async () => {} };
 }

@@ -1,12 +1,8 @@
 import type { Insertable } from 'kysely';
-import type {
-  CheckDayResultTable, CheckTable, DeviceTable, MobSessionTable, PerformanceIntervalTable, PerformanceMonitorTable, StorageMonitorTable,
-} from '../db/schema.js';
+import type { CheckTable, DeviceTable, PerformanceIntervalTable, PerformanceMonitorTable, StorageMonitorTable } from '../db/schema.js';
 import type { PerformanceKind } from '../history/performance-kind.js';
 import { CheckStatus } from '../checks/check-status.js';
-import { DayResult } from '../history/day-result.js';
-import { addDays, utcDate, zonedDate } from '../lib/dates.js';
-import { AV_UPDATE_CHECK_TYPES, BACKUP_CHECK_TYPES } from '../history/check-day-history.js';
+import { addDays, utcDate } from '../lib/dates.js';
 import { UNUSED_PERFORMANCE_COLUMNS, UNUSED_STORAGE_COLUMNS } from '../history/history-writer.js';
 import { DEFAULT_THRESHOLDS, MEMORY_TOTAL, perCpuMetric, RETENTION_SECONDS } from '../history/performance-metrics.js';
 import { type FoldSample, foldSamples } from '../history/performance-intervals.js';
@@ -15,10 +11,11 @@ import { Prng } from './prng.js';
 import type { SeedOperations } from './seed.repository.js';
 
 /**
- * History for one batch of freshly seeded devices. Performance samples and drive and store sizes are
- * generated here and stored as the history writer stores reported ones (the same foldSamples and
- * dayRows), so every read answers stored rows. Check day results are stored only for the odd day that
- * was not a pass, and Backup & Recovery sessions cover the last days of devices that have it.
+ * Performance and drive-space history for one batch of freshly seeded devices. Performance samples and
+ * drive and store sizes are generated here and stored as the history writer stores reported ones (the same
+ * foldSamples and dayRows), so every read answers stored rows. (Check day results and Backup & Recovery
+ * sessions are not made here: demo-generator.ts folds made-up results through ingestion's derivation,
+ * check-history-generator.ts, and stores what that answers.)
  * It draws from its own generator, seeded from the batch, so it never shifts the rest of the demo data.
  *
  * Dense history is what makes seeding slow (8 days of hourly and a day of 15-minute intervals is 288
@@ -31,8 +28,6 @@ import type { SeedOperations } from './seed.repository.js';
 export type HistoryBatch = {
   seed: string;
   accountId: number;
-  /** The account's timezone: day results are stored as its calendar days. */
-  timezone: string;
   now: number;
   devices: ReadonlyMap<number, Insertable<DeviceTable>>;
   checks: readonly (Insertable<CheckTable> & { id: number })[];
@@ -52,7 +47,6 @@ const OLD_SAMPLE_SECONDS = 900;
 /** Rows of performance intervals collected before they are inserted (bounds the batch's memory). */
 const INTERVAL_ROWS_PER_INSERT = 50_000;
 
-const SESSION_DAYS = 7;
 /** Share of workstations whose performance and drive space checks keep history (every server's do). */
 const WORKSTATION_HISTORY_SHARE = 0.15;
 
@@ -60,9 +54,7 @@ export async function seedHistory(ops: SeedOperations, batch: HistoryBatch): Pro
   const rng = new Prng(batch.seed);
   const performance: Insertable<PerformanceMonitorTable>[] = [];
   const storage: Insertable<StorageMonitorTable>[] = [];
-  const dayResults: Insertable<CheckDayResultTable>[] = [];
 
-  const today = zonedDate(batch.now, batch.timezone);
   const keepsHistory = new Map<number, boolean>();
   for (const [id, d] of batch.devices) keepsHistory.set(id, d.device_type === 'server' || rng.chance(WORKSTATION_HISTORY_SHARE));
 
@@ -75,9 +67,6 @@ export async function seedHistory(ops: SeedOperations, batch: HistoryBatch): Pro
         account_id: batch.accountId, client_id: k.client_id, device_id: k.device_id, check_id: k.id, kind: 'drive', drive_letter: letter, mount_point: '',
         store_name: '', edb_file: '', slv_file: '', first_day: laterDay(String(d.install_date), utcDate(batch.now - rng.int(60, 400) * 86400)), ...UNUSED_STORAGE_COLUMNS,
       });
-    }
-    if ((BACKUP_CHECK_TYPES as readonly number[]).includes(k.check_type) || (AV_UPDATE_CHECK_TYPES as readonly number[]).includes(k.check_type)) {
-      dayResults.push(...badDays(rng, batch.accountId, today, k));
     }
   }
 
@@ -100,15 +89,10 @@ export async function seedHistory(ops: SeedOperations, batch: HistoryBatch): Pro
     });
   }
 
-  const sessions: Insertable<MobSessionTable>[] = [];
-  for (const [id, d] of batch.devices) if (d.mob === 1) sessions.push(...mobSessions(rng, batch, id, d));
-
   const performanceIds = await ops.insertPerformanceMonitors(performance);
   await seedPerformanceSamples(ops, rng, batch, performance.map((m, i) => ({ ...m, id: performanceIds[i]! })));
   const storageIds = await ops.insertStorageMonitors(storage);
   await ops.insertStorageDays(dayRows(batch.accountId, storage.flatMap((m, i) => storageSizes(rng, batch, { ...m, id: storageIds[i]! }))));
-  await ops.insertDayResults(dayResults);
-  await ops.insertMobSessions(sessions);
 }
 
 const laterDay = (a: string, b: string) => (a > b ? a : b);
@@ -205,47 +189,6 @@ function storageSizes(rng: Prng, batch: HistoryBatch, monitor: Insertable<Storag
     sizes.push({ monitorId: monitor.id, at, sizeMb: Math.max(0, Math.round(base + growth * index + churn)) });
   }
   return sizes;
-}
-
-/** A third of backup and antivirus checks had a bad spell: a few failed days, perhaps cleared, perhaps a day not run. */
-function badDays(rng: Prng, accountId: number, today: string, k: Insertable<CheckTable> & { id: number }): Insertable<CheckDayResultTable>[] {
-  if (k.last_run_at == null || !rng.chance(0.33)) return [];
-  const start = rng.int(3, 55);
-  const length = rng.int(1, 4);
-  const rows: Insertable<CheckDayResultTable>[] = [];
-  for (let i = 0; i < length; i++) {
-    const result = i === length - 1 && rng.chance(0.4) ? DayResult.cleared : rng.chance(0.2) ? DayResult.inactive : DayResult.fail;
-    rows.push({ account_id: accountId, client_id: k.client_id, device_id: k.device_id, check_id: k.id, day: addDays(today, -(start - i)), result });
-  }
-  return rows;
-}
-
-/** Nightly file-system backups for the last days, a weekly system-state one on servers, the odd failure. */
-function mobSessions(rng: Prng, batch: HistoryBatch, deviceId: number, d: Insertable<DeviceTable>): Insertable<MobSessionTable>[] {
-  const rows: Insertable<MobSessionTable>[] = [];
-  const midnight = Math.floor(batch.now / 86400) * 86400;
-  const storageAccount = `sa-${rng.hex(8)}`;
-  const plugins: [string, number, number][] = [['FILE_SYSTEM', 1, rng.int(5, 400) * 1024 ** 3]];
-  if (d.device_type === 'server') plugins.push(['SYSTEM_STATE', 2, rng.int(8, 30) * 1024 ** 3]);
-  for (const [plugin, slot, baseSize] of plugins) {
-    let previous = baseSize;
-    for (let day = SESSION_DAYS; day >= 1; day--) {
-      if (plugin === 'SYSTEM_STATE' && day % 7 !== 0) continue;
-      const start = midnight - day * 86400 + 22 * 3600 + rng.int(0, 3600);
-      const size = Math.max(0, previous + rng.int(-50, 200) * 1024 ** 2);
-      const roll = rng.next();
-      const status = roll < 0.03 ? 'FAILED' : roll < 0.08 ? 'COMPLETED_WITH_ERRORS' : roll < 0.1 ? 'INTERRUPTED' : 'COMPLETED';
-      const items = Math.round(size / 2 ** 20);
-      rows.push({
-        account_id: batch.accountId, client_id: d.client_id, site_id: d.site_id, device_id: deviceId, storage_account_id: storageAccount, slot_id: slot, type: 'BACKUP', plugin,
-        started_at: start, ended_at: start + rng.int(300, 7200), selection_size: size, selection_item_count: items, size_change: Math.abs(size - previous),
-        item_count_change: Math.abs(items - Math.round(previous / 2 ** 20)), removed_item_count: rng.int(0, 50), processed_size: status === 'FAILED' ? 0 : rng.int(1, 2000) * 1024 ** 2,
-        processed_item_count: rng.int(0, 5000), transferred_size: status === 'FAILED' ? 0 : rng.int(1, 500) * 1024 ** 2, error_count: status === 'COMPLETED' ? 0 : rng.int(1, 20), status,
-      });
-      previous = size;
-    }
-  }
-  return rows;
 }
 
 /** Days of definition releases the demo catalogue gets. */
