@@ -69,7 +69,7 @@ export const EnrolResponse = z.object({
   deviceId: z.number().int(),
   /** Shown once; the server keeps only its hash. Sent as `Authorization: Bearer <deviceSecret>`. */
   deviceSecret: z.string(),
-  /** Where to send later calls (the server's public URL + /agent/v1/). */
+  /** Informational: where the server believes agents reach it (its public URL + /agent/v1/); agents keep calling serverUrl + agentPath of config.json. */
   agentUrl: z.string(),
 });
 export type EnrolResponse = z.infer<typeof EnrolResponse>;

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import * as protocol from '../../src/agent-protocol/protocol.schema.js';
 import { AgentPackageConfig } from '../../src/agent-protocol/installation-package.service.js';
 import { DEFAULT_COMMAND_TTL_SECONDS } from '../../src/commands/command.service.js';
+import { BATCH_RETENTION_SECONDS } from '../../src/ingest/ingest.service.js';
 import { DEVICE_SECRET_PREFIX, SITE_TOKEN_PREFIX, isPrefixedSecret } from '../../src/lib/secrets.js';
 
 const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'agent-protocol.md'), 'utf8');
@@ -41,6 +42,7 @@ describe('docs/agent-protocol.md', () => {
     expect(doc).toContain(`| ${protocol.MAX_COMMAND_WAIT_SECONDS} seconds |`);
     expect(doc).toContain(`at most ${protocol.MAX_CLOCK_SKEW_SECONDS} seconds ahead`);
     expect(doc).toContain(`| ${DEFAULT_COMMAND_TTL_SECONDS} seconds unless`);
+    expect(doc).toContain(`Applied ids are remembered for ${BATCH_RETENTION_SECONDS / 86400} days`);
   });
 
   it('uses example secrets of the real shape', () => {
