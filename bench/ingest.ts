@@ -9,8 +9,16 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openDatabase } from '../src/db/database.js';
 import { cpuMsOf, fetchTimed, memoryOf, ROOT, runCli, runTs, sleep, startProcess } from './processes.js';
 import type { LoadResult } from './report.js';
+
+/**
+ * The fleet of the issue's arithmetic: 20 checks a device, each run every minute (a report every five
+ * minutes then carries five results of each). The account's templates are filled up to that many.
+ */
+const CHECKS_PER_DEVICE = 20;
+const CHECK_INTERVAL_SECONDS = 60;
 
 export type IngestOptions = { db?: string; devices: number; rate: number; seconds: number; port: number; connections: number };
 
@@ -40,6 +48,7 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
   // A small demo account gives the clients, sites and templates the simulated devices enrol into.
   await runCli(['seed', '--db', db, '--account', account, '--clients', '20', '--devices', '20']);
   const key = (await runCli(['apikey', 'regenerate', '--db', db, '--account', account])).trim().split('\n').pop()!;
+  await withChecksPerDevice(db, account, CHECKS_PER_DEVICE);
   const base = `http://127.0.0.1:${options.port}`;
   console.error('bench ingest: starting the server…');
   const server = await startProcess([join(ROOT, 'dist/cli/main.js'), 'serve', '--db', db, '--port', String(options.port), '--host', '127.0.0.1'], { LOG_LEVEL: 'warn' }, `${base}/healthz`);
@@ -113,4 +122,24 @@ async function recreate(url: string): Promise<void> {
   await admin.query(`drop database if exists "${name}" with (force)`);
   await admin.query(`create database "${name}"`);
   await admin.end();
+}
+
+/** Adds script checks to every template of the account until each has `count` (enrolled devices copy them). */
+async function withChecksPerDevice(db: string, accountName: string, count: number): Promise<void> {
+  const database = await openDatabase(db);
+  try {
+    const account = await database.db.selectFrom('accounts').select('id').where('name', '=', accountName).executeTakeFirstOrThrow();
+    const templates = await database.db.selectFrom('installation_templates').select('id').where('account_id', '=', account.id).execute();
+    for (const { id } of templates) {
+      const { n } = await database.db.selectFrom('template_checks').select((eb) => eb.fn.countAll<number>().as('n')).where('template_id', '=', id).executeTakeFirstOrThrow();
+      const missing = Array.from({ length: Math.max(0, count - Number(n)) }, (_, i) => ({
+        account_id: account.id, template_id: id, check_type: 1017, kind: 'script', description: `Script Check - bench ${i + 1}`,
+        dsc_247: 2, interval_seconds: CHECK_INTERVAL_SECONDS, settings: JSON.stringify({ command: 'true', timeoutSeconds: 10 }),
+      }));
+      if (missing.length > 0) await database.db.insertInto('template_checks').values(missing).execute();
+    }
+    await database.db.updateTable('template_checks').set({ interval_seconds: CHECK_INTERVAL_SECONDS }).where('account_id', '=', account.id).execute();
+  } finally {
+    await database.close();
+  }
 }

@@ -23,8 +23,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'extract-limit': { type: 'string', default: '180' },
     ingest: { type: 'boolean', default: false },
-    'ingest-devices': { type: 'string', default: '2000' },
-    rate: { type: 'string', default: '1500' },
+    'ingest-devices': { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '250' },
   },
 });
 const devices = Number(args.devices);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Command, ConfigResponse, EnrolResponse, ReportRequest } from '../agent-protocol/protocol.schema.js';
 import { Prng } from '../seed/prng.js';
 import { SimulatedDevice } from './simulated-device.js';
@@ -65,6 +66,8 @@ export async function simulateFleet(options: SimulationOptions): Promise<Simulat
   };
   const ticker = setInterval(report, 1000);
   const stop = new AbortController();
+  // Every long-poll listens to this signal: one listener per polling device, not a leak.
+  setMaxListeners(0, stop.signal);
   options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   const failed = (error: unknown) => {
     progress.errors++;

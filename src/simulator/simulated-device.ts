@@ -18,6 +18,9 @@ const CHANCE = {
   antivirus: 0.02,
 } as const;
 
+/** The most results of one check in one report (a check every minute in a ten-minute report). */
+const MAX_RUNS_PER_REPORT = 10;
+
 const PATCH_TITLES = [
   ['KB5034441', 'Security Update for Windows (KB5034441)', 'Windows', 4],
   ['KB5035845', 'Cumulative Update for Windows 11 (KB5035845)', 'Windows', 3],
@@ -84,7 +87,7 @@ export class SimulatedDevice {
   nextReport(now: number): ReportRequest {
     const rng = this.rng;
     if (rng.chance(CHANCE.goesDark)) this.dark = true;
-    const checkResults = this.checks.map((check) => this.runCheck(check, now));
+    const checkResults = this.checks.flatMap((check) => this.runsSinceLastReport(check, now));
     const hour = new Date(now * 1000).getUTCHours();
     const daily = Math.sin(((hour - 9) / 24) * 2 * Math.PI);
     const load = clamp(20 + 15 * daily + rng.next() * 10, 0, 100);
@@ -123,6 +126,17 @@ export class SimulatedDevice {
       if (check) return { outcome: 'succeeded', message: 'Task run on request', checkResult: this.runCheck(check, now) };
     }
     return { outcome: 'succeeded', message: `${command.kind} done (simulated)` };
+  }
+
+  /**
+   * The results of a check's runs since the previous report: a check running every minute reports five
+   * results in a five-minute report, as an agent does. Their times are spread over the time since the
+   * previous report (the simulator may compress time: --rate above the fleet's natural pace).
+   */
+  private runsSinceLastReport(check: CheckConfig, now: number): CheckResult[] {
+    const runs = Math.min(MAX_RUNS_PER_REPORT, Math.max(1, Math.round(this.reportIntervalSeconds / Math.max(1, check.intervalSeconds))));
+    const since = this.lastReportAt === 0 ? now - 1 : Math.min(this.lastReportAt, now - 1);
+    return Array.from({ length: runs }, (_, i) => this.runCheck(check, since + Math.max(1, Math.round(((i + 1) * (now - since)) / runs))));
   }
 
   private runCheck(check: CheckConfig, now: number): CheckResult {
