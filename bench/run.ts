@@ -53,7 +53,8 @@ const serverArgs = [
   join(ROOT, 'dist/cli/main.js'), 'serve', '--db', fixture.db, '--port', String(port), '--host', '127.0.0.1',
 ];
 // The bench hammers the API with a bad key on purpose; the throttle must not turn that into 429s.
-const serverEnv = { LOG_LEVEL: 'warn', SIGHTLINE_BAD_KEY_LIMIT: '1000000000' };
+// The fixture is a snapshot no agent feeds: without the sweep its devices stay as seeded, run after run.
+const serverEnv = { LOG_LEVEL: 'warn', SIGHTLINE_BAD_KEY_LIMIT: '1000000000', SIGHTLINE_SWEEP_SECONDS: '0' };
 console.error('bench: starting the server…');
 const server = await startProcess(serverArgs, serverEnv, api(fixture.mainKey, 'list_clients'));
 let ceiling: Server | undefined;

@@ -25,7 +25,7 @@ const envSchema = z.object({
   /** Secret that signs dashboard cookies; generated per process when unset (sessions then end on restart). */
   SIGHTLINE_COOKIE_SECRET: z.string().min(32).optional(),
   /** Seconds between sweeps (overdue devices, expired agent commands); every server process runs them. */
-  SIGHTLINE_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
+  SIGHTLINE_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(30),
   /** The reference agent shipped in installation packages; defaults to the repo's agent/ folder. */
   SIGHTLINE_AGENT_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -24,6 +24,8 @@ export function registerSweeper(app: FastifyInstance, deps: { ingest: IngestServ
     }
   };
   app.addHook('onReady', async () => {
+    // 0 turns the sweep off in this process (a read benchmark over a fixed fixture; another process sweeps).
+    if (deps.intervalSeconds === 0) return;
     timer = setInterval(() => void sweep(), deps.intervalSeconds * 1000).unref();
   });
   app.addHook('onClose', async () => clearInterval(timer));
