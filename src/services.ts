@@ -40,8 +40,8 @@ export function createServices(deps: ServiceDeps) {
   const loginAttempts = createLoginAttempts({ throttle: repos.throttle, clock });
   const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
   const login = createLoginService({ users: repos.users, access, loginAttempts });
-  const users = createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock });
   const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
+  const users = createUserService({ users: repos.users, groups: repos.clientGroups, clientGroups, roles: repos.roles, access, audit, clock });
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });
   return {
     repos,
