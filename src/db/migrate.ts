@@ -6,6 +6,7 @@ import { history } from './migrations/0003-history.js';
 import { assets } from './migrations/0004-assets.js';
 import { dashboard } from './migrations/0005-dashboard.js';
 import { denormalisedCounts } from './migrations/0006-denormalised-counts.js';
+import { security } from './migrations/0010-security.js';
 import type { SightlineMigration } from './migrations/migration.js';
 
 /** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, SightlineMigration> = {
   '0004-assets': assets,
   '0005-dashboard': dashboard,
   '0006-denormalised-counts': denormalisedCounts,
+  '0010-security': security,
 };
 
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {
