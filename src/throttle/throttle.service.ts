@@ -2,7 +2,8 @@ import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import type { ThrottleRepository } from './throttle.repository.js';
 
-export type ThrottleVerdict = { blocked: false } | { blocked: true; retryAfterSeconds: number };
+export type Blocked = { blocked: true; retryAfterSeconds: number };
+export type ThrottleVerdict = { blocked: false } | Blocked;
 
 /**
  * Bad API keys per source address (ours): after `limit` failures within `windowSeconds`, further bad keys
@@ -27,33 +28,47 @@ export function createApiKeyThrottle(deps: { throttle: ThrottleRepository; clock
 export const LOGIN_FAILURE_LIMIT = 50;
 export const LOGIN_BLOCK_SECONDS = 5 * 60;
 
+/** A password check the lockout has let through: its place in the pair's run of attempts. */
+export type LoginAttempt = { blocked: false; login: string; address: string; attempts: number };
+
 /**
  * Dashboard login attempts, counted per (login name, address) in the database so every process agrees.
- * The dashboard calls `check` before verifying a password, then `recordFailure` or `recordSuccess`.
+ * `begin` counts the attempt atomically *before* the password is checked, so concurrent tries cannot
+ * all pass a check made before any of them failed: of N at once, at most `LOGIN_FAILURE_LIMIT` reach the
+ * password. Then `failed` or `succeeded`.
  */
 export function createLoginAttempts(deps: { throttle: ThrottleRepository; clock: Clock }) {
   const { throttle, clock } = deps;
   const key = (login: string) => login.trim().toLowerCase().slice(0, 320);
+
+  async function block(login: string, address: string): Promise<Blocked> {
+    await throttle.blockLogin(key(login), address, epochSeconds(clock) + LOGIN_BLOCK_SECONDS);
+    return { blocked: true, retryAfterSeconds: LOGIN_BLOCK_SECONDS };
+  }
+
   return {
-    /** Whether this pair may try now (a blocked pair is refused without checking the password). */
-    async check(login: string, address: string): Promise<ThrottleVerdict> {
-      const row = await throttle.loginAttempt(key(login), address);
+    /**
+     * Counts an attempt of this pair, or refuses it: a blocked pair costs one read and no write; an
+     * attempt beyond the limit (others are still being checked) blocks the pair without checking.
+     */
+    async begin(login: string, address: string): Promise<LoginAttempt | Blocked> {
       const now = epochSeconds(clock);
+      const row = await throttle.loginAttempt(key(login), address);
       if (row?.blocked_until && row.blocked_until > now) return { blocked: true, retryAfterSeconds: row.blocked_until - now };
-      return { blocked: false };
+      const counted = await throttle.countLoginAttempt(key(login), address, now);
+      if (counted.blockedUntil !== null && counted.blockedUntil > now) return { blocked: true, retryAfterSeconds: counted.blockedUntil - now };
+      if (counted.attempts > LOGIN_FAILURE_LIMIT) return block(login, address);
+      return { blocked: false, login, address, attempts: counted.attempts };
     },
 
-    /** Counts a failure; the 50th in a row blocks the pair for 5 minutes and the count starts again. */
-    async recordFailure(login: string, address: string): Promise<ThrottleVerdict> {
-      const failures = await throttle.countLoginFailure(key(login), address);
-      if (failures < LOGIN_FAILURE_LIMIT) return { blocked: false };
-      await throttle.blockLogin(key(login), address, epochSeconds(clock) + LOGIN_BLOCK_SECONDS);
-      return { blocked: true, retryAfterSeconds: LOGIN_BLOCK_SECONDS };
+    /** The attempt's password was refused: the 50th in a row blocks the pair for 5 minutes and the count starts again. */
+    async failed(attempt: LoginAttempt): Promise<ThrottleVerdict> {
+      return attempt.attempts >= LOGIN_FAILURE_LIMIT ? block(attempt.login, attempt.address) : { blocked: false };
     },
 
     /** A successful login ends the run of failures. */
-    async recordSuccess(login: string, address: string): Promise<void> {
-      await throttle.clearLogin(key(login), address);
+    async succeeded(attempt: LoginAttempt): Promise<void> {
+      await throttle.clearLogin(key(attempt.login), attempt.address);
     },
   };
 }
