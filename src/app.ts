@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { Clock } from './lib/clock.js';
+import { trustedProxies } from './lib/networks.js';
 import { createServices } from './services.js';
 import type { Mailer } from './mail/mailer.js';
 import { registerDeapiRoutes } from './deapi/deapi.routes.js';
@@ -30,8 +31,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    // Behind a reverse proxy set trustProxy through a future option; loopback installs see the peer address.
-    trustProxy: false,
+    // X-Forwarded-For is believed only from SIGHTLINE_TRUSTED_PROXIES; without it request.ip is the peer.
+    trustProxy: trustedProxies(config.trustedProxies),
     bodyLimit: 1024 * 1024,
   });
   await app.register(formbody);

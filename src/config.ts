@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normaliseNetworks } from './lib/networks.js';
 
 /**
  * Every setting Sightline reads from the environment, parsed once. Nothing else reads `process.env`.
@@ -21,6 +22,19 @@ const envSchema = z.object({
   /** Bad API keys from one address before it is answered 429, and the window they are counted in. */
   SIGHTLINE_BAD_KEY_LIMIT: z.coerce.number().int().min(1).default(20),
   SIGHTLINE_BAD_KEY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For is believed; the
+   * allow-list, the bad-key throttle, the login lockout and the audit log then see the client's address.
+   */
+  SIGHTLINE_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const networks = normaliseNetworks(text);
+      if (typeof networks === 'string') return networks ? networks.split(',') : [];
+      ctx.addIssue({ code: 'custom', message: networks.error });
+      return z.NEVER;
+    }),
   /** Secret that signs dashboard cookies; generated per process when unset (sessions then end on restart). */
   SIGHTLINE_COOKIE_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -37,6 +51,8 @@ export type Config = {
   mailFrom: string;
   badKeyLimit: number;
   badKeyWindowSeconds: number;
+  /** Normalised CIDR networks of trusted reverse proxies; empty: forwarded addresses are never believed. */
+  trustedProxies: readonly string[];
   cookieSecret: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
@@ -65,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mailFrom: overrides.mailFrom ?? e.SIGHTLINE_MAIL_FROM,
     badKeyLimit: overrides.badKeyLimit ?? e.SIGHTLINE_BAD_KEY_LIMIT,
     badKeyWindowSeconds: overrides.badKeyWindowSeconds ?? e.SIGHTLINE_BAD_KEY_WINDOW_SECONDS,
+    trustedProxies: overrides.trustedProxies ?? e.SIGHTLINE_TRUSTED_PROXIES,
     cookieSecret: overrides.cookieSecret ?? e.SIGHTLINE_COOKIE_SECRET,
     logLevel: overrides.logLevel ?? e.LOG_LEVEL,
   };
