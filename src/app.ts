@@ -5,12 +5,30 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { Clock } from './lib/clock.js';
 import { trustedProxies } from './lib/networks.js';
+import { MAX_COMMAND_WAIT_SECONDS } from './agent-protocol/protocol.schema.js';
+import { createAddressLimiter } from './throttle/address-limiter.js';
 import { createServices } from './services.js';
 import type { Mailer } from './mail/mailer.js';
 import { registerDeapiRoutes } from './deapi/deapi.routes.js';
 import { registerDashboard } from './dashboard/dashboard.plugin.js';
 import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 import { registerUsersRoutes } from './dashboard/users.routes.js';
+
+/**
+ * How long a client may take, so slow or idle connections cannot pin sockets (Node's request timeout is
+ * off by default). The idle timeout outlasts the longest command long-poll; keep-alive outlasts the 60 s
+ * idle timeout common in load balancers, so they never reuse a connection the server is closing.
+ */
+export const HTTP_TIMEOUTS = {
+  /** Request line and headers. */
+  headersMs: 15_000,
+  /** The whole request, body included (bodies are at most 1 MB). */
+  requestMs: 60_000,
+  /** A socket with no traffic either way. */
+  idleMs: (MAX_COMMAND_WAIT_SECONDS + 30) * 1000,
+  /** An idle kept-alive connection between requests. */
+  keepAliveMs: 65_000,
+} as const;
 
 export type AppDeps = {
   config: Config;
@@ -34,6 +52,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // X-Forwarded-For is believed only from SIGHTLINE_TRUSTED_PROXIES; without it request.ip is the peer.
     trustProxy: trustedProxies(config.trustedProxies),
     bodyLimit: 1024 * 1024,
+    requestTimeout: HTTP_TIMEOUTS.requestMs,
+    connectionTimeout: HTTP_TIMEOUTS.idleMs,
+    keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
+    // Node checks the header and request timeouts on this interval (30 s by default).
+    http: { headersTimeout: HTTP_TIMEOUTS.headersMs, connectionsCheckingInterval: 5_000 },
   });
   await app.register(formbody);
 
@@ -49,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerDashboard(app, {
     sessions: services.sessions,
     fleet: services.fleet,
+    passwordTries: createAddressLimiter({ clock, perMinute: config.passwordTriesPerMinute }),
     cookieSecret: config.cookieSecret,
     publicUrl: config.publicUrl,
   }, [

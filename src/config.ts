@@ -23,6 +23,11 @@ const envSchema = z.object({
   SIGHTLINE_BAD_KEY_LIMIT: z.coerce.number().int().min(1).default(20),
   SIGHTLINE_BAD_KEY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /**
+   * Failed password checks (log-in, confirming a change, changing one's password) one address may cause
+   * per minute in each server process; further tries are answered 429 before any password is checked.
+   */
+  SIGHTLINE_PASSWORD_TRIES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /**
    * Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For is believed; the
    * allow-list, the bad-key throttle, the login lockout and the audit log then see the client's address.
    */
@@ -51,6 +56,7 @@ export type Config = {
   mailFrom: string;
   badKeyLimit: number;
   badKeyWindowSeconds: number;
+  passwordTriesPerMinute: number;
   /** Normalised CIDR networks of trusted reverse proxies; empty: forwarded addresses are never believed. */
   trustedProxies: readonly string[];
   cookieSecret: string | undefined;
@@ -81,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mailFrom: overrides.mailFrom ?? e.SIGHTLINE_MAIL_FROM,
     badKeyLimit: overrides.badKeyLimit ?? e.SIGHTLINE_BAD_KEY_LIMIT,
     badKeyWindowSeconds: overrides.badKeyWindowSeconds ?? e.SIGHTLINE_BAD_KEY_WINDOW_SECONDS,
+    passwordTriesPerMinute: overrides.passwordTriesPerMinute ?? e.SIGHTLINE_PASSWORD_TRIES_PER_MINUTE,
     trustedProxies: overrides.trustedProxies ?? e.SIGHTLINE_TRUSTED_PROXIES,
     cookieSecret: overrides.cookieSecret ?? e.SIGHTLINE_COOKIE_SECRET,
     logLevel: overrides.logLevel ?? e.LOG_LEVEL,

@@ -42,9 +42,10 @@ export function createThrottleRepository(db: Db) {
       const blocked = sql<boolean>`login_attempts.blocked_until > ${now}`;
       const row = await db
         .insertInto('login_attempts')
-        .values({ login, address, consecutive_failures: 1, blocked_until: null })
+        .values({ login, address, consecutive_failures: 1, blocked_until: null, last_attempt_at: now })
         .onConflict((oc) =>
           oc.columns(['login', 'address']).doUpdateSet({
+            last_attempt_at: now,
             consecutive_failures: sql`case when ${blocked} then login_attempts.consecutive_failures when login_attempts.blocked_until is not null then 1 else login_attempts.consecutive_failures + 1 end`,
             blocked_until: sql`case when ${blocked} then login_attempts.blocked_until else null end`,
           }),
@@ -57,6 +58,15 @@ export function createThrottleRepository(db: Db) {
     /** Blocks the pair until `until` and starts counting afresh. */
     async blockLogin(login: string, address: string, until: number): Promise<void> {
       await db.updateTable('login_attempts').set({ blocked_until: until, consecutive_failures: 0 }).where('login', '=', login).where('address', '=', address).execute();
+    },
+
+    /** Forgets runs whose last attempt is older than `before`, unless they are blocked at `now`. */
+    async pruneLoginAttempts(before: number, now: number): Promise<void> {
+      await db
+        .deleteFrom('login_attempts')
+        .where('last_attempt_at', '<', before)
+        .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<=', now)]))
+        .execute();
     },
 
     async clearLogin(login: string, address: string): Promise<void> {

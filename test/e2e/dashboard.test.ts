@@ -67,7 +67,9 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     const smtpPort = (smtp.server.address() as AddressInfo).port;
 
     // Any free port; the account's public URL then names it, so the API page and the email show it.
-    const config = loadConfig({}, { port: 0, host: '127.0.0.1', logLevel: 'silent' });
+    // Every browser here comes from 127.0.0.1: the lockout test's 50 wrong passwords need more than the
+    // per-address limit on failed password checks allows by default.
+    const config = loadConfig({}, { port: 0, host: '127.0.0.1', logLevel: 'silent', passwordTriesPerMinute: 1000 });
     app = await buildApp({
       config, database, clock, logger: createLogger('silent'),
       mailer: createSmtpMailer(`smtp://127.0.0.1:${smtpPort}`, 'Sightline <no-reply@sightline.test>'),

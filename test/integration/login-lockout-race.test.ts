@@ -1,18 +1,11 @@
-import { randomBytes, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_FAILURE_LIMIT } from '../../src/throttle/throttle.service.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { cheapPasswordHash } from '../support/passwords.js';
 import { makeFleet, type Fleet } from '../factories.js';
 
 const PASSWORD = 'Correct1Horse';
 const FROM = '192.0.2.70';
-
-/** A stored hash in the scrypt format of src/lib/password.ts, at a low cost so 70 checks stay quick. */
-function cheapHash(password: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, { N: 1024, r: 8, p: 1 });
-  return `scrypt$1024$8$1$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
 
 /**
  * Security review, item 3: the lockout was checked before the password and counted after it, so 70
@@ -27,7 +20,7 @@ describe.each(DIALECTS)('login lockout under concurrency on %s', (dialect) => {
     database = await createTestDatabase(dialect);
     fleet = await makeFleet(database);
     const user = await fleet.services.users.add(fleet.services.access.systemActor(fleet.account.id), 'test', { email: 'target@acme.test', role: 'standard' });
-    await fleet.services.repos.users.update(fleet.account.id, user.id, { password_hash: cheapHash(PASSWORD) });
+    await fleet.services.repos.users.update(fleet.account.id, user.id, { password_hash: cheapPasswordHash(PASSWORD) });
   });
   afterAll(async () => {
     await database?.drop();
