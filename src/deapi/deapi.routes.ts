@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiPermissionOf } from '../access/permissions.js';
 import type { Caller } from '../access/scope.js';
 import type { ApiAuthenticator } from '../api-keys/api-authenticator.js';
 import { AppError, ErrorCode, errors } from '../errors.js';
@@ -45,7 +46,7 @@ async function handle(deps: DeapiDeps, request: FastifyRequest, reply: FastifyRe
     const attributes = rootAttributes(spec, now, caller.timezone, deps.hostname);
     reply.code(200).type(XML_TYPE);
     if (wantsDescribe(raw)) return reply.send(describeDocument(spec, attributes, deps.publicUrl));
-    if (spec.permission && !caller.permissions.has(spec.permission)) throw errors.permissionDenied(spec.name);
+    if (!caller.permissions.has(apiPermissionOf(spec))) throw errors.permissionDenied(spec.name);
     if (spec.write && !caller.canWrite) throw errors.permissionDenied('this key is read-only');
     await deps.apiKeys.recordUse(caller, spec.name);
     const params = parseParams(spec.params, raw);
