@@ -80,6 +80,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerUsersRoutes({ page: services.usersPage, sessions: services.sessions, users: services.users, clientGroups: services.clientGroups, roles: services.roles }),
   ]);
 
+  // Fastify's own 404 logs "Route GET:<raw url> not found" and echoes the URL in its body: a key sent
+  // under a path the router does not know (`/api/%3Fapikey=KEY`) would reach the log unredacted.
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: 'Not found' }));
+
   app.get('/healthz', async () => ({ ok: true }));
   return app;
 }
