@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/access.service.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
+import { getPage, postForm, signIn } from '../support/browser.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeFleet, type Fleet } from '../factories.js';
 
 const FROM = '198.51.100.30';
 const PASSWORD = 'Correct1Horse';
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /**
  * Security review, item 1: a delegated administrator never hands out (to others or to itself) a role,
@@ -91,23 +91,12 @@ describe.each(DIALECTS)('delegated administrators on %s', (dialect) => {
 
   it('saving a group through the dashboard keeps the members the editor cannot see', async () => {
     const { gamma, alpha } = fleet.clients;
-    const csrfIn = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
-    const cookieOf = (response: { cookies: { name: string; value: string }[] }) => response.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-    const loginPage = await t.app.inject({ method: 'GET', url: '/login' });
-    const login = await t.app.inject({
-      method: 'POST', url: '/login', headers: { ...FORM, cookie: cookieOf(loginPage) },
-      payload: new URLSearchParams({ _csrf: csrfIn(loginPage.body), email: 'delegate@acme.test', password: PASSWORD }).toString(),
-    });
-    expect(login.statusCode).toBe(303);
-    const cookie = cookieOf(login).split('; ').filter((c) => c.startsWith('sl_session=')).join('');
-    const page = await t.app.inject({ method: 'GET', url: '/settings/users?tab=groups', headers: { cookie } });
+    const delegate = await signIn(t.app, 'delegate@acme.test', PASSWORD);
+    const page = await getPage(delegate, '/settings/users?tab=groups');
     // The form lists only what the delegate sees: Gamma is not offered.
     expect(page.body).not.toContain('Gamma Clinic');
     const group = (await fleet.services.repos.clientGroups.findByName(fleet.account.id, 'Alpha and Gamma'))!;
-    const saved = await t.app.inject({
-      method: 'POST', url: `/settings/users/groups/${group.id}`, headers: { ...FORM, cookie },
-      payload: new URLSearchParams({ _csrf: csrfIn(page.body), confirm: PASSWORD, name: 'Alpha and Gamma' }).toString(),
-    });
+    const saved = await postForm(delegate, `/settings/users/groups/${group.id}`, { confirm: PASSWORD, name: 'Alpha and Gamma' });
     expect(saved.statusCode).toBe(303);
     expect(await membersOf('Alpha and Gamma')).toEqual([gamma.id]);
     await fleet.services.clientGroups.setClients(system, FROM, 'Alpha and Gamma', [alpha.id, gamma.id]);

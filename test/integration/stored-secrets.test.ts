@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyKeptTokenMail } from '../../src/db/migrations/0010-security.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
+import { postForm, signIn } from '../support/browser.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeFleet, type Fleet } from '../factories.js';
 
 const PASSWORD = 'Correct-Horse-9';
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /**
  * Security review, item 2: without SMTP, "Email Token" used to write the whole mail, key included, to
@@ -35,18 +35,8 @@ describe.each(DIALECTS)('no API key stored in the clear, on %s', (dialect) => {
   ]);
 
   it('Email Token without SMTP is refused beside the address, and the key reaches no table', async () => {
-    const csrfIn = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
-    const cookieOf = (response: { cookies: { name: string; value: string }[] }) => response.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-    const loginPage = await t.app.inject({ method: 'GET', url: '/login' });
-    const login = await t.app.inject({
-      method: 'POST', url: '/login', headers: { ...FORM, cookie: cookieOf(loginPage) },
-      payload: new URLSearchParams({ _csrf: csrfIn(loginPage.body), email: 'admin@acme.test', password: PASSWORD }).toString(),
-    });
-    const cookie = cookieOf(login).split('; ').filter((c) => c.startsWith('sl_session=')).join('');
-    const apiPage = await t.app.inject({ method: 'GET', url: '/settings/general/api', headers: { cookie } });
-    const csrf = csrfIn(apiPage.body);
-    const post = (url: string, fields: Record<string, string>) =>
-      t.app.inject({ method: 'POST', url, headers: { ...FORM, cookie, 'hx-request': 'true' }, payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString() });
+    const admin = await signIn(t.app, 'admin@acme.test', PASSWORD);
+    const post = (url: string, fields: Record<string, string>) => postForm(admin, url, fields, { 'hx-request': 'true' });
 
     const generated = await post('/settings/general/api/key', {});
     const key = /data-testid="api-key">([0-9a-f]{32})</.exec(generated.body)![1]!;

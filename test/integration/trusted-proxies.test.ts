@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
+import { postForm, signedOut } from '../support/browser.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeFleet, type Fleet } from '../factories.js';
 
 const PROXY = '10.1.2.3';
 const CLIENT = '203.0.113.7';
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /**
  * Security review, item 4: behind a reverse proxy every control keyed on the proxy's address. With
@@ -73,14 +73,8 @@ describe.each(DIALECTS)('trusted proxies on %s', (dialect) => {
   });
 
   it('the login lockout keys on the forwarded client', async () => {
-    const csrfIn = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
-    const cookieOf = (response: { cookies: { name: string; value: string }[] }) => response.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-    const page = await proxied.app.inject({ method: 'GET', url: '/login', remoteAddress: PROXY, headers: { 'x-forwarded-for': CLIENT } });
-    const login = await proxied.app.inject({
-      method: 'POST', url: '/login', remoteAddress: PROXY,
-      headers: { ...FORM, cookie: cookieOf(page), 'x-forwarded-for': CLIENT },
-      payload: new URLSearchParams({ _csrf: csrfIn(page.body), email: 'nobody@acme.test', password: 'Wrong1Password' }).toString(),
-    });
+    const browser = await signedOut(proxied.app, PROXY);
+    const login = await postForm(browser, '/login', { email: 'nobody@acme.test', password: 'Wrong1Password' }, { 'x-forwarded-for': CLIENT });
     expect(login.statusCode).toBe(401);
     const attempts = await database.db.selectFrom('login_attempts').select(['login', 'address']).where('login', '=', 'nobody@acme.test').execute();
     expect(attempts).toEqual([{ login: 'nobody@acme.test', address: CLIENT }]);

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/lib/clock.js';
 import { LOGIN_RUN_MEMORY_SECONDS } from '../../src/throttle/throttle.service.js';
 import { buildTestApp, TEST_NOW, type TestApp } from '../support/app.js';
+import { tryLogIn } from '../support/browser.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { cheapPasswordHash } from '../support/passwords.js';
 import { makeFleet, type Fleet } from '../factories.js';
 
 const PASSWORD = 'Correct1Horse';
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /**
  * Security review, item 5: what a request without credentials can cost. Password checks (scrypt) are
@@ -33,15 +33,7 @@ describe.each(DIALECTS)('unauthenticated load on %s', (dialect) => {
     await database?.drop();
   });
 
-  async function logIn(address: string, email: string, password: string) {
-    const csrfIn = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1]!;
-    const cookieOf = (response: { cookies: { name: string; value: string }[] }) => response.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-    const page = await t.app.inject({ method: 'GET', url: '/login', remoteAddress: address });
-    return t.app.inject({
-      method: 'POST', url: '/login', remoteAddress: address, headers: { ...FORM, cookie: cookieOf(page) },
-      payload: new URLSearchParams({ _csrf: csrfIn(page.body), email, password }).toString(),
-    });
-  }
+  const logIn = (address: string, email: string, password: string) => tryLogIn(t.app, email, password, address);
   const attemptsOf = async (address: string) =>
     (await database.db.selectFrom('login_attempts').select(['login', 'consecutive_failures']).where('address', '=', address).execute())
       .map((r) => [r.login, Number(r.consecutive_failures)]);
