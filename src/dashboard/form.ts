@@ -41,6 +41,14 @@ export const ids = z
   .optional()
   .transform((value) => (value === undefined ? [] : [value].flat()).map(positiveId).filter((id): id is number => id !== undefined));
 
+/** A query parameter given at most once (a repeated one fails its schema: 400, not a crash further on). */
+export const single = (max: number) => z.string({ error: 'give this parameter once' }).max(max, `at most ${max} characters`).optional();
+
+/** Parses a page's query with its schema; a query that fails it is answered 400 by the error handler. */
+export function parseQuery<S extends z.ZodType>(schema: S, request: FastifyRequest): z.output<S> {
+  return schema.parse(request.query ?? {});
+}
+
 /** Parses a form body with its schema; throws the ZodError the error handler answers with the form. */
 export function parseForm<S extends z.ZodType>(schema: S, request: FastifyRequest): z.output<S> {
   return schema.parse(request.body ?? {});

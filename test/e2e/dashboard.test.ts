@@ -361,7 +361,7 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     const form = page.locator(`#active-${id}`);
     await form.getByLabel('Your password').fill(PASSWORD);
     await form.getByRole('button', { name: 'Disable leaver@acme.test' }).click();
-    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('Disabled leaver@acme.test');
+    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('User disabled.');
 
     await leaver.page.reload();
     expect(leaver.page.url()).toBe(`${base}/login`);
