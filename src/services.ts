@@ -39,7 +39,7 @@ export function createServices(deps: ServiceDeps) {
   const personalKeys = createPersonalKeyService({ keys: repos.personalKeys, access, audit, clock });
   const loginAttempts = createLoginAttempts({ throttle: repos.throttle, clock });
   const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
-  const login = createLoginService({ users: repos.users, access, loginAttempts });
+  const login = createLoginService({ users: repos.users, access, audit, loginAttempts });
   const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
   const users = createUserService({ users: repos.users, groups: repos.clientGroups, clientGroups, roles: repos.roles, access, audit, clock });
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });

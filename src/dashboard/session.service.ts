@@ -4,7 +4,7 @@ import { type Scope, scopeOf } from '../access/scope.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
-import { hashPassword, verifyPassword } from '../lib/password.js';
+import { verifyPassword } from '../lib/password.js';
 import { sha256Hex } from '../lib/secrets.js';
 import type { LoginService } from '../users/login.service.js';
 import type { UserRepository } from '../users/user.repository.js';
@@ -48,9 +48,6 @@ const MAX_EMAIL_LENGTH = 320;
  */
 export function createSessionService(deps: { sessions: SessionRepository; users: UserRepository; access: AccessService; clock: Clock; login: LoginService }) {
   const { sessions, users, access, clock } = deps;
-  // Verifying against a real hash when the email is unknown keeps the answer time the same either way.
-  let decoyHash: Promise<string> | undefined;
-  const decoy = () => (decoyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
   return {
     /**
@@ -99,7 +96,7 @@ export function createSessionService(deps: { sessions: SessionRepository; users:
      */
     async requirePassword(user: SessionUser, password: string): Promise<void> {
       const row = await users.findById(user.accountId, user.userId);
-      if (!(await verifyPassword(password, row?.password_hash ?? (await decoy())))) throw errors.invalidValueMessage('That is not your password', 'confirm');
+      if (!(await verifyPassword(password, row?.password_hash ?? null))) throw errors.invalidValueMessage('That is not your password', 'confirm');
     },
 
     async logout(token: string): Promise<void> {

@@ -12,6 +12,7 @@ import type { Clock } from '../../src/lib/clock.js';
 import { createSmtpMailer } from '../../src/mail/mailer.js';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { TEST_NOW } from '../support/app.js';
+import { cheapPasswordHash } from '../support/passwords.js';
 import { makeClient, makeFleet, type Fleet } from '../factories.js';
 
 /**
@@ -49,7 +50,9 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     await services.clientGroups.create(system, 'test', { name: 'Beta only', clientIds: [fleet.clients.beta.id] });
     await services.users.add(system, 'test', { email: 'restricted@acme.test', role: 'standard', password: PASSWORD, group: 'Beta only' });
     await services.users.setPassword(system, 'test', 'agent-key', PASSWORD);
-    await services.users.add(system, 'test', { email: 'forgetful@acme.test', role: 'standard', password: PASSWORD });
+    const forgetful = await services.users.add(system, 'test', { email: 'forgetful@acme.test', role: 'standard' });
+    // The lockout test checks 50 wrong passwords: at a cheap stored cost, so it is about the lockout, not scrypt.
+    await services.repos.users.update(account.id, forgetful.id, { password_hash: cheapPasswordHash(PASSWORD) });
 
     smtp = new SMTPServer({
       authOptional: true,

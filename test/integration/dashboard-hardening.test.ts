@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/access.service.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
@@ -46,5 +47,25 @@ describe.each(DIALECTS)('dashboard hardening on %s', (dialect) => {
       expect((await getPage(admin, '/settings/users?done=user-added')).body).toContain('<div class="notice" role="status">User added.</div>');
       expect((await getPage(admin, '/settings/users?done=constructor')).body).not.toContain('class="notice"');
     });
+  });
+
+  describe('password hashing', () => {
+    it('replaces a hash made at the old cost at the next successful log-in, and audits it', async () => {
+      const salt = randomBytes(16);
+      const old = `scrypt$16384$8$1$${salt.toString('base64')}$${scryptSync(PASSWORD, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')}`;
+      const user = await fleet.services.users.add(system, 'test', { email: 'veteran@acme.test', role: 'standard' });
+      await fleet.services.repos.users.update(fleet.account.id, user.id, { password_hash: old });
+
+      expect((await fleet.services.login.login('veteran@acme.test', 'Wrong1Password', '192.0.2.80')).ok).toBe(false);
+      expect((await fleet.services.repos.users.findById(fleet.account.id, user.id))!.password_hash).toBe(old);
+      expect((await fleet.services.login.login('veteran@acme.test', PASSWORD, '192.0.2.80')).ok).toBe(true);
+      const rehashed = (await fleet.services.repos.users.findById(fleet.account.id, user.id))!.password_hash!;
+      expect(rehashed).toMatch(/^scrypt\$131072\$8\$1\$/);
+      const [entry] = await fleet.services.repos.audit.search(fleet.account.id, { action: 'user.password-rehash' }, 5);
+      expect(entry).toMatchObject({ actor_label: 'veteran@acme.test', source_address: '192.0.2.80' });
+      // The new hash works, and is not replaced again.
+      expect((await fleet.services.login.login('veteran@acme.test', PASSWORD, '192.0.2.80')).ok).toBe(true);
+      expect((await fleet.services.repos.users.findById(fleet.account.id, user.id))!.password_hash).toBe(rehashed);
+    }, 60_000);
   });
 });
