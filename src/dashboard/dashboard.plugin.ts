@@ -55,13 +55,14 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       }
       // Before any password is checked (scrypt is the costliest work a signed-out request can cause):
       // an address out of tries gets 429 without it. A right password gives its try back (onResponse).
-      if (request.routeOptions.config.checksPassword) {
+      const passwordField = request.routeOptions.config.passwordField;
+      if (passwordField) {
         const verdict = deps.passwordTries.take(request.ip);
-        if (!verdict.ok) throw errors.tooManyRequests(verdict.retryAfterSeconds);
+        if (!verdict.ok) throw errors.tooManyRequests(verdict.retryAfterSeconds, passwordField);
       }
     });
     scope.addHook('onResponse', async (request, reply) => {
-      if (request.routeOptions.config.checksPassword && reply.statusCode < 400) deps.passwordTries.giveBack(request.ip);
+      if (request.routeOptions.config.passwordField && reply.statusCode < 400) deps.passwordTries.giveBack(request.ip);
     });
 
     // No framing (the Regenerate button must not be clickjacked), scripts only from this server, no sniffing.

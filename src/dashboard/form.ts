@@ -18,8 +18,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set by `formRoute`: how the dashboard's error handler answers this route's refused submissions. */
     refusedForm?: RefusedForm;
-    /** Set by `formRoute`: the route checks a password, so each address's failed tries are limited. */
-    checksPassword?: boolean;
+    /** Set by `formRoute`: the form field of the password the route checks (each address's failed tries are limited). */
+    passwordField?: string;
   }
 }
 
@@ -58,16 +58,16 @@ export function parseForm<S extends z.ZodType>(schema: S, request: FastifyReques
  * A POST route with a form body: `handle` gets the body parsed by `schema`. A body that fails the schema,
  * or an AppError thrown by a service, is answered by `refused` (the form with its message beside the
  * field) through the error handler; without `refused` a page (or an htmx fragment) says why. A route
- * that checks a password says so (`checksPassword`): the dashboard then limits each address's failed
- * tries before the route runs.
+ * that checks a password names its field (`passwordField`): the dashboard then limits each address's
+ * failed tries before the route runs, refusing beside that field.
  */
 export function formRoute<S extends z.ZodType>(
   scope: FastifyInstance,
   path: string,
-  options: { schema: S; refused?: RefusedForm; checksPassword?: boolean },
+  options: { schema: S; refused?: RefusedForm; passwordField?: string },
   handle: (request: FastifyRequest, reply: FastifyReply, body: z.output<S>) => Promise<unknown>,
 ): void {
-  scope.post(path, { config: { refusedForm: options.refused, checksPassword: options.checksPassword } }, async (request, reply) => handle(request, reply, parseForm(options.schema, request)));
+  scope.post(path, { config: { refusedForm: options.refused, passwordField: options.passwordField } }, async (request, reply) => handle(request, reply, parseForm(options.schema, request)));
 }
 
 /** What was typed into a form, to fill it in again after a refusal; passwords and the CSRF token are never echoed. */

@@ -4,7 +4,6 @@ import { type Scope, scopeOf } from '../access/scope.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
-import { verifyPassword } from '../lib/password.js';
 import { sha256Hex } from '../lib/secrets.js';
 import type { LoginService } from '../users/login.service.js';
 import type { UserRepository } from '../users/user.repository.js';
@@ -91,12 +90,13 @@ export function createSessionService(deps: { sessions: SessionRepository; users:
     },
 
     /**
-     * Re-entering one's password to confirm a change (as N-sight asks on Settings > Users); a wrong one
-     * is refused beside the form's `confirm` field.
+     * Re-entering one's password to confirm a change (as N-sight asks on Settings > Users), under the
+     * log-in lockout; a wrong one is refused beside the form's `confirm` field.
      */
-    async requirePassword(user: SessionUser, password: string): Promise<void> {
+    async requirePassword(user: SessionUser, password: string, sourceAddress: string): Promise<void> {
       const row = await users.findById(user.accountId, user.userId);
-      if (!(await verifyPassword(password, row?.password_hash ?? null))) throw errors.invalidValueMessage('That is not your password', 'confirm');
+      if (!row) throw errors.invalidValueMessage('no such user in this account', 'confirm');
+      await deps.login.verifyOwnPassword(row, password, sourceAddress, 'confirm');
     },
 
     async logout(token: string): Promise<void> {

@@ -97,12 +97,13 @@ export function registerUsersRoutes(deps: UsersRoutesDeps): DashboardRoutes {
       apply: (request: FastifyRequest, body: z.output<S>) => Promise<NoticeCode>,
     ) => formRoute(scope, path, {
       schema: form.schema,
+      passwordField: 'confirm',
       refused: async (request, refusal) => {
         const error: FormError = { form: form.id(request), field: fieldOf(refusal, [...form.fields, 'confirm'] as const), message: refusal.message, values: formValues(request) };
         return usersPage(pageContext(request, assets), { tab: form.tab, data: await deps.page.overview(request.sessionUser), error });
       },
     }, async (request, reply, body) => {
-      await deps.sessions.requirePassword(request.sessionUser, body.confirm);
+      await deps.sessions.requirePassword(request.sessionUser, body.confirm, request.ip);
       const notice = await apply(request, body);
       return redirect(request, reply, `/settings/users?tab=${form.tab}&done=${notice}`);
     });

@@ -1,8 +1,9 @@
 import type { AccessService, Actor } from '../access/access.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { errors } from '../errors.js';
 import { hashPassword, needsRehash, verifyPassword } from '../lib/password.js';
 import type { LoginAttempts } from '../throttle/throttle.service.js';
-import type { UserRepository } from './user.repository.js';
+import type { UserRepository, UserRow } from './user.repository.js';
 
 export type LoginResult =
   | { ok: true; actor: Actor }
@@ -37,6 +38,20 @@ export function createLoginService(deps: { users: UserRepository; access: Access
         await audit.record(actor, sourceAddress, 'user.password-rehash', `${user.email}: stored again at the current scrypt cost`);
       }
       return { ok: true, actor };
+    },
+
+    /**
+     * A signed-in user's own password, re-entered to confirm a change or to change it: checked under the
+     * same lockout as logging in (the same user and address), so a taken-over session cannot guess it at
+     * will. A refusal is thrown beside `field`: "That is not your password", or 429 once blocked.
+     */
+    async verifyOwnPassword(user: UserRow, password: string, sourceAddress: string, field: string): Promise<void> {
+      const attempt = await loginAttempts.begin(user.email, sourceAddress);
+      if (attempt.blocked) throw errors.tooManyRequests(attempt.retryAfterSeconds, field);
+      if (await verifyPassword(password, user.password_hash)) return loginAttempts.succeeded(attempt);
+      const after = await loginAttempts.failed(attempt);
+      if (after.blocked) throw errors.tooManyRequests(after.retryAfterSeconds, field);
+      throw errors.invalidValueMessage('That is not your password', field);
     },
   };
 }

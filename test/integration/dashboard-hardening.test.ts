@@ -2,7 +2,9 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/access.service.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
-import { getPage, signIn, type Browser } from '../support/browser.js';
+import { getPage, postForm, signIn, type Browser } from '../support/browser.js';
+import { cheapPasswordHash } from '../support/passwords.js';
+import { LOGIN_FAILURE_LIMIT } from '../../src/throttle/throttle.service.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeFleet, type Fleet } from '../factories.js';
 
@@ -19,7 +21,8 @@ describe.each(DIALECTS)('dashboard hardening on %s', (dialect) => {
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     fleet = await makeFleet(database);
-    t = await buildTestApp(database);
+    // Enough tries per address for the lockout test; the per-address limit has a test app of its own.
+    t = await buildTestApp(database, { passwordTriesPerMinute: 1000 });
     system = fleet.services.access.systemActor(fleet.account.id);
     await fleet.services.users.add(system, 'test', { email: 'admin@acme.test', role: 'superuser', password: PASSWORD });
     admin = await signIn(t.app, 'admin@acme.test', PASSWORD);
@@ -66,6 +69,49 @@ describe.each(DIALECTS)('dashboard hardening on %s', (dialect) => {
       // The new hash works, and is not replaced again.
       expect((await fleet.services.login.login('veteran@acme.test', PASSWORD, '192.0.2.80')).ok).toBe(true);
       expect((await fleet.services.repos.users.findById(fleet.account.id, user.id))!.password_hash).toBe(rehashed);
+    }, 60_000);
+  });
+
+  describe('confirming a change with one\'s password', () => {
+    const errorOf = (body: string, id: string) => new RegExp(`<div class="error" id="${id}-error" role="alert">([^<]*)</div>`).exec(body)?.[1];
+
+    it('counts wrong confirmations in the log-in lockout: the limit-th blocks the user and address, for log-in too', async () => {
+      await fleet.services.users.add(system, 'test', { email: 'confirmer@acme.test', role: 'superuser', password: PASSWORD });
+      const confirmer = await signIn(t.app, 'confirmer@acme.test', PASSWORD, '192.0.2.90');
+      // Cheap from here on (signing in stored it at full cost), so 50 checks stay quick.
+      const row = (await fleet.services.repos.users.findByEmail('confirmer@acme.test'))!;
+      await fleet.services.repos.users.update(fleet.account.id, row.id, { password_hash: cheapPasswordHash(PASSWORD) });
+      const addGroup = (confirm: string) => postForm(confirmer, '/settings/users/groups', { confirm, name: 'Never created' });
+      for (let i = 1; i < LOGIN_FAILURE_LIMIT; i++) {
+        const wrong = await addGroup('Wrong1Password');
+        expect(wrong.statusCode).toBe(422);
+      }
+      const last = await addGroup('Wrong1Password');
+      expect(last.statusCode).toBe(429);
+      expect(last.headers['retry-after']).toBe('300');
+      expect(errorOf(last.body, 'add-group-confirm')).toBe('Too many failed logins, try again later');
+      // Blocked now even with the right password, here and at the log-in form, from this address only.
+      expect((await addGroup(PASSWORD)).statusCode).toBe(429);
+      expect((await fleet.services.login.login('confirmer@acme.test', PASSWORD, '192.0.2.90')).ok).toBe(false);
+      expect((await fleet.services.login.login('confirmer@acme.test', PASSWORD, '192.0.2.91')).ok).toBe(true);
+      expect(await fleet.services.repos.clientGroups.findByName(fleet.account.id, 'Never created')).toBeUndefined();
+    }, 120_000);
+
+    it('limits each address\'s wrong confirmations before any password is checked', async () => {
+      const limited = await buildTestApp(database, { passwordTriesPerMinute: 2 });
+      try {
+        const browser = await signIn(limited.app, 'admin@acme.test', PASSWORD, '192.0.2.92');
+        const addGroup = (confirm: string) => postForm(browser, '/settings/users/groups', { confirm, name: 'Never created' });
+        expect((await addGroup('Wrong1Password')).statusCode).toBe(422);
+        expect((await addGroup('Wrong1Password')).statusCode).toBe(422);
+        const refused = await addGroup(PASSWORD);
+        expect(refused.statusCode).toBe(429);
+        expect(errorOf(refused.body, 'add-group-confirm')).toBe('Too many failed logins, try again later');
+        const attempts = await database.db.selectFrom('login_attempts').select('consecutive_failures').where('login', '=', 'admin@acme.test').where('address', '=', '192.0.2.92').executeTakeFirstOrThrow();
+        expect(Number(attempts.consecutive_failures)).toBe(2);
+      } finally {
+        await limited.app.close();
+      }
     }, 60_000);
   });
 });
