@@ -41,7 +41,10 @@ export function createServices(deps: ServiceDeps) {
   const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
   const login = createLoginService({ users: repos.users, access, audit, loginAttempts });
   const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
-  const users = createUserService({ users: repos.users, groups: repos.clientGroups, clientGroups, roles: repos.roles, access, audit, clock });
+  const users = createUserService({
+    users: repos.users, groups: repos.clientGroups, clientGroups, roles: repos.roles, access, audit, clock,
+    endSessions: (accountId, userId, keepSessionId) => repos.sessions.deleteByUser(accountId, userId, keepSessionId),
+  });
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });
   return {
     repos,

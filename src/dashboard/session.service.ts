@@ -60,6 +60,8 @@ export function createSessionService(deps: { sessions: SessionRepository; users:
       const user = { id: result.actor.userId!, account_id: result.actor.accountId };
       const token = randomBytes(32).toString('base64url');
       const now = epochSeconds(clock);
+      // A log-in is a cheap moment to forget sessions that can never be used again (expired or idle too long).
+      await sessions.deleteExpired(now, now - SESSION_IDLE_SECONDS);
       await sessions.create({
         accountId: user.account_id,
         userId: user.id,
@@ -102,9 +104,6 @@ export function createSessionService(deps: { sessions: SessionRepository; users:
     async logout(token: string): Promise<void> {
       if (token) await sessions.deleteByTokenHash(sha256Hex(token));
     },
-
-    /** Ends every session of a user (after disabling it or changing its password). */
-    endAllFor: (accountId: number, userId: number) => sessions.deleteByUser(accountId, userId),
   };
 }
 

@@ -28,8 +28,13 @@ export function createUserService(deps: {
   access: AccessService;
   audit: AuditService;
   clock: Clock;
+  /**
+   * Signs a user out of the dashboard everywhere (except the session kept): after disabling it, changing
+   * its password, or turning the Agent Key's dashboard access off.
+   */
+  endSessions: (accountId: number, userId: number, keepSessionId?: number) => Promise<void>;
 }) {
-  const { users, groups, clientGroups, roles, access, audit, clock } = deps;
+  const { users, groups, clientGroups, roles, access, audit, clock, endSessions } = deps;
 
   async function resolveRole(accountId: number, name: string): Promise<ResolvedRole> {
     if ((ASSIGNABLE_SYSTEM_ROLES as readonly string[]).includes(name)) {
@@ -205,6 +210,8 @@ export function createUserService(deps: {
       if (user.id !== actor.userId) access.require(actor, Permission.userAccounts, "changing another user's password");
       await requireUserWithinReach(actor, user, 'changing the password of');
       await users.update(actor.accountId, user.id, { password_hash: await checkedPasswordHash(password) });
+      // Whoever knew the old password is signed out everywhere.
+      await endSessions(actor.accountId, user.id);
       await audit.record(actor, sourceAddress, user.is_agent_key ? 'agent-key.set-password' : 'user.set-password', user.email);
     },
 
@@ -234,6 +241,8 @@ export function createUserService(deps: {
         throw invalid(`${user.email} cannot be disabled: no other active user has the User Accounts permission`);
       }
       await users.update(actor.accountId, user.id, { active: active ? 1 : 0 });
+      // A disabled user's sessions already fail (checked per request); deleting them keeps the table clean.
+      if (!active) await endSessions(actor.accountId, user.id);
       await audit.record(actor, sourceAddress, active ? 'user.enable' : 'user.disable', user.email);
     },
 
@@ -249,6 +258,7 @@ export function createUserService(deps: {
         throw invalid('Agent Key dashboard access cannot be turned off: no other active user has the User Accounts permission', 'enabled');
       }
       await users.update(actor.accountId, agentKey.id, { dashboard_access: enabled ? 1 : 0 });
+      if (!enabled) await endSessions(actor.accountId, agentKey.id);
       await audit.record(actor, sourceAddress, 'agent-key.access', enabled ? 'dashboard access enabled' : 'dashboard access disabled');
     },
   };

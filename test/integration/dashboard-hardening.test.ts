@@ -1,7 +1,7 @@
 import { randomBytes, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/access.service.js';
-import { buildTestApp, type TestApp } from '../support/app.js';
+import { buildTestApp, TEST_NOW, type TestApp } from '../support/app.js';
 import { getPage, postForm, signIn, type Browser } from '../support/browser.js';
 import { cheapPasswordHash } from '../support/passwords.js';
 import { LOGIN_FAILURE_LIMIT } from '../../src/throttle/throttle.service.js';
@@ -112,6 +112,49 @@ describe.each(DIALECTS)('dashboard hardening on %s', (dialect) => {
       } finally {
         await limited.app.close();
       }
+    }, 60_000);
+  });
+
+  describe('dashboard sessions', () => {
+    const sessionsOf = async (email: string) => {
+      const user = (await fleet.services.repos.users.findByEmail(email))!;
+      return (await database.db.selectFrom('dashboard_sessions').select('id').where('user_id', '=', user.id).execute()).length;
+    };
+
+    it('a log-in deletes sessions past their lifetime or idle limit', async () => {
+      let now = Date.parse(TEST_NOW);
+      const moving = await buildTestApp(database, {}, { now: () => new Date(now) });
+      try {
+        await fleet.services.users.add(system, 'test', { email: 'early@acme.test', role: 'standard', password: PASSWORD });
+        await signIn(moving.app, 'early@acme.test', PASSWORD);
+        expect(await sessionsOf('early@acme.test')).toBe(1);
+        now += 3 * 3600 * 1000; // past the 2-hour idle limit
+        await signIn(moving.app, 'admin@acme.test', PASSWORD);
+        expect(await sessionsOf('early@acme.test')).toBe(0);
+      } finally {
+        await moving.app.close();
+      }
+    }, 60_000);
+
+    it('changing a user\'s password, disabling it, or turning the Agent Key\'s dashboard access off signs it out everywhere', async () => {
+      await fleet.services.users.add(system, 'test', { email: 'mover@acme.test', role: 'standard', password: PASSWORD });
+      await signIn(t.app, 'mover@acme.test', PASSWORD);
+      await signIn(t.app, 'mover@acme.test', PASSWORD);
+      expect(await sessionsOf('mover@acme.test')).toBe(2);
+      await fleet.services.users.setPassword(system, 'test', 'mover@acme.test', 'Another-Pass-7');
+      expect(await sessionsOf('mover@acme.test')).toBe(0);
+
+      await signIn(t.app, 'mover@acme.test', 'Another-Pass-7');
+      await fleet.services.users.setActive(system, 'test', 'mover@acme.test', false);
+      expect(await sessionsOf('mover@acme.test')).toBe(0);
+
+      const agentKey = await fleet.services.repos.users.agentKeyOf(fleet.account.id);
+      await fleet.services.users.setPassword(system, 'test', 'agent-key', PASSWORD);
+      await signIn(t.app, agentKey.email, PASSWORD);
+      expect(await sessionsOf(agentKey.email)).toBe(1);
+      await fleet.services.users.setAgentKeyDashboardAccess(system, 'test', false);
+      expect(await sessionsOf(agentKey.email)).toBe(0);
+      await fleet.services.users.setAgentKeyDashboardAccess(system, 'test', true);
     }, 60_000);
   });
 });
