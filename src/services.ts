@@ -18,6 +18,7 @@ import { createSeedRepository } from './seed/seed.repository.js';
 import { createSessionService } from './dashboard/session.service.js';
 import { createFleetService } from './dashboard/fleet.service.js';
 import { createApiPanelService } from './dashboard/api-panel.service.js';
+import { createMyAccountService } from './dashboard/my-account.service.js';
 import { createUsersPageService } from './dashboard/users-page.service.js';
 
 export type ServiceDeps = {
@@ -42,10 +43,11 @@ export function createServices(deps: ServiceDeps) {
   const login = createLoginService({ users: repos.users, access, audit, loginAttempts });
   const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
   const users = createUserService({
-    users: repos.users, groups: repos.clientGroups, clientGroups, roles: repos.roles, access, audit, clock,
+    users: repos.users, groups: repos.clientGroups, clientGroups, roles: repos.roles, access, audit, clock, login,
     endSessions: (accountId, userId, keepSessionId) => repos.sessions.deleteByUser(accountId, userId, keepSessionId),
   });
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });
+  const myAccount = createMyAccountService({ repos, users, personalKeys });
   return {
     repos,
     mailer,
@@ -63,7 +65,8 @@ export function createServices(deps: ServiceDeps) {
     seedRepository: createSeedRepository(deps.database.db, deps.database.bulkInsert),
     sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, login }),
     fleet: createFleetService({ repos, clock, access }),
-    apiPanel: createApiPanelService({ repos, apiKeys, personalKeys, access }),
+    apiPanel: createApiPanelService({ repos, apiKeys, myAccount, access }),
+    myAccount,
     usersPage: createUsersPageService({ repos, users, clientGroups, roles, access }),
   };
 }

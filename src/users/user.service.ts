@@ -10,6 +10,7 @@ import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { isValidEmailAddress } from '../lib/email-address.js';
 import { hashPassword, passwordPolicyError } from '../lib/password.js';
+import type { LoginService } from './login.service.js';
 import type { UserRepository, UserRow } from './user.repository.js';
 
 /** `agent-key` names the account's built-in Agent Key user wherever a user is named. */
@@ -28,13 +29,15 @@ export function createUserService(deps: {
   access: AccessService;
   audit: AuditService;
   clock: Clock;
+  /** Checks one's current password (under the log-in lockout) before changing it. */
+  login: LoginService;
   /**
    * Signs a user out of the dashboard everywhere (except the session kept): after disabling it, changing
    * its password, or turning the Agent Key's dashboard access off.
    */
   endSessions: (accountId: number, userId: number, keepSessionId?: number) => Promise<void>;
 }) {
-  const { users, groups, clientGroups, roles, access, audit, clock, endSessions } = deps;
+  const { users, groups, clientGroups, roles, access, audit, clock, login, endSessions } = deps;
 
   async function resolveRole(accountId: number, name: string): Promise<ResolvedRole> {
     if ((ASSIGNABLE_SYSTEM_ROLES as readonly string[]).includes(name)) {
@@ -213,6 +216,22 @@ export function createUserService(deps: {
       // Whoever knew the old password is signed out everywhere.
       await endSessions(actor.accountId, user.id);
       await audit.record(actor, sourceAddress, user.is_agent_key ? 'agent-key.set-password' : 'user.set-password', user.email);
+    },
+
+    /**
+     * Changes one's own password (the dashboard's My account): the new one must meet the policy, the
+     * current one is checked under the log-in lockout, and every other session of the user ends (the one
+     * in `keepSessionId` stays signed in).
+     */
+    async changeOwnPassword(actor: Actor, sourceAddress: string, input: { current: string; password: string; keepSessionId?: number }): Promise<void> {
+      const user = actor.userId === null ? undefined : await users.findById(actor.accountId, actor.userId);
+      if (!user) throw invalid('only a signed-in user has a password of its own', 'current');
+      const problem = passwordPolicyError(input.password);
+      if (problem) throw invalid(problem, 'password');
+      await login.verifyOwnPassword(user, input.current, sourceAddress, 'current');
+      await users.update(actor.accountId, user.id, { password_hash: await hashPassword(input.password) });
+      await endSessions(actor.accountId, user.id, input.keepSessionId);
+      await audit.record(actor, sourceAddress, 'user.change-password', `${user.email} (current password checked; other sessions ended)`);
     },
 
     /** Deletes a user; the Agent Key cannot be deleted. */

@@ -1,7 +1,7 @@
 import { randomBytes, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/access.service.js';
-import { buildTestApp, TEST_NOW, type TestApp } from '../support/app.js';
+import { buildTestApp, callApi, TEST_NOW, type TestApp } from '../support/app.js';
 import { getPage, postForm, signIn, type Browser } from '../support/browser.js';
 import { cheapPasswordHash } from '../support/passwords.js';
 import { LOGIN_FAILURE_LIMIT } from '../../src/throttle/throttle.service.js';
@@ -155,6 +155,61 @@ describe.each(DIALECTS)('dashboard hardening on %s', (dialect) => {
       await fleet.services.users.setAgentKeyDashboardAccess(system, 'test', false);
       expect(await sessionsOf(agentKey.email)).toBe(0);
       await fleet.services.users.setAgentKeyDashboardAccess(system, 'test', true);
+    }, 60_000);
+  });
+
+  describe('My account', () => {
+    const errorOf = (body: string, id: string) => new RegExp(`<div class="error" id="${id}-error" role="alert">([^<]*)</div>`).exec(body)?.[1];
+
+    it('lets a user without General Settings see, create and revoke its own personal keys', async () => {
+      await fleet.services.users.add(system, 'test', { email: 'tech@acme.test', role: 'standard', password: PASSWORD });
+      const tech = await signIn(t.app, 'tech@acme.test', PASSWORD);
+      expect((await getPage(tech, '/settings/general/api')).statusCode).toBe(403);
+      const page = await getPage(tech, '/settings/account');
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<a href="/settings/account" aria-current="page">My account</a>');
+      expect(page.body).toContain('You have no personal keys.');
+
+      const created = await postForm(tech, '/settings/account/personal-keys', { name: 'Reports', scope: 'read', expires: '' });
+      expect(created.statusCode).toBe(200);
+      expect(created.headers['cache-control']).toBe('no-store');
+      const key = /data-testid="personal-key">(slk_[a-z2-7]+[0-9a-f]{6})</.exec(created.body)![1]!;
+      expect((await callApi(t.app, { apikey: key, service: 'list_clients' })).body).toContain('status="OK"');
+      expect((await getPage(tech, '/settings/account')).body).toContain('<td>Reports</td>');
+
+      const revoked = await postForm(tech, '/settings/account/personal-keys/revoke', { name: 'Reports' });
+      expect(revoked.body).toContain('Key &quot;Reports&quot; revoked: it stops working at once.');
+      expect((await callApi(t.app, { apikey: key, service: 'list_clients' })).body).toContain('Login failed');
+      const actions = (await fleet.services.repos.audit.search(fleet.account.id, { actorLabel: 'tech@acme.test' }, 10)).map((e) => e.action);
+      expect(actions).toEqual(['personal-key.revoke', 'personal-key.create']);
+    }, 60_000);
+
+    it('changes one\'s own password with the current one, audited, ending every other session', async () => {
+      await fleet.services.users.add(system, 'test', { email: 'self@acme.test', role: 'client', password: PASSWORD });
+      const here = await signIn(t.app, 'self@acme.test', PASSWORD);
+      const elsewhere = await signIn(t.app, 'self@acme.test', PASSWORD);
+      const change = (fields: Record<string, string>) => postForm(here, '/settings/account/password', { current: PASSWORD, password: 'Brand-New-Pass-3', repeat: 'Brand-New-Pass-3', ...fields });
+
+      const wrong = await change({ current: 'Wrong1Password' });
+      expect(wrong.statusCode).toBe(422);
+      expect(errorOf(wrong.body, 'pw-current')).toBe('That is not your password');
+      const weak = await change({ password: 'weak', repeat: 'weak' });
+      expect(weak.statusCode).toBe(422);
+      expect(errorOf(weak.body, 'pw-password')).toBe('Password must be at least 8 characters');
+      const differ = await change({ repeat: 'Brand-New-Pass-4' });
+      expect(differ.statusCode).toBe(400);
+      expect(errorOf(differ.body, 'pw-repeat')).toBe('The two new passwords differ');
+      expect(differ.body).not.toContain('Brand-New-Pass');
+
+      const changed = await change({});
+      expect(changed.statusCode).toBe(303);
+      expect(changed.headers.location).toBe('/settings/account?done=password-changed');
+      expect((await getPage(here, '/settings/account?done=password-changed')).body).toContain('Password changed. Your other sessions have ended.');
+      expect((await getPage(elsewhere, '/settings/account')).headers.location).toBe('/login');
+      expect((await fleet.services.login.login('self@acme.test', PASSWORD, '192.0.2.95')).ok).toBe(false);
+      expect((await fleet.services.login.login('self@acme.test', 'Brand-New-Pass-3', '192.0.2.95')).ok).toBe(true);
+      const [entry] = await fleet.services.repos.audit.search(fleet.account.id, { action: 'user.change-password' }, 1);
+      expect(entry).toMatchObject({ actor_label: 'self@acme.test', detail: 'self@acme.test (current password checked; other sessions ended)' });
     }, 60_000);
   });
 });
