@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { apiPermissionOf } from '../src/access/permissions.js';
 import { SERVICES } from '../src/deapi/registry.js';
 import type { ServiceSpec, XmlNode } from '../src/deapi/service-spec.js';
 
@@ -41,7 +42,7 @@ function serviceSection(spec: ServiceSpec): string {
   }
   const root = spec.root ?? 'result';
   const rootAttributes = { full: 'created, host, status', 'created-host': 'created, host', none: 'none' }[spec.rootAttributes ?? 'full'];
-  out.push(`Root element: \`<${root}>\` (attributes: ${rootAttributes}). Permission: ${spec.permission ?? 'any key'}${spec.write ? '; writes (read-write key)' : ''}.`, '');
+  out.push(`Root element: \`<${root}>\` (attributes: ${rootAttributes}). Permission: ${spec.permission ?? `${apiPermissionOf(spec)} (every read)`}${spec.write ? '; writes (read-write key)' : ''}.`, '');
   const outline: string[] = [];
   elementOutline(spec.shape, 1, outline);
   out.push('```', root, ...outline, '```', '');

@@ -4,10 +4,14 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { Clock } from './lib/clock.js';
+import { trustedProxies } from './lib/networks.js';
+import { MAX_COMMAND_WAIT_SECONDS } from './agent-protocol/protocol.schema.js';
+import { createAddressLimiter } from './throttle/address-limiter.js';
 import { createServices } from './services.js';
 import type { Mailer } from './mail/mailer.js';
 import { registerDeapi } from './deapi/deapi.routes.js';
 import { registerDashboard } from './dashboard/dashboard.plugin.js';
+import { registerAccountRoutes } from './dashboard/account.routes.js';
 import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 import { registerUsersRoutes } from './dashboard/users.routes.js';
 import { registerSiteRoutes } from './dashboard/site.routes.js';
@@ -15,6 +19,22 @@ import { registerAgentProtocol } from './agent-protocol/agent.plugin.js';
 import { createAgentService } from './agent-protocol/agent.service.js';
 import { registerSweeper } from './agent-protocol/sweeper.js';
 import { createCommandEffects } from './commands/command-effects.js';
+
+/**
+ * How long a client may take, so slow or idle connections cannot pin sockets (Node's request timeout is
+ * off by default). The idle timeout outlasts the longest command long-poll; keep-alive outlasts the 60 s
+ * idle timeout common in load balancers, so they never reuse a connection the server is closing.
+ */
+export const HTTP_TIMEOUTS = {
+  /** Request line and headers. */
+  headersMs: 15_000,
+  /** The whole request, body included (bodies are at most 1 MB). */
+  requestMs: 60_000,
+  /** A socket with no traffic either way. */
+  idleMs: (MAX_COMMAND_WAIT_SECONDS + 30) * 1000,
+  /** An idle kept-alive connection between requests. */
+  keepAliveMs: 65_000,
+} as const;
 
 export type AppDeps = {
   config: Config;
@@ -35,9 +55,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    // Behind a reverse proxy set trustProxy through a future option; loopback installs see the peer address.
-    trustProxy: false,
+    // X-Forwarded-For is believed only from SIGHTLINE_TRUSTED_PROXIES; without it request.ip is the peer.
+    trustProxy: trustedProxies(config.trustedProxies),
     bodyLimit: 1024 * 1024,
+    requestTimeout: HTTP_TIMEOUTS.requestMs,
+    connectionTimeout: HTTP_TIMEOUTS.idleMs,
+    keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
+    // Node checks the header and request timeouts on this interval (30 s by default).
+    http: { headersTimeout: HTTP_TIMEOUTS.headersMs, connectionsCheckingInterval: 5_000 },
   });
   await app.register(formbody);
 
@@ -53,9 +78,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerDashboard(app, {
     sessions: services.sessions,
     fleet: services.fleet,
+    passwordTries: createAddressLimiter({ clock, perMinute: config.passwordTriesPerMinute }),
     cookieSecret: config.cookieSecret,
     publicUrl: config.publicUrl,
   }, [
+    registerAccountRoutes(services.myAccount),
     registerSettingsRoutes({ apiPanel: services.apiPanel, apiKeys: services.apiKeys }),
     registerUsersRoutes({ page: services.usersPage, sessions: services.sessions, users: services.users, clientGroups: services.clientGroups, roles: services.roles }),
     registerSiteRoutes({ sitePage: services.sitePage }),
@@ -71,6 +98,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     commands: services.commands,
   });
   registerSweeper(app, { ingest, commands: services.commands, intervalSeconds: config.sweepSeconds });
+
+  // Fastify's own 404 logs "Route GET:<raw url> not found" and echoes the URL in its body: a key sent
+  // under a path the router does not know (`/api/%3Fapikey=KEY`) would reach the log unredacted.
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: 'Not found' }));
 
   app.get('/healthz', async () => ({ ok: true }));
   return app;

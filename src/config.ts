@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { normaliseNetworks } from './lib/networks.js';
 
 /**
  * Every setting Sightline reads from the environment, parsed once. Nothing else reads `process.env`.
@@ -22,6 +23,24 @@ const envSchema = z.object({
   /** Bad API keys from one address before it is answered 429, and the window they are counted in. */
   SIGHTLINE_BAD_KEY_LIMIT: z.coerce.number().int().min(1).default(20),
   SIGHTLINE_BAD_KEY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * Failed password checks (log-in, confirming a change, changing one's password) one address may cause
+   * per minute in each server process; further tries are answered 429 before any password is checked.
+   */
+  SIGHTLINE_PASSWORD_TRIES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /**
+   * Reverse proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-For is believed; the
+   * allow-list, the bad-key throttle, the login lockout and the audit log then see the client's address.
+   */
+  SIGHTLINE_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const networks = normaliseNetworks(text);
+      if (typeof networks === 'string') return networks ? networks.split(',') : [];
+      ctx.addIssue({ code: 'custom', message: networks.error });
+      return z.NEVER;
+    }),
   /** Secret that signs dashboard cookies; generated per process when unset (sessions then end on restart). */
   SIGHTLINE_COOKIE_SECRET: z.string().min(32).optional(),
   /** Seconds between sweeps (overdue devices, expired agent commands); every server process runs them. */
@@ -42,6 +61,9 @@ export type Config = {
   mailFrom: string;
   badKeyLimit: number;
   badKeyWindowSeconds: number;
+  passwordTriesPerMinute: number;
+  /** Normalised CIDR networks of trusted reverse proxies; empty: forwarded addresses are never believed. */
+  trustedProxies: readonly string[];
   cookieSecret: string | undefined;
   sweepSeconds: number;
   agentDir: string;
@@ -72,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mailFrom: overrides.mailFrom ?? e.SIGHTLINE_MAIL_FROM,
     badKeyLimit: overrides.badKeyLimit ?? e.SIGHTLINE_BAD_KEY_LIMIT,
     badKeyWindowSeconds: overrides.badKeyWindowSeconds ?? e.SIGHTLINE_BAD_KEY_WINDOW_SECONDS,
+    passwordTriesPerMinute: overrides.passwordTriesPerMinute ?? e.SIGHTLINE_PASSWORD_TRIES_PER_MINUTE,
+    trustedProxies: overrides.trustedProxies ?? e.SIGHTLINE_TRUSTED_PROXIES,
     cookieSecret: overrides.cookieSecret ?? e.SIGHTLINE_COOKIE_SECRET,
     sweepSeconds: overrides.sweepSeconds ?? e.SIGHTLINE_SWEEP_SECONDS,
     // Relative to this file, so it resolves to the repo's agent/ from src/ (tsx) and dist/ (build) alike.

@@ -47,10 +47,10 @@ export const errors = {
   invalidValueMessage: (message: string, field?: string) => new AppError('invalidValue', message, undefined, field),
   missingParameter: (parameter: string) => new AppError('missingParameter', `Missing parameter: ${parameter}`, undefined, parameter),
   permissionDenied: (what: string) => new AppError('permissionDenied', `Permission denied: ${what}`),
-  tooManyRequests: (retryAfterSeconds: number) =>
+  tooManyRequests: (retryAfterSeconds: number, field?: string) =>
     new AppError('tooManyRequests', 'Too many failed logins, try again later', {
       status: 429,
       headers: { 'retry-after': String(retryAfterSeconds) },
-    }),
+    }, field),
   internal: () => new AppError('internal', 'An error has occurred'),
 };

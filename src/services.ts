@@ -18,6 +18,7 @@ import { createSeedRepository } from './seed/seed.repository.js';
 import { createSessionService } from './dashboard/session.service.js';
 import { createFleetService } from './dashboard/fleet.service.js';
 import { createApiPanelService } from './dashboard/api-panel.service.js';
+import { createMyAccountService } from './dashboard/my-account.service.js';
 import { createUsersPageService } from './dashboard/users-page.service.js';
 import { createSitePageService } from './dashboard/site-page.service.js';
 import { createSiteTokenService } from './sites/site-token.service.js';
@@ -46,9 +47,12 @@ export function createServices(deps: ServiceDeps) {
   const personalKeys = createPersonalKeyService({ keys: repos.personalKeys, access, audit, clock });
   const loginAttempts = createLoginAttempts({ throttle: repos.throttle, clock });
   const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
-  const login = createLoginService({ users: repos.users, access, loginAttempts });
-  const users = createUserService({ users: repos.users, groups: repos.clientGroups, roles: repos.roles, access, audit, clock });
+  const login = createLoginService({ users: repos.users, access, audit, loginAttempts });
   const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
+  const users = createUserService({
+    users: repos.users, groups: repos.clientGroups, clientGroups, roles: repos.roles, access, audit, clock, login,
+    endSessions: (accountId, userId, keepSessionId) => repos.sessions.deleteByUser(accountId, userId, keepSessionId),
+  });
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });
   const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit, clock });
   const apiAuthenticator = createApiAuthenticator({ apiKeys, personalKeys, throttle });
@@ -64,6 +68,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const installationPackages = createInstallationPackageService({ siteTokens, users: repos.users, accounts: repos.accounts, access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl });
   const fleet = createFleetService({ repos, clock, access });
+  const myAccount = createMyAccountService({ repos, users, personalKeys });
   return {
     repos,
     mailer,
@@ -82,7 +87,8 @@ export function createServices(deps: ServiceDeps) {
     seedRepository: createSeedRepository(deps.database.db, deps.database.bulkInsert),
     sessions: createSessionService({ sessions: repos.sessions, users: repos.users, access, clock, login }),
     fleet,
-    apiPanel: createApiPanelService({ repos, apiKeys, personalKeys, access }),
+    apiPanel: createApiPanelService({ repos, apiKeys, myAccount, access }),
+    myAccount,
     usersPage: createUsersPageService({ repos, users, clientGroups, roles, access }),
     siteTokens,
     installationPackages,

@@ -1,6 +1,6 @@
 import { AppError, errors } from '../errors.js';
 import type { UserRow } from '../users/user.repository.js';
-import { Permission } from './permissions.js';
+import { apiPermissionOf, Permission } from './permissions.js';
 import type { RoleRepository } from './role.repository.js';
 import type { Caller } from './scope.js';
 import { CUSTOM_ROLE, ROLE_LABELS, SystemRole, effectivePermissions, isClassic, isSystemRole } from './roles.js';
@@ -24,7 +24,12 @@ export type Actor = {
   readonly dashboardAccess: boolean;
   readonly active: boolean;
   readonly permissions: ReadonlySet<string>;
+  /** The user's client group, bounding what it may grant; null for the system actor, who sees every client. */
+  readonly clientGroupId: number | null;
 };
+
+/** What a role gives whoever holds it, whether or not they are active: what granting it grants. */
+export type RoleReach = { readonly baseRole: SystemRole; readonly permissions: ReadonlySet<string> };
 
 export const SYSTEM_ACTOR_LABEL = 'system (CLI)';
 
@@ -46,6 +51,20 @@ export function createAccessService(deps: { roles: RoleRepository }) {
     return { baseRole: user.role, roleName: ROLE_LABELS[user.role], permissions: effectivePermissions(user.role) };
   }
 
+  /**
+   * Generate, regenerate, revoke or email the account API key (access-model.md): Superuser; the
+   * non-Classic Administrator; any role allowing General Settings (except roles derived from a Classic
+   * one, whose General Settings covers only Company and Office Hours); the Agent Key while its dashboard
+   * access is on.
+   */
+  function canManageAccountApiKey(actor: Actor): boolean {
+    if (!actor.active) return false;
+    if (actor.userId === null) return true;
+    if (actor.isAgentKey) return actor.dashboardAccess;
+    // Superuser and Administrator allow General Settings by default, so this one rule covers them.
+    return roleManagesAccountKey(actor);
+  }
+
   return {
     roleOf,
 
@@ -63,6 +82,7 @@ export function createAccessService(deps: { roles: RoleRepository }) {
         active: user.active === 1,
         // An inactive user may do nothing.
         permissions: user.active === 1 ? role.permissions : new Set(),
+        clientGroupId: user.client_group_id,
       };
     },
 
@@ -78,6 +98,7 @@ export function createAccessService(deps: { roles: RoleRepository }) {
         dashboardAccess: true,
         active: true,
         permissions: new Set(Object.values(Permission)),
+        clientGroupId: null,
       };
     },
 
@@ -87,7 +108,7 @@ export function createAccessService(deps: { roles: RoleRepository }) {
      * needs a read-write key ("Permission denied: this key is read-only").
      */
     authorizeApiCall(caller: Caller, service: { readonly name: string; readonly permission: string | null; readonly write?: boolean }): void {
-      if (service.permission && !caller.permissions.has(service.permission)) throw errors.permissionDenied(service.name);
+      if (!caller.permissions.has(apiPermissionOf(service))) throw errors.permissionDenied(service.name);
       if (service.write && !caller.canWrite) throw errors.permissionDenied('this key is read-only');
     },
 
@@ -103,21 +124,28 @@ export function createAccessService(deps: { roles: RoleRepository }) {
       }
     },
 
+    canManageAccountApiKey,
+
     /**
-     * Generate, regenerate, revoke or email the account API key (access-model.md): Superuser; the
-     * non-Classic Administrator; any role allowing General Settings (except roles derived from a Classic
-     * one, whose General Settings covers only Company and Office Hours); the Agent Key while its dashboard
-     * access is on.
+     * Fails unless everything the role gives lies within the actor's own reach: each of its permissions,
+     * and managing the account API key (which a Classic-derived actor cannot grant even when the
+     * permission names match). Nobody hands out, to others or to themselves, more than they hold.
      */
-    canManageAccountApiKey(actor: Actor): boolean {
-      if (!actor.active) return false;
-      if (actor.userId === null) return true;
-      if (actor.isAgentKey) return actor.dashboardAccess;
-      // Superuser and Administrator allow General Settings by default, so this one rule covers them.
-      if (isClassic(actor.baseRole)) return false;
-      return actor.permissions.has(Permission.generalSettings);
+    requireWithinReach(actor: Actor, role: RoleReach, what: string, field?: string): void {
+      const beyond = [...role.permissions].find((p) => !(actor.active && actor.permissions.has(p)));
+      const reason = beyond !== undefined
+        ? `the "${beyond}" permission`
+        : roleManagesAccountKey(role) && !canManageAccountApiKey(actor) ? 'managing the account API key' : null;
+      if (reason) {
+        throw new AppError('permissionDenied', `Permission denied: ${what} reaches beyond ${actor.label}'s own role (${actor.roleName}): ${reason}`, undefined, field);
+      }
     },
   };
+}
+
+/** Whether a role's holder may manage the account API key by its role: General Settings, not Classic-derived. */
+function roleManagesAccountKey(role: RoleReach): boolean {
+  return !isClassic(role.baseRole) && role.permissions.has(Permission.generalSettings);
 }
 
 export type AccessService = ReturnType<typeof createAccessService>;

@@ -18,3 +18,14 @@ export const Permission = {
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
 export const ALL_PERMISSIONS: ReadonlySet<string> = new Set(Object.values(Permission));
+
+/**
+ * The permission an API call needs: its service's own, or Devices for a read (a service declaring none).
+ * Every read answers fleet data (clients, sites, devices and what hangs below them) that the dashboard
+ * shows only to roles allowing Devices, so a personal key never reads what the dashboard refuses its user
+ * (a Client role allows nothing unless a custom role adds Devices). The account key acts as the Agent Key,
+ * whose role allows every permission, so nothing changes for it.
+ */
+export function apiPermissionOf(service: { readonly permission: string | null }): string {
+  return service.permission ?? Permission.devices;
+}

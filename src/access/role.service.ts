@@ -40,6 +40,8 @@ export function createRoleService(deps: { roles: RoleRepository; access: AccessS
         if (overrides[p]) throw invalid(`"${p}" cannot be both allowed and denied`);
         overrides[p] = false;
       }
+      // A role is a grant waiting to happen: nobody defines one allowing more than they hold.
+      access.requireWithinReach(actor, { baseRole: base, permissions: effectivePermissions(base, Object.entries(overrides).map(([permission, allowed]) => ({ permission, allowed }))) }, `creating the role "${name}"`, 'base');
       const id = await roles.create({ accountId: actor.accountId, name, baseRole: base, overrides, now: epochSeconds(clock) });
       await audit.record(actor, sourceAddress, 'role.create', `"${name}" from ${ROLE_LABELS[base]}; allow [${(input.allow ?? []).join(', ')}] deny [${(input.deny ?? []).join(', ')}]`);
       return id;
@@ -50,7 +52,13 @@ export function createRoleService(deps: { roles: RoleRepository; access: AccessS
       access.require(actor, Permission.rolesAndPermissions, 'changing a role');
       const role = await roles.findByName(actor.accountId, roleName);
       if (!role) throw invalid(`no custom role named "${roleName}"`);
-      checkPermission(role.base_role as SystemRoleName, permission, allowed === true);
+      const base = role.base_role as SystemRoleName;
+      checkPermission(base, permission, allowed === true);
+      // Allowing (or restoring a default that allows) a permission grants it to every holder of the role,
+      // the actor too when it is the actor's own: only permissions the actor holds may be granted.
+      const others = role.overrides.filter((o) => o.permission !== permission);
+      const after = effectivePermissions(base, allowed === null ? others : [...others, { permission, allowed }]);
+      if (after.has(permission)) access.requireWithinReach(actor, { baseRole: base, permissions: new Set([permission]) }, `allowing "${permission}" in the role "${role.name}"`);
       await roles.setOverride(role.id, permission, allowed);
       await audit.record(actor, sourceAddress, 'role.set-permission', `"${role.name}": ${permission} = ${allowed === null ? 'default' : allowed ? 'Allow' : 'Deny'}`);
     },

@@ -71,7 +71,8 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
 
     /**
      * "Email API Token": mails the key and the URL to query, but only when `key` is the account's current
-     * key (the key is stored only as a hash, so the caller presents the one shown after Generate).
+     * key (the key is stored only as a hash, so the caller presents the one shown after Generate). Without
+     * SMTP it is refused (the outbox would keep the key readable in the database).
      */
     async email(actor: Actor, sourceAddress: string, input: { to: string; key: string }): Promise<{ delivery: Mailer['delivery'] }> {
       requireAccountApiKeyManager(access, actor);
@@ -88,6 +89,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
         accountId: actor.accountId,
         to,
         subject: `Sightline API token for ${account?.name ?? 'your account'}`,
+        secret: true,
         text: [
           `The API token (API key) of the Sightline account "${account?.name ?? ''}":`,
           '',

@@ -1,4 +1,6 @@
+import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
+import { inScope } from '../db/scope-filter.js';
 
 export type ClientGroupRow = { id: number; name: string; is_all_clients: number };
 
@@ -40,11 +42,25 @@ export function createClientGroupRepository(db: Db) {
       return rows.map((r) => r.client_id);
     },
 
-    /** Which of these ids are clients of the account. */
-    async existingClientIds(accountId: number, clientIds: number[]): Promise<number[]> {
+    /** Which of these ids are clients within the scope (of its account, and of its client group if any). */
+    async visibleClientIds(scope: Scope, clientIds: number[]): Promise<number[]> {
       if (clientIds.length === 0) return [];
-      const rows = await db.selectFrom('clients').select('id').where('account_id', '=', accountId).where('id', 'in', clientIds).execute();
+      const rows = await db.selectFrom('clients as c').select('c.id').where(inScope(scope, 'c', 'id')).where('c.id', 'in', clientIds).execute();
       return rows.map((r) => r.id);
+    },
+
+    /** The members of a group that lie outside the scope's client group (none when the scope is All Clients). */
+    async membersOutside(groupId: number, scope: Scope): Promise<number[]> {
+      const bound = scope.clientGroupId;
+      if (bound === null) return [];
+      const rows = await db
+        .selectFrom('client_group_members')
+        .select('client_id')
+        .where('client_group_id', '=', groupId)
+        .where('client_id', 'not in', (eb) => eb.selectFrom('client_group_members').select('client_id').where('client_group_id', '=', bound))
+        .orderBy('client_id')
+        .execute();
+      return rows.map((r) => r.client_id);
     },
 
     async create(accountId: number, name: string, clientIds: number[]): Promise<number> {

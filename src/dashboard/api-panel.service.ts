@@ -1,10 +1,8 @@
 import { requireAccountApiKeyManager, type AccessService } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
 import type { ApiKeyService } from '../api-keys/api-key.service.js';
-import type { PersonalKeyService } from '../personal-keys/personal-key.service.js';
 import type { Repositories } from '../repositories.js';
-import { errors } from '../errors.js';
-import { expiryOfDateInput } from './form.js';
+import type { MyAccountService } from './my-account.service.js';
 import type { SessionUser } from './session.service.js';
 
 /**
@@ -12,16 +10,10 @@ import type { SessionUser } from './session.service.js';
  * (who may open them, who may manage the account key) belong to the access service; every method asks
  * it before anything else, so the routes hold no checks of their own.
  */
-export function createApiPanelService(deps: { repos: Repositories; apiKeys: ApiKeyService; personalKeys: PersonalKeyService; access: AccessService }) {
-  const { repos, apiKeys, personalKeys, access } = deps;
+export function createApiPanelService(deps: { repos: Repositories; apiKeys: ApiKeyService; myAccount: MyAccountService; access: AccessService }) {
+  const { repos, apiKeys, myAccount, access } = deps;
 
-  async function ownerOf(user: SessionUser) {
-    const owner = await repos.users.findById(user.accountId, user.userId);
-    if (!owner) throw errors.invalidValueMessage('no such user in this account');
-    return owner;
-  }
-
-  /** The API tab and its personal keys are open to whoever may manage the account key (access-model.md). */
+  /** The API tab is open to whoever may manage the account key (access-model.md). */
   const requireApiPage = (user: SessionUser) => requireAccountApiKeyManager(access, user.actor, 'the API page');
 
   return {
@@ -41,7 +33,7 @@ export function createApiPanelService(deps: { repos: Repositories; apiKeys: ApiK
       const [info, queryUrl, keys, usage] = await Promise.all([
         repos.apiKeys.info(user.accountId),
         apiKeys.queryUrlOf(user.accountId),
-        personalKeys.list(user.actor, await ownerOf(user)),
+        myAccount.personalKeys(user),
         repos.personalKeys.usageByServiceOfAccount(user.accountId),
       ]);
       return {
@@ -52,16 +44,15 @@ export function createApiPanelService(deps: { repos: Repositories; apiKeys: ApiK
       };
     },
 
-    /** A personal key for the signed-in user; the plain key is returned once. */
+    /** The API page's own personal-key form: My account's, behind the API page's rule. */
     async createPersonalKey(user: SessionUser, sourceAddress: string, input: { name: string; scope: string; expires: string }) {
       requireApiPage(user);
-      const expiresAt = expiryOfDateInput(input.expires);
-      return personalKeys.create(user.actor, sourceAddress, await ownerOf(user), { name: input.name, scope: input.scope, expiresAt });
+      return myAccount.createPersonalKey(user, sourceAddress, input);
     },
 
     async revokePersonalKey(user: SessionUser, sourceAddress: string, name: string) {
       requireApiPage(user);
-      await personalKeys.revoke(user.actor, sourceAddress, await ownerOf(user), name);
+      await myAccount.revokePersonalKey(user, sourceAddress, name);
     },
   };
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import { AppError, type ErrorCodeName } from '../errors.js';
+import { AppError, errors, type ErrorCodeName } from '../errors.js';
+import type { AddressLimiter } from '../throttle/address-limiter.js';
 import {
   type Assets, type DashboardRoutes, ensurePreSessionSecret, hasValidCsrfToken, isFragmentRequest, loadAssets, pageContext, readSignedCookie,
   sendHtml, SESSION_COOKIE,
@@ -18,6 +19,8 @@ import type { PageContext } from './views/layout.js';
 export type DashboardDeps = {
   sessions: SessionService;
   fleet: FleetService;
+  /** Failed password tries per address (SIGHTLINE_PASSWORD_TRIES_PER_MINUTE), for routes that check one. */
+  passwordTries: AddressLimiter;
   /** Signs cookies; random per process when not configured (sessions then end on restart). */
   cookieSecret: string | undefined;
   publicUrl: string;
@@ -50,6 +53,16 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
         request.log.warn({ url: request.url }, 'dashboard request refused: missing or wrong CSRF token');
         return sendHtml(reply, expiredFormPage(pageContext(request, assets)), 403);
       }
+      // Before any password is checked (scrypt is the costliest work a signed-out request can cause):
+      // an address out of tries gets 429 without it. A right password gives its try back (onResponse).
+      const passwordField = request.routeOptions.config.passwordField;
+      if (passwordField) {
+        const verdict = deps.passwordTries.take(request.ip);
+        if (!verdict.ok) throw errors.tooManyRequests(verdict.retryAfterSeconds, passwordField);
+      }
+    });
+    scope.addHook('onResponse', async (request, reply) => {
+      if (request.routeOptions.config.passwordField && reply.statusCode < 400) deps.passwordTries.giveBack(request.ip);
     });
 
     // No framing (the Regenerate button must not be clickjacked), scripts only from this server, no sniffing.

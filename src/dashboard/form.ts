@@ -19,6 +19,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set by `formRoute`: how the dashboard's error handler answers this route's refused submissions. */
     refusedForm?: RefusedForm;
+    /** Set by `formRoute`: the form field of the password the route checks (each address's failed tries are limited). */
+    passwordField?: string;
   }
 }
 
@@ -40,6 +42,14 @@ export const ids = z
   .optional()
   .transform((value) => (value === undefined ? [] : [value].flat()).map(positiveId).filter((id): id is number => id !== undefined));
 
+/** A query parameter given at most once (a repeated one fails its schema: 400, not a crash further on). */
+export const single = (max: number) => z.string({ error: 'give this parameter once' }).max(max, `at most ${max} characters`).optional();
+
+/** Parses a page's query with its schema; a query that fails it is answered 400 by the error handler. */
+export function parseQuery<S extends z.ZodType>(schema: S, request: FastifyRequest): z.output<S> {
+  return schema.parse(request.query ?? {});
+}
+
 /** Parses a form body with its schema; throws the ZodError the error handler answers with the form. */
 export function parseForm<S extends z.ZodType>(schema: S, request: FastifyRequest): z.output<S> {
   return schema.parse(request.body ?? {});
@@ -48,15 +58,17 @@ export function parseForm<S extends z.ZodType>(schema: S, request: FastifyReques
 /**
  * A POST route with a form body: `handle` gets the body parsed by `schema`. A body that fails the schema,
  * or an AppError thrown by a service, is answered by `refused` (the form with its message beside the
- * field) through the error handler; without `refused` a page (or an htmx fragment) says why.
+ * field) through the error handler; without `refused` a page (or an htmx fragment) says why. A route
+ * that checks a password names its field (`passwordField`): the dashboard then limits each address's
+ * failed tries before the route runs, refusing beside that field.
  */
 export function formRoute<S extends z.ZodType>(
   scope: FastifyInstance,
   path: string,
-  options: { schema: S; refused?: RefusedForm },
+  options: { schema: S; refused?: RefusedForm; passwordField?: string },
   handle: (request: FastifyRequest, reply: FastifyReply, body: z.output<S>) => Promise<unknown>,
 ): void {
-  scope.post(path, { config: { refusedForm: options.refused } }, async (request, reply) => handle(request, reply, parseForm(options.schema, request)));
+  scope.post(path, { config: { refusedForm: options.refused, passwordField: options.passwordField } }, async (request, reply) => handle(request, reply, parseForm(options.schema, request)));
 }
 
 /** What was typed into a form, to fill it in again after a refusal; passwords and the CSRF token are never echoed. */

@@ -22,6 +22,7 @@ export function registerLoginRoutes(scope: FastifyInstance, deps: { sessions: Se
 
   formRoute(scope, '/login', {
     schema: loginForm,
+    passwordField: 'password',
     refused: async (request, refusal) => loginPage(pageContext(request, assets), {
       email: formValues(request).email ?? '',
       ...(fieldOf(refusal, ['password', 'email']) === 'email' ? { emailError: refusal.message } : { passwordError: refusal.message }),

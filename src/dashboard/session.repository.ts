@@ -66,13 +66,16 @@ export function createSessionRepository(db: Db) {
       await db.deleteFrom('dashboard_sessions').where('token_hash', '=', tokenHash).execute();
     },
 
-    /** Signs a user out everywhere (password change, disabling, removing dashboard access). */
-    async deleteByUser(accountId: number, userId: number): Promise<void> {
-      await db.deleteFrom('dashboard_sessions').where('account_id', '=', accountId).where('user_id', '=', userId).execute();
+    /** Signs a user out everywhere (password change, disabling, removing dashboard access), except the session kept. */
+    async deleteByUser(accountId: number, userId: number, keepSessionId?: number): Promise<void> {
+      let query = db.deleteFrom('dashboard_sessions').where('account_id', '=', accountId).where('user_id', '=', userId);
+      if (keepSessionId !== undefined) query = query.where('id', '!=', keepSessionId);
+      await query.execute();
     },
 
-    async deleteExpired(now: number): Promise<void> {
-      await db.deleteFrom('dashboard_sessions').where('expires_at', '<', now).execute();
+    /** Deletes sessions past their lifetime (`expires_at <= now`) or idle since `idleBefore`: they can never be used again. */
+    async deleteExpired(now: number, idleBefore: number): Promise<void> {
+      await db.deleteFrom('dashboard_sessions').where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleBefore)])).execute();
     },
   };
 }

@@ -4,7 +4,6 @@ import { type Scope, scopeOf } from '../access/scope.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
-import { hashPassword, verifyPassword } from '../lib/password.js';
 import { sha256Hex } from '../lib/secrets.js';
 import type { LoginService } from '../users/login.service.js';
 import type { UserRepository } from '../users/user.repository.js';
@@ -48,9 +47,6 @@ const MAX_EMAIL_LENGTH = 320;
  */
 export function createSessionService(deps: { sessions: SessionRepository; users: UserRepository; access: AccessService; clock: Clock; login: LoginService }) {
   const { sessions, users, access, clock } = deps;
-  // Verifying against a real hash when the email is unknown keeps the answer time the same either way.
-  let decoyHash: Promise<string> | undefined;
-  const decoy = () => (decoyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
   return {
     /**
@@ -64,6 +60,8 @@ export function createSessionService(deps: { sessions: SessionRepository; users:
       const user = { id: result.actor.userId!, account_id: result.actor.accountId };
       const token = randomBytes(32).toString('base64url');
       const now = epochSeconds(clock);
+      // A log-in is a cheap moment to forget sessions that can never be used again (expired or idle too long).
+      await sessions.deleteExpired(now, now - SESSION_IDLE_SECONDS);
       await sessions.create({
         accountId: user.account_id,
         userId: user.id,
@@ -94,20 +92,18 @@ export function createSessionService(deps: { sessions: SessionRepository; users:
     },
 
     /**
-     * Re-entering one's password to confirm a change (as N-sight asks on Settings > Users); a wrong one
-     * is refused beside the form's `confirm` field.
+     * Re-entering one's password to confirm a change (as N-sight asks on Settings > Users), under the
+     * log-in lockout; a wrong one is refused beside the form's `confirm` field.
      */
-    async requirePassword(user: SessionUser, password: string): Promise<void> {
+    async requirePassword(user: SessionUser, password: string, sourceAddress: string): Promise<void> {
       const row = await users.findById(user.accountId, user.userId);
-      if (!(await verifyPassword(password, row?.password_hash ?? (await decoy())))) throw errors.invalidValueMessage('That is not your password', 'confirm');
+      if (!row) throw errors.invalidValueMessage('no such user in this account', 'confirm');
+      await deps.login.verifyOwnPassword(row, password, sourceAddress, 'confirm');
     },
 
     async logout(token: string): Promise<void> {
       if (token) await sessions.deleteByTokenHash(sha256Hex(token));
     },
-
-    /** Ends every session of a user (after disabling it or changing its password). */
-    endAllFor: (accountId: number, userId: number) => sessions.deleteByUser(accountId, userId),
   };
 }
 

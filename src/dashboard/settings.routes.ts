@@ -3,15 +3,14 @@ import { z } from 'zod';
 import type { ApiKeyService } from '../api-keys/api-key.service.js';
 import type { ApiPanelService } from './api-panel.service.js';
 import { type DashboardRoutes, isFragmentRequest, pageContext, sendHtml } from './dashboard.context.js';
-import { fieldOf, filled, formRoute, formValues, text } from './form.js';
+import { registerPersonalKeyForms } from './account.routes.js';
+import { filled, formRoute, formValues, text } from './form.js';
 import { html, type SafeHtml } from './html.js';
-import { apiPanel, emailTokenForm, newKeyDialog, type PersonalKeyState } from './views/api.view.js';
+import { API_PAGE_PERSONAL_KEYS_URL, apiPanel, emailTokenForm, newKeyDialog, type PersonalKeyState } from './views/api.view.js';
 import { generalSettingsPage, settingsHome } from './views/settings.view.js';
 
 export type SettingsDeps = { apiPanel: ApiPanelService; apiKeys: ApiKeyService };
 
-const personalKeyForm = z.object({ name: text(100), scope: text(20), expires: text(20) });
-const revokeForm = z.object({ name: text(100) });
 const emailForm = z.object({ to: filled('Enter the email address to send the token to', 320), key: text(64) });
 
 /** Settings > General Settings (and its API tab). The API panel service decides who may see and do what. */
@@ -48,25 +47,7 @@ export function registerSettingsRoutes(deps: SettingsDeps): DashboardRoutes {
       return sendHtml(reply, isFragmentRequest(request) ? dialog : await apiPage(request, dialog));
     });
 
-    formRoute(scope, '/settings/general/api/personal-keys', {
-      schema: personalKeyForm,
-      refused: (request, refusal) => apiPage(request, null, {
-        values: formValues(request),
-        error: { field: fieldOf(refusal, ['name', 'scope', 'expires']), message: refusal.message },
-      }),
-    }, async (request, reply, body) => {
-      reply.header('cache-control', 'no-store');
-      const created = await deps.apiPanel.createPersonalKey(request.sessionUser, request.ip, body);
-      return sendHtml(reply, await apiPage(request, null, { created: { name: created.name, key: created.key } }));
-    });
-
-    formRoute(scope, '/settings/general/api/personal-keys/revoke', {
-      schema: revokeForm,
-      refused: (request, refusal) => apiPage(request, null, { error: { field: 'name', message: refusal.message } }),
-    }, async (request, reply, { name }) => {
-      await deps.apiPanel.revokePersonalKey(request.sessionUser, request.ip, name);
-      return sendHtml(reply, await apiPage(request, null, { notice: `Key "${name}" revoked: it stops working at once.` }));
-    });
+    registerPersonalKeyForms(scope, { url: API_PAGE_PERSONAL_KEYS_URL, page: (request, state) => apiPage(request, null, state), keys: deps.apiPanel });
 
     /** Email Token's answer: its form in place for htmx, else the API page with the form in an open dialog. */
     const emailAnswer = async (request: FastifyRequest, state: { to?: string; error?: string; sentTo?: string }) => {

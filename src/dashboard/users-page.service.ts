@@ -39,34 +39,28 @@ export function createUsersPageService(deps: { repos: Repositories; users: UserS
       return { users: userList, groups, groupNames, customRoles, clients: clients.map((c) => ({ id: c.id, name: c.name })) };
     },
 
-    /** "Save changes" on a user: its role (the Agent Key's is fixed) and client group; returns how the page names it. */
-    async saveUser(user: SessionUser, sourceAddress: string, userId: number | undefined, input: { role: string; group: string }): Promise<string> {
+    /** "Save changes" on a user: its role (the Agent Key's is fixed) and client group. */
+    async saveUser(user: SessionUser, sourceAddress: string, userId: number | undefined, input: { role: string; group: string }): Promise<void> {
       const ref = await userRef(user, userId);
       if (input.role && ref !== 'agent-key') await users.setRole(user.actor, sourceAddress, ref, input.role);
       if (input.group) await users.setGroup(user.actor, sourceAddress, ref, input.group);
-      return ref;
     },
 
-    async deleteUser(user: SessionUser, sourceAddress: string, userId: number | undefined): Promise<string> {
-      const ref = await userRef(user, userId);
-      await users.remove(user.actor, sourceAddress, ref);
-      return ref;
+    async deleteUser(user: SessionUser, sourceAddress: string, userId: number | undefined): Promise<void> {
+      await users.remove(user.actor, sourceAddress, await userRef(user, userId));
     },
 
-    async setUserActive(user: SessionUser, sourceAddress: string, userId: number | undefined, active: boolean): Promise<string> {
-      const ref = await userRef(user, userId);
-      await users.setActive(user.actor, sourceAddress, ref, active);
-      return ref;
+    async setUserActive(user: SessionUser, sourceAddress: string, userId: number | undefined, active: boolean): Promise<void> {
+      await users.setActive(user.actor, sourceAddress, await userRef(user, userId), active);
     },
 
-    /** "Save group": its clients, then its name when changed; returns the name it now has. */
-    async saveGroup(user: SessionUser, sourceAddress: string, groupId: number | undefined, input: { name: string; clientIds: readonly number[] }): Promise<string> {
+    /** "Save group": its clients, then its name when changed. */
+    async saveGroup(user: SessionUser, sourceAddress: string, groupId: number | undefined, input: { name: string; clientIds: readonly number[] }): Promise<void> {
       const current = groupId === undefined ? undefined : (await repos.clientGroups.findById(user.accountId, groupId))?.name;
       if (!current) throw errors.invalidValueMessage('no such client group in this account');
       const name = input.name.trim();
       await clientGroups.setClients(user.actor, sourceAddress, current, input.clientIds);
       if (name && name !== current) await clientGroups.rename(user.actor, sourceAddress, current, name);
-      return name || current;
     },
 
     /** The audit log, narrowed in SQL; needs the User Accounts permission like the rest of the page. */

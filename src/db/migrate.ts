@@ -10,6 +10,7 @@ import { ingestion } from './migrations/0007-ingestion.js';
 import { storedHistory } from './migrations/0008-stored-history.js';
 import { agents } from './migrations/0009-agents.js';
 import { runnableTemplateChecks } from './migrations/0010-runnable-template-checks.js';
+import { security } from './migrations/0011-security.js';
 import type { SightlineMigration } from './migrations/migration.js';
 
 /** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, SightlineMigration> = {
   '0008-stored-history': storedHistory,
   '0009-agents': agents,
   '0010-runnable-template-checks': runnableTemplateChecks,
+  '0011-security': security,
 };
 
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {

@@ -194,6 +194,8 @@ export interface LoginAttemptTable {
   address: string;
   consecutive_failures: number;
   blocked_until: number | null;
+  /** When the pair last tried; a run nobody continues for a day is pruned. */
+  last_attempt_at: number;
 }
 
 export interface PersonalApiKeyTable {

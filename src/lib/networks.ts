@@ -51,3 +51,14 @@ export function isAddressAllowed(networks: string | null, address: string): bool
   if (ipv4 !== null) return list.check(ipv4, 'ipv4');
   return isIP(address) === 6 && list.check(address, 'ipv6');
 }
+
+/**
+ * Fastify's `trustProxy` for a list of trusted proxy networks: a hop's forwarded address is believed only
+ * when the hop itself is one of them, so `request.ip` is the first address, walking back from the socket,
+ * that is not a trusted proxy. No list: nothing forwarded is believed (`false`).
+ */
+export function trustedProxies(networks: readonly string[]): false | ((address: string, hop: number) => boolean) {
+  if (networks.length === 0) return false;
+  const list = networks.join(',');
+  return (address) => isAddressAllowed(list, address);
+}

@@ -33,20 +33,40 @@ export function createThrottleRepository(db: Db) {
       return db.selectFrom('login_attempts').select(['consecutive_failures', 'blocked_until']).where('login', '=', login).where('address', '=', address).executeTakeFirst();
     },
 
-    /** One more consecutive failure; returns the new count. */
-    async countLoginFailure(login: string, address: string): Promise<number> {
+    /**
+     * Counts one attempt of the pair in one statement, before its password is checked: the row's count is
+     * the run of attempts without a success, so concurrent attempts each get a different number. A pair
+     * blocked at `now` is left as it is; a block that has ended starts a new run.
+     */
+    async countLoginAttempt(login: string, address: string, now: number): Promise<{ attempts: number; blockedUntil: number | null }> {
+      const blocked = sql<boolean>`login_attempts.blocked_until > ${now}`;
       const row = await db
         .insertInto('login_attempts')
-        .values({ login, address, consecutive_failures: 1, blocked_until: null })
-        .onConflict((oc) => oc.columns(['login', 'address']).doUpdateSet({ consecutive_failures: sql`login_attempts.consecutive_failures + 1` }))
-        .returning('consecutive_failures')
+        .values({ login, address, consecutive_failures: 1, blocked_until: null, last_attempt_at: now })
+        .onConflict((oc) =>
+          oc.columns(['login', 'address']).doUpdateSet({
+            last_attempt_at: now,
+            consecutive_failures: sql`case when ${blocked} then login_attempts.consecutive_failures when login_attempts.blocked_until is not null then 1 else login_attempts.consecutive_failures + 1 end`,
+            blocked_until: sql`case when ${blocked} then login_attempts.blocked_until else null end`,
+          }),
+        )
+        .returning(['consecutive_failures', 'blocked_until'])
         .executeTakeFirstOrThrow();
-      return Number(row.consecutive_failures);
+      return { attempts: Number(row.consecutive_failures), blockedUntil: row.blocked_until === null ? null : Number(row.blocked_until) };
     },
 
     /** Blocks the pair until `until` and starts counting afresh. */
     async blockLogin(login: string, address: string, until: number): Promise<void> {
       await db.updateTable('login_attempts').set({ blocked_until: until, consecutive_failures: 0 }).where('login', '=', login).where('address', '=', address).execute();
+    },
+
+    /** Forgets runs whose last attempt is older than `before`, unless they are blocked at `now`. */
+    async pruneLoginAttempts(before: number, now: number): Promise<void> {
+      await db
+        .deleteFrom('login_attempts')
+        .where('last_attempt_at', '<', before)
+        .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<=', now)]))
+        .execute();
     },
 
     async clearLogin(login: string, address: string): Promise<void> {

@@ -2,22 +2,43 @@ import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import type { ThrottleRepository } from './throttle.repository.js';
 
-export type ThrottleVerdict = { blocked: false } | { blocked: true; retryAfterSeconds: number };
+export type Blocked = { blocked: true; retryAfterSeconds: number };
+export type ThrottleVerdict = { blocked: false } | Blocked;
+
+/** Addresses a process remembers as throttled; beyond this it forgets those whose window has ended. */
+const MAX_REMEMBERED_BLOCKS = 10_000;
 
 /**
  * Bad API keys per source address (ours): after `limit` failures within `windowSeconds`, further bad keys
  * from that address are answered 429 until the window ends. Only failures are counted and only failures
- * are throttled, so a valid key is never locked out, from any address.
+ * are throttled, so a valid key is never locked out, from any address. Counts live in the database (every
+ * process agrees); once an address is throttled, this process remembers until when, so further bad keys
+ * from it cost no write.
  */
 export function createApiKeyThrottle(deps: { throttle: ThrottleRepository; clock: Clock; limit: number; windowSeconds: number }) {
   const { throttle, clock, limit, windowSeconds } = deps;
+  const blockedUntil = new Map<string, number>();
+
+  function remember(address: string, until: number, now: number): void {
+    if (blockedUntil.size >= MAX_REMEMBERED_BLOCKS) {
+      for (const [known, end] of blockedUntil) if (end <= now) blockedUntil.delete(known);
+      // Still full of live blocks: forgetting one only costs that address a write again.
+      if (blockedUntil.size >= MAX_REMEMBERED_BLOCKS) blockedUntil.delete(blockedUntil.keys().next().value!);
+    }
+    blockedUntil.set(address, until);
+  }
+
   return {
-    async recordFailure(address: string): Promise<ThrottleVerdict> {
+    async recordFailure(sourceAddress: string): Promise<ThrottleVerdict> {
+      const address = sourceAddress.slice(0, 64);
       const now = epochSeconds(clock);
-      const { failures, windowStartedAt } = await throttle.countApiFailure(address.slice(0, 64), now, windowSeconds);
+      const known = blockedUntil.get(address);
+      if (known !== undefined && known > now) return { blocked: true, retryAfterSeconds: known - now };
+      const { failures, windowStartedAt } = await throttle.countApiFailure(address, now, windowSeconds);
       // A new window just began: a cheap moment to forget addresses whose windows ended.
       if (failures === 1) await throttle.pruneApiFailures(now - windowSeconds);
       if (failures <= limit) return { blocked: false };
+      remember(address, windowStartedAt + windowSeconds, now);
       return { blocked: true, retryAfterSeconds: Math.max(1, windowStartedAt + windowSeconds - now) };
     },
   };
@@ -26,34 +47,52 @@ export function createApiKeyThrottle(deps: { throttle: ThrottleRepository; clock
 /** The dashboard's lockout (access-model.md): 50 consecutive failures per user and address block 5 minutes. */
 export const LOGIN_FAILURE_LIMIT = 50;
 export const LOGIN_BLOCK_SECONDS = 5 * 60;
+/** A run of failed logins nobody continues for this long is forgotten (its row pruned). */
+export const LOGIN_RUN_MEMORY_SECONDS = 24 * 3600;
+
+/** A password check the lockout has let through: its place in the pair's run of attempts. */
+export type LoginAttempt = { blocked: false; login: string; address: string; attempts: number };
 
 /**
  * Dashboard login attempts, counted per (login name, address) in the database so every process agrees.
- * The dashboard calls `check` before verifying a password, then `recordFailure` or `recordSuccess`.
+ * `begin` counts the attempt atomically *before* the password is checked, so concurrent tries cannot
+ * all pass a check made before any of them failed: of N at once, at most `LOGIN_FAILURE_LIMIT` reach the
+ * password. Then `failed` or `succeeded`.
  */
 export function createLoginAttempts(deps: { throttle: ThrottleRepository; clock: Clock }) {
   const { throttle, clock } = deps;
   const key = (login: string) => login.trim().toLowerCase().slice(0, 320);
+
+  async function block(login: string, address: string): Promise<Blocked> {
+    await throttle.blockLogin(key(login), address, epochSeconds(clock) + LOGIN_BLOCK_SECONDS);
+    return { blocked: true, retryAfterSeconds: LOGIN_BLOCK_SECONDS };
+  }
+
   return {
-    /** Whether this pair may try now (a blocked pair is refused without checking the password). */
-    async check(login: string, address: string): Promise<ThrottleVerdict> {
-      const row = await throttle.loginAttempt(key(login), address);
+    /**
+     * Counts an attempt of this pair, or refuses it: a blocked pair costs one read and no write; an
+     * attempt beyond the limit (others are still being checked) blocks the pair without checking.
+     */
+    async begin(login: string, address: string): Promise<LoginAttempt | Blocked> {
       const now = epochSeconds(clock);
+      const row = await throttle.loginAttempt(key(login), address);
       if (row?.blocked_until && row.blocked_until > now) return { blocked: true, retryAfterSeconds: row.blocked_until - now };
-      return { blocked: false };
+      const counted = await throttle.countLoginAttempt(key(login), address, now);
+      // A new run began: a cheap moment to forget runs nobody has continued for a day.
+      if (counted.attempts === 1) await throttle.pruneLoginAttempts(now - LOGIN_RUN_MEMORY_SECONDS, now);
+      if (counted.blockedUntil !== null && counted.blockedUntil > now) return { blocked: true, retryAfterSeconds: counted.blockedUntil - now };
+      if (counted.attempts > LOGIN_FAILURE_LIMIT) return block(login, address);
+      return { blocked: false, login, address, attempts: counted.attempts };
     },
 
-    /** Counts a failure; the 50th in a row blocks the pair for 5 minutes and the count starts again. */
-    async recordFailure(login: string, address: string): Promise<ThrottleVerdict> {
-      const failures = await throttle.countLoginFailure(key(login), address);
-      if (failures < LOGIN_FAILURE_LIMIT) return { blocked: false };
-      await throttle.blockLogin(key(login), address, epochSeconds(clock) + LOGIN_BLOCK_SECONDS);
-      return { blocked: true, retryAfterSeconds: LOGIN_BLOCK_SECONDS };
+    /** The attempt's password was refused: the 50th in a row blocks the pair for 5 minutes and the count starts again. */
+    async failed(attempt: LoginAttempt): Promise<ThrottleVerdict> {
+      return attempt.attempts >= LOGIN_FAILURE_LIMIT ? block(attempt.login, attempt.address) : { blocked: false };
     },
 
     /** A successful login ends the run of failures. */
-    async recordSuccess(login: string, address: string): Promise<void> {
-      await throttle.clearLogin(key(login), address);
+    async succeeded(attempt: LoginAttempt): Promise<void> {
+      await throttle.clearLogin(key(attempt.login), attempt.address);
     },
   };
 }

@@ -1,36 +1,57 @@
 import type { AccessService, Actor } from '../access/access.service.js';
-import { verifyPassword } from '../lib/password.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { errors } from '../errors.js';
+import { hashPassword, needsRehash, verifyPassword } from '../lib/password.js';
 import type { LoginAttempts } from '../throttle/throttle.service.js';
-import type { UserRepository } from './user.repository.js';
+import type { UserRepository, UserRow } from './user.repository.js';
 
 export type LoginResult =
   | { ok: true; actor: Actor }
   | { ok: false; reason: 'blocked'; retryAfterSeconds: number }
   | { ok: false; reason: 'invalid' };
 
-/** A valid scrypt hash of a random password: unknown users cost the same time as known ones. */
-const DUMMY_HASH = 'scrypt$16384$8$1$c2lnaHRsaW5lLWR1bW15$Qm9ndXMgaGFzaCBmb3IgdGltaW5nIG9ubHkgISEhISE=';
-
 /**
- * Dashboard log-in: lockout check, password check, and the rules that can refuse a correct password (an
+ * Dashboard log-in: the lockout (counting the attempt before the password is checked), password check
+ * (the stored hash replaced when it was made at an older cost), and the rules that can refuse a correct password (an
  * inactive user; the Agent Key with dashboard access off). Every refusal looks the same to the caller
  * ("invalid"), so it cannot tell which rule refused; "blocked" comes with its wait.
  */
-export function createLoginService(deps: { users: UserRepository; access: AccessService; loginAttempts: LoginAttempts }) {
-  const { users, access, loginAttempts } = deps;
+export function createLoginService(deps: { users: UserRepository; access: AccessService; audit: AuditService; loginAttempts: LoginAttempts }) {
+  const { users, access, audit, loginAttempts } = deps;
   return {
     async login(email: string, password: string, sourceAddress: string): Promise<LoginResult> {
-      const verdict = await loginAttempts.check(email, sourceAddress);
-      if (verdict.blocked) return { ok: false, reason: 'blocked', retryAfterSeconds: verdict.retryAfterSeconds };
+      const attempt = await loginAttempts.begin(email, sourceAddress);
+      if (attempt.blocked) return { ok: false, reason: 'blocked', retryAfterSeconds: attempt.retryAfterSeconds };
       const user = email.length <= 320 ? await users.findByEmail(email.trim()) : undefined;
-      const passwordOk = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+      // An unknown user is checked against a decoy hash at the current cost: the same time either way.
+      const passwordOk = await verifyPassword(password, user?.password_hash ?? null);
       const allowed = user !== undefined && passwordOk && user.active === 1 && !(user.is_agent_key === 1 && user.dashboard_access !== 1);
       if (!allowed) {
-        const after = await loginAttempts.recordFailure(email, sourceAddress);
+        const after = await loginAttempts.failed(attempt);
         return after.blocked ? { ok: false, reason: 'blocked', retryAfterSeconds: after.retryAfterSeconds } : { ok: false, reason: 'invalid' };
       }
-      await loginAttempts.recordSuccess(email, sourceAddress);
-      return { ok: true, actor: await access.actorFor(user) };
+      await loginAttempts.succeeded(attempt);
+      const actor = await access.actorFor(user);
+      // The only moment the password is known: replace a hash made at an older (lower) cost.
+      if (user.password_hash && needsRehash(user.password_hash)) {
+        await users.update(user.account_id, user.id, { password_hash: await hashPassword(password) });
+        await audit.record(actor, sourceAddress, 'user.password-rehash', `${user.email}: stored again at the current scrypt cost`);
+      }
+      return { ok: true, actor };
+    },
+
+    /**
+     * A signed-in user's own password, re-entered to confirm a change or to change it: checked under the
+     * same lockout as logging in (the same user and address), so a taken-over session cannot guess it at
+     * will. A refusal is thrown beside `field`: "That is not your password", or 429 once blocked.
+     */
+    async verifyOwnPassword(user: UserRow, password: string, sourceAddress: string, field: string): Promise<void> {
+      const attempt = await loginAttempts.begin(user.email, sourceAddress);
+      if (attempt.blocked) throw errors.tooManyRequests(attempt.retryAfterSeconds, field);
+      if (await verifyPassword(password, user.password_hash)) return loginAttempts.succeeded(attempt);
+      const after = await loginAttempts.failed(attempt);
+      if (after.blocked) throw errors.tooManyRequests(after.retryAfterSeconds, field);
+      throw errors.invalidValueMessage('That is not your password', field);
     },
   };
 }

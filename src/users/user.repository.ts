@@ -23,8 +23,8 @@ export function createUserRepository(db: Db) {
       return db.selectFrom('users').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
     },
 
-    async allClientsGroupOf(accountId: number): Promise<{ id: number }> {
-      return db.selectFrom('client_groups').select('id').where('account_id', '=', accountId).where('is_all_clients', '=', 1).executeTakeFirstOrThrow();
+    async allClientsGroupOf(accountId: number): Promise<{ id: number; name: string }> {
+      return db.selectFrom('client_groups').select(['id', 'name']).where('account_id', '=', accountId).where('is_all_clients', '=', 1).executeTakeFirstOrThrow();
     },
 
     async create(input: {

@@ -1,20 +1,22 @@
 import type { AccessService, Actor } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
 import type { RoleRepository } from '../access/role.repository.js';
-import { ASSIGNABLE_SYSTEM_ROLES, CUSTOM_ROLE, ROLE_LABELS, SystemRole, type SystemRole as SystemRoleName } from '../access/roles.js';
+import { ASSIGNABLE_SYSTEM_ROLES, CUSTOM_ROLE, ROLE_LABELS, SystemRole, effectivePermissions, type SystemRole as SystemRoleName } from '../access/roles.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { ClientGroupRepository } from '../client-groups/client-group.repository.js';
+import type { ClientGroupService } from '../client-groups/client-group.service.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { isValidEmailAddress } from '../lib/email-address.js';
 import { hashPassword, passwordPolicyError } from '../lib/password.js';
+import type { LoginService } from './login.service.js';
 import type { UserRepository, UserRow } from './user.repository.js';
 
 /** `agent-key` names the account's built-in Agent Key user wherever a user is named. */
 export const AGENT_KEY_REF = 'agent-key';
 
-type ResolvedRole = { role: string; customRoleId: number | null; baseRole: SystemRoleName; label: string };
+type ResolvedRole = { role: string; customRoleId: number | null; baseRole: SystemRoleName; label: string; permissions: ReadonlySet<string> };
 
 const invalid = errors.invalidValueMessage;
 
@@ -22,22 +24,65 @@ const invalid = errors.invalidValueMessage;
 export function createUserService(deps: {
   users: UserRepository;
   groups: ClientGroupRepository;
+  clientGroups: ClientGroupService;
   roles: RoleRepository;
   access: AccessService;
   audit: AuditService;
   clock: Clock;
+  /** Checks one's current password (under the log-in lockout) before changing it. */
+  login: LoginService;
+  /**
+   * Signs a user out of the dashboard everywhere (except the session kept): after disabling it, changing
+   * its password, or turning the Agent Key's dashboard access off.
+   */
+  endSessions: (accountId: number, userId: number, keepSessionId?: number) => Promise<void>;
 }) {
-  const { users, groups, roles, access, audit, clock } = deps;
+  const { users, groups, clientGroups, roles, access, audit, clock, login, endSessions } = deps;
 
   async function resolveRole(accountId: number, name: string): Promise<ResolvedRole> {
     if ((ASSIGNABLE_SYSTEM_ROLES as readonly string[]).includes(name)) {
       const role = name as SystemRoleName;
-      return { role, customRoleId: null, baseRole: role, label: ROLE_LABELS[role] };
+      return { role, customRoleId: null, baseRole: role, label: ROLE_LABELS[role], permissions: effectivePermissions(role) };
     }
     if (name === SystemRole.agentKey) throw invalid('the Agent Key role belongs to the Agent Key user alone', 'role');
     const custom = await roles.findByName(accountId, name);
     if (!custom) throw invalid(`no role named "${name}" (system roles: ${ASSIGNABLE_SYSTEM_ROLES.join(', ')}; or a custom role's name)`, 'role');
-    return { role: CUSTOM_ROLE, customRoleId: custom.id, baseRole: custom.base_role as SystemRoleName, label: custom.name };
+    const baseRole = custom.base_role as SystemRoleName;
+    return { role: CUSTOM_ROLE, customRoleId: custom.id, baseRole, label: custom.name, permissions: effectivePermissions(baseRole, custom.overrides) };
+  }
+
+  /** A role to give: refused beyond the actor's own reach (access.requireWithinReach). */
+  async function grantableRole(actor: Actor, name: string, what: string): Promise<ResolvedRole> {
+    const role = await resolveRole(actor.accountId, name);
+    access.requireWithinReach(actor, role, `${what} the role ${role.label}`, 'role');
+    return role;
+  }
+
+  /** A group to give: refused when it sees clients the actor does not (clientGroups.requireWithinSight). */
+  async function grantableGroup(actor: Actor, name: string, what: string) {
+    const group = await requireGroup(actor.accountId, name);
+    await clientGroups.requireWithinSight(actor, group, `${what} the client group "${group.name}"`, 'group');
+    return group;
+  }
+
+  /** The group of a user added without one: what its creator sees (All Clients, or the creator's own group). */
+  async function defaultGroupFor(actor: Actor): Promise<{ id: number; name: string }> {
+    const sight = await clientGroups.sightOf(actor);
+    const own = sight.clientGroupId === null ? undefined : await groups.findById(actor.accountId, sight.clientGroupId);
+    return own ?? users.allClientsGroupOf(actor.accountId);
+  }
+
+  /**
+   * Fails unless the user lies within the actor's reach: a role (as stored, active or not) and a client
+   * group that give nothing the actor lacks. Changing the password, email, role, group or state of a user
+   * beyond one's reach would let one act as that user, or take it from someone who holds more.
+   */
+  async function requireUserWithinReach(actor: Actor, user: UserRow, what: string): Promise<void> {
+    if (user.id === actor.userId) return;
+    const action = `${what} ${user.is_agent_key ? 'the Agent Key' : user.email}`;
+    access.requireWithinReach(actor, await access.roleOf(user), action);
+    const group = await groups.findById(actor.accountId, user.client_group_id);
+    if (group) await clientGroups.requireWithinSight(actor, group, action);
   }
 
   async function requireGroup(accountId: number, name: string) {
@@ -89,10 +134,11 @@ export function createUserService(deps: {
     async add(actor: Actor, sourceAddress: string, input: { email: string; role: string; password?: string; group?: string; client?: boolean }): Promise<UserRow> {
       access.require(actor, Permission.userAccounts, 'adding a user');
       const email = await checkNewEmail(input.email);
-      const role = await resolveRole(actor.accountId, input.role);
+      const role = await grantableRole(actor, input.role, 'adding a user with');
       const clientRole = role.baseRole === SystemRole.client;
       if (input.client && !clientRole) throw invalid('a Client user takes the client role or a custom role derived from it', 'role');
-      const group = input.group ? await requireGroup(actor.accountId, input.group) : await users.allClientsGroupOf(actor.accountId);
+      // Without a group named, the new user sees what its creator sees: All Clients, or the creator's own group.
+      const group = input.group ? await grantableGroup(actor, input.group, 'adding a user in') : await defaultGroupFor(actor);
       const passwordHash = input.password === undefined ? null : await checkedPasswordHash(input.password);
       const user = await users.create({
         accountId: actor.accountId,
@@ -104,7 +150,7 @@ export function createUserService(deps: {
         clientGroupId: group.id,
         now: epochSeconds(clock),
       });
-      await audit.record(actor, sourceAddress, 'user.add', `${email} as ${role.label} (${user.user_type}), group "${input.group ?? 'All Clients'}"`);
+      await audit.record(actor, sourceAddress, 'user.add', `${email} as ${role.label} (${user.user_type}), group "${group.name}"`);
       return user;
     },
 
@@ -132,7 +178,8 @@ export function createUserService(deps: {
     async setGroup(actor: Actor, sourceAddress: string, userRef: string, groupName: string): Promise<void> {
       access.require(actor, Permission.userAccounts, "changing a user's client group");
       const user = await find(actor.accountId, userRef);
-      const group = await requireGroup(actor.accountId, groupName);
+      await requireUserWithinReach(actor, user, 'changing the client group of');
+      const group = await grantableGroup(actor, groupName, 'giving');
       await users.update(actor.accountId, user.id, { client_group_id: group.id });
       await audit.record(actor, sourceAddress, user.is_agent_key ? 'agent-key.set-group' : 'user.set-group', `${user.email} -> group "${group.name}"`);
     },
@@ -142,7 +189,8 @@ export function createUserService(deps: {
       access.require(actor, Permission.userAccounts, "changing a user's role");
       const user = await find(actor.accountId, userRef);
       if (user.is_agent_key) throw invalid("the Agent Key's role cannot be changed", 'role');
-      const role = await resolveRole(actor.accountId, roleName);
+      await requireUserWithinReach(actor, user, 'changing the role of');
+      const role = await grantableRole(actor, roleName, 'giving');
       if ((role.baseRole === SystemRole.client) !== (user.user_type === 'client')) {
         throw invalid('a Client user keeps a Client role, and a Staff user a Staff role', 'role');
       }
@@ -153,6 +201,7 @@ export function createUserService(deps: {
     async setEmail(actor: Actor, sourceAddress: string, userRef: string, email: string): Promise<void> {
       access.require(actor, Permission.userAccounts, "changing a user's email");
       const user = await find(actor.accountId, userRef);
+      await requireUserWithinReach(actor, user, 'changing the email of');
       const normalised = await checkNewEmail(email);
       await users.update(actor.accountId, user.id, { email: normalised });
       await audit.record(actor, sourceAddress, user.is_agent_key ? 'agent-key.set-email' : 'user.set-email', `${user.email} -> ${normalised}`);
@@ -162,8 +211,27 @@ export function createUserService(deps: {
     async setPassword(actor: Actor, sourceAddress: string, userRef: string, password: string): Promise<void> {
       const user = await find(actor.accountId, userRef);
       if (user.id !== actor.userId) access.require(actor, Permission.userAccounts, "changing another user's password");
+      await requireUserWithinReach(actor, user, 'changing the password of');
       await users.update(actor.accountId, user.id, { password_hash: await checkedPasswordHash(password) });
+      // Whoever knew the old password is signed out everywhere.
+      await endSessions(actor.accountId, user.id);
       await audit.record(actor, sourceAddress, user.is_agent_key ? 'agent-key.set-password' : 'user.set-password', user.email);
+    },
+
+    /**
+     * Changes one's own password (the dashboard's My account): the new one must meet the policy, the
+     * current one is checked under the log-in lockout, and every other session of the user ends (the one
+     * in `keepSessionId` stays signed in).
+     */
+    async changeOwnPassword(actor: Actor, sourceAddress: string, input: { current: string; password: string; keepSessionId?: number }): Promise<void> {
+      const user = actor.userId === null ? undefined : await users.findById(actor.accountId, actor.userId);
+      if (!user) throw invalid('only a signed-in user has a password of its own', 'current');
+      const problem = passwordPolicyError(input.password);
+      if (problem) throw invalid(problem, 'password');
+      await login.verifyOwnPassword(user, input.current, sourceAddress, 'current');
+      await users.update(actor.accountId, user.id, { password_hash: await hashPassword(input.password) });
+      await endSessions(actor.accountId, user.id, input.keepSessionId);
+      await audit.record(actor, sourceAddress, 'user.change-password', `${user.email} (current password checked; other sessions ended)`);
     },
 
     /** Deletes a user; the Agent Key cannot be deleted. */
@@ -172,6 +240,7 @@ export function createUserService(deps: {
       const user = await find(actor.accountId, userRef);
       if (user.is_agent_key) throw invalid('the Agent Key user cannot be deleted');
       if (user.id === actor.userId) throw invalid('you cannot delete yourself');
+      await requireUserWithinReach(actor, user, 'deleting');
       await users.delete(actor.accountId, user.id);
       await audit.record(actor, sourceAddress, 'user.delete', user.email);
     },
@@ -186,10 +255,13 @@ export function createUserService(deps: {
       const user = await find(actor.accountId, userRef);
       if (user.is_agent_key) throw invalid('the Agent Key is not disabled: turn off its dashboard access, or regenerate or revoke the API key');
       if (user.id === actor.userId) throw invalid('you cannot disable yourself');
+      await requireUserWithinReach(actor, user, active ? 'enabling' : 'disabling');
       if (!active && !(await someoneElseManagesUsers(actor.accountId, user.id))) {
         throw invalid(`${user.email} cannot be disabled: no other active user has the User Accounts permission`);
       }
       await users.update(actor.accountId, user.id, { active: active ? 1 : 0 });
+      // A disabled user's sessions already fail (checked per request); deleting them keeps the table clean.
+      if (!active) await endSessions(actor.accountId, user.id);
       await audit.record(actor, sourceAddress, active ? 'user.enable' : 'user.disable', user.email);
     },
 
@@ -205,6 +277,7 @@ export function createUserService(deps: {
         throw invalid('Agent Key dashboard access cannot be turned off: no other active user has the User Accounts permission', 'enabled');
       }
       await users.update(actor.accountId, agentKey.id, { dashboard_access: enabled ? 1 : 0 });
+      if (!enabled) await endSessions(actor.accountId, agentKey.id);
       await audit.record(actor, sourceAddress, 'agent-key.access', enabled ? 'dashboard access enabled' : 'dashboard access disabled');
     },
   };

@@ -14,6 +14,7 @@ import type { Clock } from '../../src/lib/clock.js';
 import { createSmtpMailer } from '../../src/mail/mailer.js';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { TEST_NOW } from '../support/app.js';
+import { cheapPasswordHash } from '../support/passwords.js';
 import { makeClient, makeFleet, type Fleet } from '../factories.js';
 
 /**
@@ -51,7 +52,9 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     await services.clientGroups.create(system, 'test', { name: 'Beta only', clientIds: [fleet.clients.beta.id] });
     await services.users.add(system, 'test', { email: 'restricted@acme.test', role: 'standard', password: PASSWORD, group: 'Beta only' });
     await services.users.setPassword(system, 'test', 'agent-key', PASSWORD);
-    await services.users.add(system, 'test', { email: 'forgetful@acme.test', role: 'standard', password: PASSWORD });
+    const forgetful = await services.users.add(system, 'test', { email: 'forgetful@acme.test', role: 'standard' });
+    // The lockout test checks 50 wrong passwords: at a cheap stored cost, so it is about the lockout, not scrypt.
+    await services.repos.users.update(account.id, forgetful.id, { password_hash: cheapPasswordHash(PASSWORD) });
 
     smtp = new SMTPServer({
       authOptional: true,
@@ -69,7 +72,9 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     const smtpPort = (smtp.server.address() as AddressInfo).port;
 
     // Any free port; the account's public URL then names it, so the API page and the email show it.
-    const config = loadConfig({}, { port: 0, host: '127.0.0.1', logLevel: 'silent' });
+    // Every browser here comes from 127.0.0.1: the lockout test's 50 wrong passwords need more than the
+    // per-address limit on failed password checks allows by default.
+    const config = loadConfig({}, { port: 0, host: '127.0.0.1', logLevel: 'silent', passwordTriesPerMinute: 1000 });
     app = await buildApp({
       config, database, clock, logger: createLogger('silent'),
       mailer: createSmtpMailer(`smtp://127.0.0.1:${smtpPort}`, 'Sightline <no-reply@sightline.test>'),
@@ -400,7 +405,7 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     const form = page.locator(`#active-${id}`);
     await form.getByLabel('Your password').fill(PASSWORD);
     await form.getByRole('button', { name: 'Disable leaver@acme.test' }).click();
-    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('Disabled leaver@acme.test');
+    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('User disabled.');
 
     await leaver.page.reload();
     expect(leaver.page.url()).toBe(`${base}/login`);

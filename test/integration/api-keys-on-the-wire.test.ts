@@ -84,18 +84,26 @@ describe.each(DIALECTS)('keys on the wire on %s', (dialect) => {
     it('blocks a user and address for 5 minutes after 50 consecutive failures; other addresses are unaffected', async () => {
       const attempts = fleet.services.loginAttempts;
       // The service's clock is the factory's fixed one: check the block against that.
-      for (let i = 0; i < 49; i++) expect((await attempts.recordFailure('Admin@acme.test', FROM)).blocked).toBe(false);
-      expect((await attempts.check('admin@acme.test', FROM)).blocked).toBe(false);
-      expect(await attempts.recordFailure('admin@acme.test', FROM)).toEqual({ blocked: true, retryAfterSeconds: 300 });
-      expect(await attempts.check('admin@acme.test', FROM)).toEqual({ blocked: true, retryAfterSeconds: 300 });
-      expect((await attempts.check('admin@acme.test', '192.0.2.99')).blocked).toBe(false);
+      const fail = async (login: string, address: string) => {
+        const attempt = await attempts.begin(login, address);
+        return attempt.blocked ? attempt : attempts.failed(attempt);
+      };
+      for (let i = 0; i < 49; i++) expect((await fail('Admin@acme.test', FROM)).blocked).toBe(false);
+      expect(await fail('admin@acme.test', FROM)).toEqual({ blocked: true, retryAfterSeconds: 300 });
+      expect(await attempts.begin('admin@acme.test', FROM)).toEqual({ blocked: true, retryAfterSeconds: 300 });
+      expect((await attempts.begin('admin@acme.test', '192.0.2.99')).blocked).toBe(false);
     });
 
     it('a success ends the run of failures', async () => {
       const attempts = fleet.services.loginAttempts;
-      for (let i = 0; i < 49; i++) await attempts.recordFailure('tech@acme.test', FROM);
-      await attempts.recordSuccess('tech@acme.test', FROM);
-      expect((await attempts.recordFailure('tech@acme.test', FROM)).blocked).toBe(false);
+      for (let i = 0; i < 49; i++) {
+        const attempt = await attempts.begin('tech@acme.test', FROM);
+        if (!attempt.blocked) await attempts.failed(attempt);
+      }
+      const success = await attempts.begin('tech@acme.test', FROM);
+      if (!success.blocked) await attempts.succeeded(success);
+      const next = await attempts.begin('tech@acme.test', FROM);
+      expect(next).toMatchObject({ blocked: false, attempts: 1 });
     });
   });
 

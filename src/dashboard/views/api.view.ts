@@ -2,12 +2,18 @@ import { html, type SafeHtml } from '../html.js';
 import { formatTime } from './format.js';
 import { csrfField, type PageContext } from './layout.js';
 
+/** A personal key as its owner's lists show it. */
+export type PersonalKeyRow = { name: string; prefix: string; scope: string; created_at: number; expires_at: number | null; last_used_at: number | null; usage: Record<string, number> };
+
 export type ApiOverview = {
   queryUrl: string;
   key: { generatedAt: number; generatedBy: string } | null;
-  personalKeys: { name: string; prefix: string; scope: string; created_at: number; expires_at: number | null; last_used_at: number | null; usage: Record<string, number> }[];
+  personalKeys: PersonalKeyRow[];
   usage: { service: string; calls: number }[];
 };
+
+/** Where the API page's personal-key forms post (My account has its own: `MY_PERSONAL_KEYS_URL`). */
+export const API_PAGE_PERSONAL_KEYS_URL = '/settings/general/api/personal-keys';
 
 /** The personal-key form after a submit: the new key (shown once) or the error next to its field. */
 export type PersonalKeyState = { created?: { name: string; key: string }; error?: { field: 'name' | 'scope' | 'expires'; message: string }; values?: Record<string, string>; notice?: string };
@@ -30,7 +36,7 @@ export function apiPanel(ctx: PageContext, overview: ApiOverview, personal: Pers
   </form>
   <div id="dialog-slot"></div>
 </div>
-${personalKeysSection(ctx, overview, personal)}
+${personalKeysSection(ctx, overview.personalKeys, personal, API_PAGE_PERSONAL_KEYS_URL)}
 <div class="panel-body" style="border-top:1px solid var(--line)">
   <h2>API usage by service</h2>
   <p class="subtle">Calls made with the account's personal keys, counted per service.</p>
@@ -41,7 +47,8 @@ ${personalKeysSection(ctx, overview, personal)}
 </div>`;
 }
 
-function personalKeysSection(ctx: PageContext, overview: ApiOverview, state: PersonalKeyState): SafeHtml {
+/** The user's own personal keys with Revoke, and the form creating one; the forms post under `action`. */
+export function personalKeysSection(ctx: PageContext, keys: readonly PersonalKeyRow[], state: PersonalKeyState, action: string): SafeHtml {
   const tz = ctx.user!.timezone;
   const err = (field: string) => (state.error?.field === field ? state.error : undefined);
   const invalid = (field: string) => (err(field) ? html` aria-invalid="true" aria-describedby="pk-${field}-error"` : null);
@@ -53,18 +60,18 @@ function personalKeysSection(ctx: PageContext, overview: ApiOverview, state: Per
   ${state.notice ? html`<div class="notice" role="status">${state.notice}</div>` : null}
   ${state.created ? html`<div class="warning" role="status">Key "${state.created.name}" created. Copy it now: it is shown only once.
     <code class="keybox" data-testid="personal-key">${state.created.key}</code></div>` : null}
-  ${overview.personalKeys.length === 0 ? html`<p class="empty">You have no personal keys.</p>` : html`<table class="grid" style="margin-bottom:16px">
+  ${keys.length === 0 ? html`<p class="empty">You have no personal keys.</p>` : html`<table class="grid" style="margin-bottom:16px">
     <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scope</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col" class="num">Calls</th><th scope="col"><span class="skip">Revoke</span></th></tr></thead>
-    <tbody>${overview.personalKeys.map((k) => html`<tr>
+    <tbody>${keys.map((k) => html`<tr>
       <td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.scope === 'read' ? 'Read-only' : 'Read-write'}</td>
       <td class="when">${formatTime(k.created_at, tz)}</td><td class="when">${k.last_used_at ? formatTime(k.last_used_at, tz) : 'never'}</td>
       <td class="when">${k.expires_at ? formatTime(k.expires_at, tz) : 'never'}</td>
       <td class="num">${Object.values(k.usage).reduce((a, b) => a + b, 0)}</td>
-      <td><form method="post" action="/settings/general/api/personal-keys/revoke" hx-push-url="false" class="inline-form">${csrfField(ctx)}<input type="hidden" name="name" value="${k.name}">
+      <td><form method="post" action="${action}/revoke" hx-push-url="false" class="inline-form">${csrfField(ctx)}<input type="hidden" name="name" value="${k.name}">
         <button class="btn danger small" type="submit">Revoke ${k.name}</button></form></td>
     </tr>`)}</tbody>
   </table>`}
-  <form method="post" action="/settings/general/api/personal-keys" hx-push-url="false" novalidate class="row">
+  <form method="post" action="${action}" hx-push-url="false" novalidate class="row">
     ${csrfField(ctx)}
     <div class="field"><label for="pk-name">Key name</label><input type="text" id="pk-name" name="name" maxlength="100" value="${v.name ?? ''}"${invalid('name')}>${errorText('name')}</div>
     <div class="field"><label for="pk-scope">Scope</label><select id="pk-scope" name="scope"${invalid('scope')}>

@@ -2,12 +2,13 @@ import { Permission } from '../../access/permissions.js';
 import { currentIf, html, type SafeHtml } from '../html.js';
 import { page, type PageContext } from './layout.js';
 
-export type SettingsSection = 'home' | 'general' | 'users';
+export type SettingsSection = 'home' | 'account' | 'general' | 'users';
 
 /** The links of the Settings area this user may follow (hidden, not just disabled, when not allowed). */
 export function settingsNav(ctx: PageContext, current: SettingsSection): SafeHtml {
   const actor = ctx.user!.actor;
   return html`<nav class="settings-nav" aria-label="Settings">
+    <a href="/settings/account"${currentIf(current === 'account')}>My account</a>
     ${actor.permissions.has(Permission.generalSettings) ? html`<a href="/settings/general"${currentIf(current === 'general')}>General Settings</a>` : null}
     ${actor.permissions.has(Permission.userAccounts) ? html`<a href="/settings/users"${currentIf(current === 'users')}>Users</a>` : null}
   </nav>`;
@@ -32,6 +33,7 @@ export function settingsHome(ctx: PageContext): string {
       ${any
         ? html`<p>Choose a section on the left.</p>`
         : html`<p>Your role (${actor.roleName}) does not include any settings. Ask a Superuser if you need access.</p>`}
+      <p>Your own password and personal API keys are under <a href="/settings/account">My account</a>.</p>
     </div></section>`,
   });
 }
