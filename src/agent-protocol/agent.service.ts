@@ -96,8 +96,8 @@ export function createAgentService(deps: Deps) {
       if (command.status === 'expired') throw expired();
       if (command.status !== 'acked') {
         if (ack.checkResult) await ingest.applyCheckResult(device, ack.checkResult);
-        // The command's id is the batch id of what it changed, so a retried ack applies it once.
-        if (ack.report) await ingest.applyReport(device, { ...ack.report, batchId: `command-${commandId}`, sentAt: epochSeconds(clock) });
+        // The command's id (and its creation time) make the batch of what it changed, so a retried ack applies it once.
+        if (ack.report) await ingest.applyReport(device, { ...ack.report, batchId: `command-${commandId}`, sentAt: command.created_at });
         if (ack.outcome === 'succeeded') await effects.afterSuccess(device, commandOf(command), ack);
         if ((await commands.ack(device, commandId, ack)) === 'expired') throw expired();
       }
