@@ -66,7 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     agents: createAgentService({
       ingest, siteTokens: services.siteTokens, credentials: services.repos.deviceCredentials, devices: services.repos.devices,
       checks: services.repos.checks, accounts: services.repos.accounts, commands: services.commands,
-      effects: createCommandEffects(services.repos), clock, publicUrl: config.publicUrl,
+      effects: createCommandEffects(services.repos, clock), clock, publicUrl: config.publicUrl,
     }),
     commands: services.commands,
   });

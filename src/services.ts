@@ -51,6 +51,7 @@ export function createServices(deps: ServiceDeps) {
   const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });
   const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit, clock });
+  const commands = createCommandService({ commands: repos.commands, clock });
   const apiAuthenticator = createApiAuthenticator({ apiKeys, personalKeys, throttle });
   const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl };
   // API writes run over repositories of one transaction, so the write and its audit entry commit together.
@@ -58,7 +59,14 @@ export function createServices(deps: ServiceDeps) {
     access,
     keys: apiAuthenticator,
     domain: createDeapiDomain(repos, domainDeps),
-    inTransaction: (work) => inTransaction(deps.database.db, (txRepos) => work({ domain: createDeapiDomain(txRepos, domainDeps), audit: createAuditService({ audit: txRepos.audit, clock }) })),
+    inTransaction: async (work) => {
+      // Commands queued by the write wake this process's long-polls once committed (not before: they could not see them).
+      const queuedFor: number[] = [];
+      const result = await inTransaction(deps.database.db, (txRepos) =>
+        work({ domain: createDeapiDomain(txRepos, { ...domainDeps, onQueued: (id) => queuedFor.push(id) }), audit: createAuditService({ audit: txRepos.audit, clock }) }));
+      for (const deviceId of queuedFor) commands.notify(deviceId);
+      return result;
+    },
     clock,
     publicUrl: config.publicUrl,
   });
@@ -87,7 +95,7 @@ export function createServices(deps: ServiceDeps) {
     siteTokens,
     installationPackages,
     sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
-    commands: createCommandService({ commands: repos.commands, clock }),
+    commands,
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

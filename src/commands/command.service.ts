@@ -121,6 +121,12 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
      */
     enqueue,
 
+    /**
+     * Wakes this process's long-polls of the device: for a command another instance of this service
+     * queued inside a transaction, once that transaction has committed.
+     */
+    notify: wakeDevice,
+
     /** The device's queued commands, now marked delivered (a report's answer carries them). */
     claim,
 
