@@ -13,7 +13,7 @@ const guidsParam: ParamSpec<string[], true> = {
 };
 
 /** The action envelope of api-services.md §8: `<msg/>` when queued, N-sight's failure text with status="FAIL" when refused. */
-const actionShape = [x.text('msg', 'Empty when the action was queued; why it was refused otherwise (status="FAIL")', { canBeEmpty: true })];
+const actionShape = [x.str('msg', 'Empty when the action was queued; why it was refused otherwise (status="FAIL")', { canBeEmpty: true })];
 
 const msgOf = (result: MavActionResult) => ({ msg: result.ok ? '' : result.message });
 /** Only a refusal has a message. */
