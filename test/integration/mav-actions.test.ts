@@ -7,6 +7,7 @@ import { addAssets } from '../asset-factories.js';
 import { makeFleet, NOW, type Fleet } from '../factories.js';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { expectGolden } from '../support/golden.js';
 
 const FROM = '192.0.2.44';
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -226,5 +227,21 @@ describe.each(DIALECTS)('MAV actions on %s', (dialect) => {
     );
     const rows = (await commandsOf(device.id)).filter((c) => c.kind === 'mav_definitions_update');
     expect(rows.slice(-2).map((r) => r.status)).toEqual(['expired', 'queued']);
+  });
+
+  it('answers byte for byte as its golden files (the same on every database)', async () => {
+    const golden = async (name: string, params: Record<string, string | number>) => expectGolden(name, await api(params), dialect);
+    await golden('mav_definitions_update.pending', { service: 'mav_definitions_update', deviceid: device.id });
+    await golden('mav_definitions_update.vipre', { service: 'mav_definitions_update', deviceid: fleet.devices.alphaDc.id });
+    await golden('mav_scan_start', { service: 'mav_scan_start', deviceid: device.id });
+    expect((await report({ mavScans: [{ ...finishedScan('bd-golden'), state: 'running', endedAt: null }] }, 'batch-mav-0003')).statusCode).toBe(200);
+    await golden('mav_scan_start.scan-running', { service: 'mav_scan_start', deviceid: device.id });
+    await golden('mav_scan_pause', { service: 'mav_scan_pause', deviceid: device.id });
+    await golden('mav_scan_resume.no-paused-scan', { service: 'mav_scan_resume', deviceid: device.id });
+    await golden('mav_scan_cancel', { service: 'mav_scan_cancel', deviceid: device.id });
+    await golden('mav_quarantine_release', { service: 'mav_quarantine_release', deviceid: device.id, guids: '102' });
+    await golden('mav_quarantine_remove.unknown-guid', { service: 'mav_quarantine_remove', deviceid: device.id, guids: '103,nope' });
+    await golden('mav_scan_start.describe', { service: 'mav_scan_start', describe: 'true' });
+    await golden('mav_quarantine_release.describe', { service: 'mav_quarantine_release', describe: 'true' });
   });
 });
