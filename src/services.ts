@@ -20,6 +20,7 @@ import { createFleetService } from './dashboard/fleet.service.js';
 import { createApiPanelService } from './dashboard/api-panel.service.js';
 import { createUsersPageService } from './dashboard/users-page.service.js';
 import { createSitePageService } from './dashboard/site-page.service.js';
+import { createDeviceMavService } from './dashboard/device-mav.service.js';
 import { createSiteTokenService } from './sites/site-token.service.js';
 import { createCommandService } from './commands/command.service.js';
 import { createInstallationPackageService } from './agent-protocol/installation-package.service.js';
@@ -96,6 +97,7 @@ export function createServices(deps: ServiceDeps) {
     installationPackages,
     sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
     commands,
+    deviceMav: createDeviceMavService({ db: deps.database.db, repos, access, clock, commands }),
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

@@ -13,8 +13,7 @@ import { type ClientService, createClientService } from '../clients/client.servi
 import { createDeviceService, type DeviceService } from '../devices/device.service.js';
 import type { HistoryRepository } from '../history/history.repository.js';
 import type { MavRepository } from '../mav/mav.repository.js';
-import { createMavActionService, type MavActionService } from '../mav/mav-action.service.js';
-import { createCommandService } from '../commands/command.service.js';
+import { type MavActionService, mavActionsOver } from '../mav/mav-action.service.js';
 import type { OutageRepository } from '../outages/outage.repository.js';
 import type { PatchRepository } from '../patches/patch.repository.js';
 import type { Repositories } from '../repositories.js';
@@ -66,20 +65,11 @@ export type DeapiDomainDeps = {
  */
 export function createDeapiDomain(repos: Repositories, deps: DeapiDomainDeps): DeapiDomain {
   const { access, clock } = deps;
-  const queue = createCommandService({ commands: repos.commands, clock });
-  const devices = createDeviceService(repos.devices);
-  const commands: Pick<typeof queue, 'enqueue'> = {
-    async enqueue(device, kind, params, options) {
-      const queued = await queue.enqueue(device, kind, params, options);
-      if (queued.queued) deps.onQueued?.(device.deviceId);
-      return queued;
-    },
-  };
   const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit: createAuditService({ audit: repos.audit, clock }), clock });
   return {
     clients: createClientService(repos.clients),
     sites: createSiteService({ sites: repos.sites, templates: repos.templates }),
-    devices,
+    devices: createDeviceService(repos.devices),
     checks: createCheckService(repos.checks),
     assets: createAssetService(repos.assets),
     accounts: repos.accounts,
@@ -91,7 +81,7 @@ export function createDeapiDomain(repos: Repositories, deps: DeapiDomainDeps): D
     patches: repos.patches,
     mav: repos.mav,
     settings: repos.settings,
-    mavActions: createMavActionService({ devices, mav: repos.mav, commands }),
+    mavActions: mavActionsOver(repos, clock, deps.onQueued),
     adUsers: repos.adUsers,
     installationPackages: createInstallationPackageService({ siteTokens, users: repos.users, accounts: repos.accounts, access, clock, agentDir: deps.agentDir, publicUrl: deps.publicUrl }),
   };

@@ -1,7 +1,9 @@
 import type { Scope } from '../access/scope.js';
-import type { CommandService } from '../commands/command.service.js';
-import type { DeviceService } from '../devices/device.service.js';
+import { type CommandService, createCommandService } from '../commands/command.service.js';
+import { createDeviceService, type DeviceService } from '../devices/device.service.js';
 import { errors } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
+import type { Repositories } from '../repositories.js';
 import { MavEngine } from './mav-codes.js';
 import type { MavRepository } from './mav.repository.js';
 
@@ -114,6 +116,25 @@ export function createMavActionService(deps: MavActionDeps) {
 }
 
 export type MavActionService = ReturnType<typeof createMavActionService>;
+
+/**
+ * The MAV actions over one set of repositories (those of a write's transaction): `onQueued` hears of
+ * each command queued, so the caller can wake long-polls once the transaction has committed.
+ */
+export function mavActionsOver(repos: Pick<Repositories, 'devices' | 'mav' | 'commands'>, clock: Clock, onQueued?: (deviceId: number) => void): MavActionService {
+  const queue = createCommandService({ commands: repos.commands, clock });
+  return createMavActionService({
+    devices: createDeviceService(repos.devices),
+    mav: repos.mav,
+    commands: {
+      async enqueue(device, kind, params, options) {
+        const queued = await queue.enqueue(device, kind, params, options);
+        if (queued.queued) onQueued?.(device.deviceId);
+        return queued;
+      },
+    },
+  });
+}
 
 /** Splits a `guids` parameter: comma-separated, blanks around items ignored; undefined when malformed. */
 export function parseGuids(text: string): string[] | undefined {
