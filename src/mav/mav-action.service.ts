@@ -47,7 +47,7 @@ const SCAN_KINDS: Record<ScanAction, MavCommandKind> = {
 
 export type MavActionDeps = {
   devices: Pick<DeviceService, 'requireVisible'>;
-  mav: Pick<MavRepository, 'latestScan' | 'latestScanIn' | 'quarantineByGuids'>;
+  mav: Pick<MavRepository, 'latestScan' | 'quarantineByGuids'>;
   /** Queues in the caller's transaction: a refused action queues nothing. */
   commands: Pick<CommandService, 'enqueue'>;
 };
@@ -77,12 +77,12 @@ export function createMavActionService(deps: MavActionDeps) {
       const device = await devices.requireVisible(scope, deviceId);
       const kind = SCAN_KINDS[action];
       if (action === 'start') {
-        if (await mav.latestScanIn(scope, device.id, ['running', 'paused'])) return { ok: false, message: MavFailure.error };
+        if (await mav.latestScan(scope, device.id, ['running', 'paused'])) return { ok: false, message: MavFailure.error };
         const { command, queued } = await queue(scope, device.id, kind);
         return { ok: true, commandId: command.id, queued };
       }
       const needs = action === 'pause' ? (['running'] as const) : action === 'resume' ? (['paused'] as const) : (['running', 'paused'] as const);
-      const scan = await mav.latestScanIn(scope, device.id, needs);
+      const scan = await mav.latestScan(scope, device.id, needs);
       if (!scan) return { ok: false, message: action === 'cancel' ? MavFailure.error : MavFailure.unsupported };
       const { command, queued } = await queue(scope, device.id, kind, { scanId: scan.id });
       return { ok: true, commandId: command.id, queued };

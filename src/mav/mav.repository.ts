@@ -70,31 +70,14 @@ export function createMavRepository(db: Db) {
         .execute();
     },
 
-    /** The newest scan of one device (its engine tells which actions the device's MAV supports), or undefined. */
-    async latestScan(scope: Scope, deviceId: number): Promise<MavScanRow | undefined> {
-      return db
-        .selectFrom('mav_scans as s')
-        .selectAll('s')
-        .where(inScope(scope, 's'))
-        .where('s.device_id', '=', deviceId)
-        .orderBy('s.started_at', 'desc')
-        .orderBy('s.id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-    },
-
-    /** The newest scan of one device in one of these states (running, paused), or undefined. */
-    async latestScanIn(scope: Scope, deviceId: number, states: readonly MavScanState[]): Promise<MavScanRow | undefined> {
-      return db
-        .selectFrom('mav_scans as s')
-        .selectAll('s')
-        .where(inScope(scope, 's'))
-        .where('s.device_id', '=', deviceId)
-        .where('s.state', 'in', states)
-        .orderBy('s.started_at', 'desc')
-        .orderBy('s.id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+    /**
+     * The newest scan of one device, of any state or of one of `states` (running, paused): what a scan
+     * action acts on, and whose engine tells which actions the device's MAV supports. Undefined when none.
+     */
+    async latestScan(scope: Scope, deviceId: number, states?: readonly MavScanState[]): Promise<MavScanRow | undefined> {
+      let q = db.selectFrom('mav_scans as s').selectAll('s').where(inScope(scope, 's')).where('s.device_id', '=', deviceId);
+      if (states) q = q.where('s.state', 'in', states);
+      return q.orderBy('s.started_at', 'desc').orderBy('s.id', 'desc').limit(1).executeTakeFirst();
     },
 
     /** Quarantine entries of one device with these guids (at most a few hundred: the caller bounds the list). */
