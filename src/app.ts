@@ -15,6 +15,7 @@ import { registerAccountRoutes } from './dashboard/account.routes.js';
 import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 import { registerUsersRoutes } from './dashboard/users.routes.js';
 import { registerSiteRoutes } from './dashboard/site.routes.js';
+import { registerDeviceMavRoutes } from './dashboard/device-mav.routes.js';
 import { registerAgentProtocol } from './agent-protocol/agent.plugin.js';
 import { createAgentService } from './agent-protocol/agent.service.js';
 import { registerSweeper } from './agent-protocol/sweeper.js';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSettingsRoutes({ apiPanel: services.apiPanel, apiKeys: services.apiKeys }),
     registerUsersRoutes({ page: services.usersPage, sessions: services.sessions, users: services.users, clientGroups: services.clientGroups, roles: services.roles }),
     registerSiteRoutes({ sitePage: services.sitePage }),
+    registerDeviceMavRoutes({ deviceMav: services.deviceMav }),
   ]);
 
   const { ingest } = services;
@@ -93,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     agents: createAgentService({
       ingest, siteTokens: services.siteTokens, credentials: services.repos.deviceCredentials, devices: services.repos.devices,
       checks: services.repos.checks, accounts: services.repos.accounts, commands: services.commands,
-      effects: createCommandEffects(services.repos), clock, publicUrl: config.publicUrl,
+      effects: createCommandEffects(services.repos, clock), clock, publicUrl: config.publicUrl,
     }),
     commands: services.commands,
   });

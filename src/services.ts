@@ -21,6 +21,7 @@ import { createApiPanelService } from './dashboard/api-panel.service.js';
 import { createMyAccountService } from './dashboard/my-account.service.js';
 import { createUsersPageService } from './dashboard/users-page.service.js';
 import { createSitePageService } from './dashboard/site-page.service.js';
+import { createDeviceMavService } from './dashboard/device-mav.service.js';
 import { createSiteTokenService } from './sites/site-token.service.js';
 import { createCommandService } from './commands/command.service.js';
 import { createInstallationPackageService } from './agent-protocol/installation-package.service.js';
@@ -55,6 +56,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });
   const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit, clock });
+  const commands = createCommandService({ commands: repos.commands, clock });
   const apiAuthenticator = createApiAuthenticator({ apiKeys, personalKeys, throttle });
   const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl };
   // API writes run over repositories of one transaction, so the write and its audit entry commit together.
@@ -62,7 +64,14 @@ export function createServices(deps: ServiceDeps) {
     access,
     keys: apiAuthenticator,
     domain: createDeapiDomain(repos, domainDeps),
-    inTransaction: (work) => inTransaction(deps.database.db, (txRepos) => work({ domain: createDeapiDomain(txRepos, domainDeps), audit: createAuditService({ audit: txRepos.audit, clock }) })),
+    inTransaction: async (work) => {
+      // Commands queued by the write wake this process's long-polls once committed (not before: they could not see them).
+      const queuedFor: number[] = [];
+      const result = await inTransaction(deps.database.db, (txRepos) =>
+        work({ domain: createDeapiDomain(txRepos, { ...domainDeps, onQueued: (id) => queuedFor.push(id) }), audit: createAuditService({ audit: txRepos.audit, clock }) }));
+      for (const deviceId of queuedFor) commands.notify(deviceId);
+      return result;
+    },
     clock,
     publicUrl: config.publicUrl,
   });
@@ -93,7 +102,8 @@ export function createServices(deps: ServiceDeps) {
     siteTokens,
     installationPackages,
     sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
-    commands: createCommandService({ commands: repos.commands, clock }),
+    commands,
+    deviceMav: createDeviceMavService({ db: deps.database.db, repos, access, clock, commands }),
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

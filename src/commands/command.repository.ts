@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { AgentCommandTable } from '../db/schema.js';
 import { MAX_BIND_PARAMETERS } from '../db/dialect.js';
@@ -11,16 +11,21 @@ const PENDING = ['queued', 'delivered'] as const;
 /** Commands queued for agents. Delivery is claimed with a conditional update, so a command goes out once. */
 export function createCommandRepository(db: Db) {
   return {
-    /** Inserts a queued command; a pending identical one makes the partial unique index refuse it. */
-    async insert(values: { accountId: number; deviceId: number; kind: string; params: string; dedupeKey: string; now: number; expiresAt: number }): Promise<CommandRow> {
+    /**
+     * Inserts a queued command; undefined when a pending identical one exists (the partial unique index's
+     * conflict, skipped rather than raised: inside a PostgreSQL transaction a raised one aborts the transaction).
+     */
+    async insert(values: { accountId: number; deviceId: number; kind: string; params: string; dedupeKey: string; now: number; expiresAt: number }): Promise<CommandRow | undefined> {
       return db
         .insertInto('agent_commands')
         .values({
           account_id: values.accountId, device_id: values.deviceId, kind: values.kind, params: values.params, dedupe_key: values.dedupeKey,
           status: 'queued', created_at: values.now, delivered_at: null, acked_at: null, expires_at: values.expiresAt, outcome: null,
         })
+        // The literal predicate of the index, so SQLite matches the partial index too.
+        .onConflict((oc) => oc.columns(['device_id', 'dedupe_key']).where(sql<boolean>`status in ('queued', 'delivered')`).doNothing())
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
     },
 
     async findPendingByKey(deviceId: number, dedupeKey: string): Promise<CommandRow | undefined> {

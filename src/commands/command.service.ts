@@ -1,5 +1,4 @@
 import type { Command, CommandAck } from '../agent-protocol/protocol.schema.js';
-import { isUniqueViolation } from '../db/dialect.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
 import { sha256Hex } from '../lib/secrets.js';
 import type { CommandRepository, CommandRow } from './command.repository.js';
@@ -98,20 +97,18 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
     const dedupeKey = dedupeKeyOf(kind, params);
     // An expired copy must not block a new one, so expire first.
     await commands.expireDue(now, device.deviceId);
-    try {
-      const row = await commands.insert({
-        accountId: device.accountId, deviceId: device.deviceId, kind, params: JSON.stringify(params), dedupeKey, now,
-        expiresAt: now + (options.ttlSeconds ?? DEFAULT_COMMAND_TTL_SECONDS),
-      });
+    const row = await commands.insert({
+      accountId: device.accountId, deviceId: device.deviceId, kind, params: JSON.stringify(params), dedupeKey, now,
+      expiresAt: now + (options.ttlSeconds ?? DEFAULT_COMMAND_TTL_SECONDS),
+    });
+    if (row) {
       wakeDevice(device.deviceId);
       return { command: commandOf(row), queued: true };
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const pending = await commands.findPendingByKey(device.deviceId, dedupeKey);
-      // Acknowledged or expired between the insert and this read: queue it afresh.
-      if (!pending) return enqueue(device, kind, params, options);
-      return { command: commandOf(pending), queued: false };
     }
+    const pending = await commands.findPendingByKey(device.deviceId, dedupeKey);
+    // Acknowledged or expired between the insert and this read: queue it afresh.
+    if (!pending) return enqueue(device, kind, params, options);
+    return { command: commandOf(pending), queued: false };
   }
 
   return {
@@ -120,6 +117,12 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
      * (queued or delivered, not expired): then that one is returned with `queued: false`.
      */
     enqueue,
+
+    /**
+     * Wakes this process's long-polls of the device: for a command another instance of this service
+     * queued inside a transaction, once that transaction has committed.
+     */
+    notify: wakeDevice,
 
     /** The device's queued commands, now marked delivered (a report's answer carries them). */
     claim,

@@ -62,11 +62,12 @@ async function answer(deps: DeapiDeps, request: FastifyRequest, reply: FastifyRe
   const caller = request.deapi.caller!; // set by the preHandler hook, which fails the request otherwise
   const spec = SERVICES_BY_NAME.get(raw.service ?? '');
   if (!spec) throw errors.serviceUnknown();
-  const attributes = rootAttributes(spec, deps.clock.now(), caller.timezone, deps.hostname);
+  const now = deps.clock.now();
   reply.code(200).type(XML_TYPE);
-  if (wantsDescribe(raw)) return reply.send(describeDocument(spec, attributes, deps.publicUrl));
+  if (wantsDescribe(raw)) return reply.send(describeDocument(spec, rootAttributes(spec, now, caller.timezone, deps.hostname), deps.publicUrl));
   const { shape, data } = await deps.calls.call(caller, spec, raw);
   if (isFileAnswer(data)) return reply.type(data.file.contentType).header('content-disposition', attachmentHeader(data.file.filename)).send(data.file.body);
+  const attributes = rootAttributes(spec, now, caller.timezone, deps.hostname, spec.statusOf?.(data) ?? 'OK');
   return reply.send(await documentBody(renderDocument(spec.root ?? 'result', attributes, shape, data)));
 }
 

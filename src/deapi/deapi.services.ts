@@ -13,6 +13,7 @@ import { type ClientService, createClientService } from '../clients/client.servi
 import { createDeviceService, type DeviceService } from '../devices/device.service.js';
 import type { HistoryRepository } from '../history/history.repository.js';
 import type { MavRepository } from '../mav/mav.repository.js';
+import { type MavActionService, mavActionsOver } from '../mav/mav-action.service.js';
 import type { OutageRepository } from '../outages/outage.repository.js';
 import type { PatchRepository } from '../patches/patch.repository.js';
 import type { Repositories } from '../repositories.js';
@@ -41,6 +42,8 @@ export type DeapiDomain = {
   readonly patches: Pick<PatchRepository, 'listByDevice'>;
   readonly mav: Pick<MavRepository, 'scans' | 'threatsOfDevice' | 'tracesOf' | 'errorsOf' | 'quarantine'>;
   readonly settings: Pick<SettingsRepository, 'get'>;
+  /** Managed Antivirus actions (scans, quarantine, definitions): commands queued for the device's agent. */
+  readonly mavActions: MavActionService;
   readonly adUsers: Pick<AdUserRepository, 'listBySite'>;
   /** Builds site installation packages (get_site_installation_package), minting their site tokens. */
   readonly installationPackages: Pick<InstallationPackageService, 'buildForCaller'>;
@@ -52,6 +55,8 @@ export type DeapiDomainDeps = {
   readonly clock: Clock;
   readonly agentDir: string;
   readonly publicUrl: string;
+  /** Told of every command queued over these repositories (so long-polls wake once the transaction commits). */
+  readonly onQueued?: (deviceId: number) => void;
 };
 
 /**
@@ -76,6 +81,7 @@ export function createDeapiDomain(repos: Repositories, deps: DeapiDomainDeps): D
     patches: repos.patches,
     mav: repos.mav,
     settings: repos.settings,
+    mavActions: mavActionsOver(repos, clock, deps.onQueued),
     adUsers: repos.adUsers,
     installationPackages: createInstallationPackageService({ siteTokens, users: repos.users, accounts: repos.accounts, access, clock, agentDir: deps.agentDir, publicUrl: deps.publicUrl }),
   };

@@ -22,6 +22,7 @@ import { listAllHardware, listAllSoftware, listDeviceAssetDetails, listLicensedS
 import { listClientLicenseCount, listLicenseGroupItems, listLicenseGroups } from './services/assets/licenses.service.js';
 import { patchListAll } from './services/patches/patch-list-all.service.js';
 import { listMavQuarantine, mavQuarantineList } from './services/mav/mav-quarantine.service.js';
+import { mavDefinitionsUpdate, mavQuarantineRelease, mavQuarantineRemove, mavScanCancel, mavScanPause, mavScanResume, mavScanStart } from './services/mav/mav-actions.service.js';
 import { listMavScans, mavScanDeviceList } from './services/mav/mav-scans.service.js';
 import { listMavThreats } from './services/mav/mav-threats.service.js';
 import { listGeneralSettings, listWallchartSettings } from './services/settings/settings.service.js';
@@ -70,6 +71,13 @@ export const SERVICES: readonly ServiceSpec[] = [
   listMavScans,
   listMavThreats,
   listMavQuarantine,
+  mavQuarantineRelease,
+  mavQuarantineRemove,
+  mavScanStart,
+  mavScanPause,
+  mavScanResume,
+  mavScanCancel,
+  mavDefinitionsUpdate,
   listGeneralSettings,
   listWallchartSettings,
   listActiveDirectoryUsers,

@@ -30,6 +30,8 @@ export type ServiceSpec<P extends ParamSchemas = ParamSchemas, S extends Shape =
   readonly shape: S;
   /** When element names depend on a parameter (list_devices_at_client's devicetype): the shape to render. */
   shapeFor?(params: ParamValues<P>): S;
+  /** The root's status for this data, where a service answers FAIL without an error (the MAV actions' `<msg>`); OK otherwise. */
+  statusOf?(data: DataOf<S>): 'OK' | 'FAIL';
   /** Choices taken where the spec is unverified; published in docs/services.md. */
   readonly notes?: string;
   // Method syntax on purpose: a typed spec is then a ServiceSpec of the registry's erased types too.

@@ -3,6 +3,7 @@ import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
 import type { MavScanTable } from '../db/schema.js';
 import { inScope } from '../db/scope-filter.js';
+import type { MavScanState } from './mav-codes.js';
 
 export type MavScanRow = Selectable<MavScanTable>;
 
@@ -66,6 +67,52 @@ export function createMavRepository(db: Db) {
         .where(inScope(scope, 'e'))
         .where('e.scan_id', 'in', scanIds)
         .orderBy('e.id')
+        .execute();
+    },
+
+    /**
+     * The newest scan of one device, of any state or of one of `states` (running, paused): what a scan
+     * action acts on, and whose engine tells which actions the device's MAV supports. Undefined when none.
+     */
+    async latestScan(scope: Scope, deviceId: number, states?: readonly MavScanState[]): Promise<MavScanRow | undefined> {
+      let q = db.selectFrom('mav_scans as s').selectAll('s').where(inScope(scope, 's')).where('s.device_id', '=', deviceId);
+      if (states) q = q.where('s.state', 'in', states);
+      return q.orderBy('s.started_at', 'desc').orderBy('s.id', 'desc').limit(1).executeTakeFirst();
+    },
+
+    /** Quarantine entries of one device with these guids (at most a few hundred: the caller bounds the list). */
+    async quarantineByGuids(scope: Scope, deviceId: number, guids: readonly string[]) {
+      if (guids.length === 0) return [];
+      return db
+        .selectFrom('mav_quarantine as q')
+        .select(['q.id', 'q.guid', 'q.statusid'])
+        .where(inScope(scope, 'q'))
+        .where('q.device_id', '=', deviceId)
+        .where('q.guid', 'in', guids)
+        .orderBy('q.id')
+        .execute();
+    },
+
+    /** Sets the status of a device's quarantine entries (a release or removal the agent carried out). */
+    async setQuarantineStatus(accountId: number, deviceId: number, guids: readonly string[], statusid: number, at: number): Promise<void> {
+      if (guids.length === 0) return;
+      await db
+        .updateTable('mav_quarantine')
+        .set({ statusid, event_at: at })
+        .where('account_id', '=', accountId)
+        .where('device_id', '=', deviceId)
+        .where('guid', 'in', guids)
+        .execute();
+    },
+
+    /** Sets the state of one scan of a device (a pause, resume or cancel the agent carried out). */
+    async setScanState(accountId: number, deviceId: number, scanId: number, state: MavScanState, endedAt: number | null): Promise<void> {
+      await db
+        .updateTable('mav_scans')
+        .set({ state, ended_at: endedAt })
+        .where('account_id', '=', accountId)
+        .where('device_id', '=', deviceId)
+        .where('id', '=', scanId)
         .execute();
     },
 

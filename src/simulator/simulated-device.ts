@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CheckConfig, CheckResult, Command, CommandAck, DeviceFacts, ReportRequest } from '../agent-protocol/protocol.schema.js';
 import { FIRST_NAMES, SERVER_HARDWARE, SERVER_OS, SERVER_ROLES, WORKSTATION_HARDWARE, WORKSTATION_OS } from '../seed/catalog.js';
 import type { Prng } from '../seed/prng.js';
+import { mavAcknowledgement } from './simulated-mav.js';
 
 /** Chances per report that drive a simulated fleet: small, so most of it is green like a real one. */
 const CHANCE = {
@@ -125,7 +126,15 @@ export class SimulatedDevice {
       const check = this.checks.find((c) => c.checkId === command.params.checkId);
       if (check) return { outcome: 'succeeded', message: 'Task run on request', checkResult: this.runCheck(check, now) };
     }
-    return { outcome: 'succeeded', message: `${command.kind} done (simulated)` };
+    return mavAcknowledgement(this, command, now) ?? { outcome: 'succeeded', message: `${command.kind} done (simulated)` };
+  }
+
+  /** A quick scan started on request: finished at once, clean, with this device's next scan key. */
+  requestedScan(startedAt: number, now: number): ReportRequest['mavScans'][number] {
+    return {
+      scanKey: `${this.machineId}-${++this.scans}`, engine: 'bitdefender', kind: 'quick', state: 'finished',
+      startedAt, endedAt: now, filesScanned: this.rng.int(10_000, 400_000), foldersScanned: this.rng.int(1_000, 40_000), threats: [],
+    };
   }
 
   /**

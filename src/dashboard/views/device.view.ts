@@ -3,6 +3,7 @@ import { CheckFrequency, type CheckState, CheckStatus, checkState } from '../../
 import type { DeviceRow } from '../../devices/device.repository.js';
 import { html, type SafeHtml } from '../html.js';
 import { AGENT_BADGE, deviceStatusBadge, devicesUrl } from './devices.view.js';
+import { mavPanelSlot } from './device-mav.view.js';
 import { formatAgo, formatTime } from './format.js';
 import { page, type PageContext } from './layout.js';
 
@@ -94,7 +95,8 @@ export function devicePage(ctx: PageContext, tree: SafeHtml, detail: DeviceDetai
       <td class="when">${formatTime(n.created_at, tz)}</td><td>${n.check_description}</td><td class="wrap">${n.public_note}</td><td class="wrap">${n.private_note}</td>
     </tr>`)}</tbody>
   </table>`}
-</section>`;
+</section>
+${mavPanelSlot(d.id)}`;
   return page(ctx, { title: d.name, section: 'devices', body, sidebar: tree });
 }
 
