@@ -21,9 +21,9 @@ import { createApiPanelService } from './dashboard/api-panel.service.js';
 import { createUsersPageService } from './dashboard/users-page.service.js';
 import { createSitePageService } from './dashboard/site-page.service.js';
 import { createSiteTokenService } from './sites/site-token.service.js';
-import { createCommandService } from './commands/command.service.js';
+import { type CommandQueue, createCommandService } from './commands/command.service.js';
 import { createInstallationPackageService } from './agent-protocol/installation-package.service.js';
-import { createApiCallService } from './deapi/api-call.service.js';
+import { createApiCallService, type WriteUnit } from './deapi/api-call.service.js';
 import { createDeapiDomain } from './deapi/deapi.services.js';
 import { createIngestService } from './ingest/ingest.service.js';
 
@@ -53,7 +53,20 @@ export function createServices(deps: ServiceDeps) {
   const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit, clock });
   const apiAuthenticator = createApiAuthenticator({ apiKeys, personalKeys, throttle });
   const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl };
-  // API writes run over repositories of one transaction, so the write and its audit entry commit together.
+  const commands = createCommandService({ commands: repos.commands, clock });
+  /**
+   * Runs a write over the domain of one transaction, so the write and its audit entry commit together;
+   * the commands it queued are delivered once it has committed (a long-poll woken earlier would not see them).
+   */
+  const inWriteUnit = async <T>(work: (unit: WriteUnit) => Promise<T>): Promise<T> => {
+    let queue: CommandQueue | undefined;
+    const result = await inTransaction(deps.database.db, (txRepos) => {
+      queue = commands.within(txRepos.commands);
+      return work({ domain: createDeapiDomain(txRepos, { ...domainDeps, commands: queue }), audit: createAuditService({ audit: txRepos.audit, clock }) });
+    });
+    queue?.wake();
+    return result;
+  };
   const apiCalls = createApiCallService({
     access,
     keys: apiAuthenticator,
@@ -87,7 +100,7 @@ export function createServices(deps: ServiceDeps) {
     siteTokens,
     installationPackages,
     sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
-    commands: createCommandService({ commands: repos.commands, clock }),
+    commands,
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

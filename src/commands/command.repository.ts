@@ -8,19 +8,38 @@ export type CommandRow = Selectable<AgentCommandTable>;
 /** A command is pending while it may still be acknowledged. */
 const PENDING = ['queued', 'delivered'] as const;
 
+type NewCommand = { accountId: number; deviceId: number; kind: string; params: string; dedupeKey: string; now: number; expiresAt: number };
+
+function queuedRow(values: NewCommand) {
+  return {
+    account_id: values.accountId, device_id: values.deviceId, kind: values.kind, params: values.params, dedupe_key: values.dedupeKey,
+    status: 'queued' as const, created_at: values.now, delivered_at: null, acked_at: null, expires_at: values.expiresAt, outcome: null,
+  };
+}
+
 /** Commands queued for agents. Delivery is claimed with a conditional update, so a command goes out once. */
 export function createCommandRepository(db: Db) {
   return {
     /** Inserts a queued command; a pending identical one makes the partial unique index refuse it. */
-    async insert(values: { accountId: number; deviceId: number; kind: string; params: string; dedupeKey: string; now: number; expiresAt: number }): Promise<CommandRow> {
+    async insert(values: NewCommand): Promise<CommandRow> {
       return db
         .insertInto('agent_commands')
-        .values({
-          account_id: values.accountId, device_id: values.deviceId, kind: values.kind, params: values.params, dedupe_key: values.dedupeKey,
-          status: 'queued', created_at: values.now, delivered_at: null, acked_at: null, expires_at: values.expiresAt, outcome: null,
-        })
+        .values(queuedRow(values))
         .returningAll()
         .executeTakeFirstOrThrow();
+    },
+
+    /**
+     * Inserts a queued command unless an identical one is pending (the partial unique index): undefined
+     * then. Inside a transaction this is the safe form, as a failed insert would abort a PostgreSQL one.
+     */
+    async insertUnlessPending(values: NewCommand): Promise<CommandRow | undefined> {
+      return db
+        .insertInto('agent_commands')
+        .values(queuedRow(values))
+        .onConflict((oc) => oc.doNothing())
+        .returningAll()
+        .executeTakeFirst();
     },
 
     async findPendingByKey(deviceId: number, dedupeKey: string): Promise<CommandRow | undefined> {

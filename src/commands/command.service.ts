@@ -114,7 +114,39 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
     }
   }
 
+  /**
+   * Queues commands over another repository (a write's transaction): dedupe without a failing insert, and
+   * `wake()`, called once the transaction has committed, delivers them at once to waiting long-polls.
+   */
+  function within(repo: CommandRepository) {
+    const queuedFor = new Set<number>();
+    return {
+      async enqueue(device: CommandDevice, kind: string, params: CommandParams, options: { ttlSeconds?: number } = {}): Promise<{ command: Command; queued: boolean }> {
+        const now = epochSeconds(clock);
+        const dedupeKey = dedupeKeyOf(kind, params);
+        await repo.expireDue(now, device.deviceId);
+        const row = await repo.insertUnlessPending({
+          accountId: device.accountId, deviceId: device.deviceId, kind, params: JSON.stringify(params), dedupeKey, now,
+          expiresAt: now + (options.ttlSeconds ?? DEFAULT_COMMAND_TTL_SECONDS),
+        });
+        if (row) {
+          queuedFor.add(device.deviceId);
+          return { command: commandOf(row), queued: true };
+        }
+        const pending = await repo.findPendingByKey(device.deviceId, dedupeKey);
+        if (!pending) throw new Error(`command ${kind} for device ${device.deviceId} was neither queued nor pending`);
+        return { command: commandOf(pending), queued: false };
+      },
+      wake(): void {
+        for (const deviceId of queuedFor) wakeDevice(deviceId);
+        queuedFor.clear();
+      },
+    };
+  }
+
   return {
+    within,
+
     /**
      * Queues a command for a device, unless an identical one (same kind and params) is still pending
      * (queued or delivered, not expired): then that one is returned with `queued: false`.
@@ -194,3 +226,5 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
 }
 
 export type CommandService = ReturnType<typeof createCommandService>;
+/** Commands queued within one transaction (CommandService.within). */
+export type CommandQueue = ReturnType<CommandService['within']>;
