@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CheckConfig, CheckResult, Command, CommandAck, DeviceFacts, ReportRequest } from '../agent-protocol/protocol.schema.js';
 import { FIRST_NAMES, SERVER_HARDWARE, SERVER_OS, SERVER_ROLES, WORKSTATION_HARDWARE, WORKSTATION_OS } from '../seed/catalog.js';
 import type { Prng } from '../seed/prng.js';
+import { acknowledgePatchCommand } from './simulated-patch-commands.js';
 
 /** Chances per report that drive a simulated fleet: small, so most of it is green like a real one. */
 const CHANCE = {
@@ -122,7 +123,7 @@ export class SimulatedDevice {
       const check = this.checks.find((c) => c.checkId === command.params.checkId);
       if (check) return { outcome: 'succeeded', message: 'Task run on request', checkResult: this.runCheck(check, now) };
     }
-    return { outcome: 'succeeded', message: `${command.kind} done (simulated)` };
+    return acknowledgePatchCommand(command, () => this.patches(now), this.rng, now) ?? { outcome: 'succeeded', message: `${command.kind} done (simulated)` };
   }
 
   private runCheck(check: CheckConfig, now: number): CheckResult {
