@@ -71,7 +71,7 @@ export function createServices(deps: ServiceDeps) {
     access,
     keys: apiAuthenticator,
     domain: createDeapiDomain(repos, domainDeps),
-    inTransaction: (work) => inTransaction(deps.database.db, (txRepos) => work({ domain: createDeapiDomain(txRepos, domainDeps), audit: createAuditService({ audit: txRepos.audit, clock }) })),
+    inTransaction: inWriteUnit,
     clock,
     publicUrl: config.publicUrl,
   });
