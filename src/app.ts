@@ -11,6 +11,7 @@ import { registerDashboard } from './dashboard/dashboard.plugin.js';
 import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 import { registerUsersRoutes } from './dashboard/users.routes.js';
 import { registerSiteRoutes } from './dashboard/site.routes.js';
+import { registerDevicePatchRoutes } from './dashboard/device-patches.routes.js';
 import { registerAgentProtocol } from './agent-protocol/agent.plugin.js';
 import { createAgentService } from './agent-protocol/agent.service.js';
 import { registerSweeper } from './agent-protocol/sweeper.js';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSettingsRoutes({ apiPanel: services.apiPanel, apiKeys: services.apiKeys }),
     registerUsersRoutes({ page: services.usersPage, sessions: services.sessions, users: services.users, clientGroups: services.clientGroups, roles: services.roles }),
     registerSiteRoutes({ sitePage: services.sitePage }),
+    registerDevicePatchRoutes({ devicePatches: services.devicePatches }),
   ]);
 
   const { ingest } = services;

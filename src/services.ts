@@ -21,6 +21,7 @@ import { createApiPanelService } from './dashboard/api-panel.service.js';
 import { createUsersPageService } from './dashboard/users-page.service.js';
 import { createSitePageService } from './dashboard/site-page.service.js';
 import { createSiteTokenService } from './sites/site-token.service.js';
+import { createDevicePatchesService } from './dashboard/device-patches.service.js';
 import { type CommandQueue, createCommandService } from './commands/command.service.js';
 import { createInstallationPackageService } from './agent-protocol/installation-package.service.js';
 import { createApiCallService, type WriteUnit } from './deapi/api-call.service.js';
@@ -101,6 +102,7 @@ export function createServices(deps: ServiceDeps) {
     installationPackages,
     sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
     commands,
+    devicePatches: createDevicePatchesService({ access, inWriteUnit }),
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

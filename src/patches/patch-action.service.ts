@@ -48,6 +48,22 @@ function commandState(row: CommandRow, now: number): string {
 }
 
 /**
+ * The latest reprocess/retry command of each patch of a device (the device must already be known visible),
+ * by patch id: what patch_list_all and the device page show of an agent's answer.
+ */
+export async function lastPatchCommands(commandLog: Pick<CommandRepository, 'listByDevice'>, now: number, accountId: number, deviceId: number): Promise<Map<number, PatchCommandState>> {
+  const latest = new Map<number, PatchCommandState>();
+  for (const row of await commandLog.listByDevice(accountId, deviceId, 1000)) {
+    if (!COMMAND_KINDS.has(row.kind)) continue;
+    const patchId = (JSON.parse(row.params) as { patchid?: unknown }).patchid;
+    // Newest first: the first seen of a patch is its latest.
+    if (typeof patchId !== 'number' || latest.has(patchId)) continue;
+    latest.set(patchId, { kind: row.kind, state: commandState(row, now), message: row.message ?? '', at: row.acked_at ?? row.created_at });
+  }
+  return latest;
+}
+
+/**
  * The rules of the patch actions, shared by the Data Extraction API and the dashboard. Built over the
  * repositories of the caller's transaction: a call naming one bad, unknown or foreign patch id is refused
  * before anything changes, and a refused call queues no command.
@@ -97,22 +113,8 @@ export function createPatchActionService(deps: {
       return `${POLICY_MSG[action]}: ${found.map((p) => p.id).join(',')}`;
     },
 
-    /**
-     * The latest reprocess/retry command of each patch of a device (the device must already be known
-     * visible), by patch id: what patch_list_all and the device page show of an agent's answer.
-     */
-    async lastCommands(accountId: number, deviceId: number): Promise<Map<number, PatchCommandState>> {
-      const now = epochSeconds(clock);
-      const latest = new Map<number, PatchCommandState>();
-      for (const row of await deps.commandLog.listByDevice(accountId, deviceId, 1000)) {
-        if (!COMMAND_KINDS.has(row.kind)) continue;
-        const patchId = (JSON.parse(row.params) as { patchid?: unknown }).patchid;
-        // Newest first: the first seen of a patch is its latest.
-        if (typeof patchId !== 'number' || latest.has(patchId)) continue;
-        latest.set(patchId, { kind: row.kind, state: commandState(row, now), message: row.message ?? '', at: row.acked_at ?? row.created_at });
-      }
-      return latest;
-    },
+    /** The latest reprocess/retry command of each patch of a device (see lastPatchCommands). */
+    lastCommands: (accountId: number, deviceId: number) => lastPatchCommands(deps.commandLog, epochSeconds(clock), accountId, deviceId),
   };
 }
 

@@ -3,6 +3,7 @@ import { CommandsResponse, EnrolResponse } from '../../src/agent-protocol/protoc
 import { PatchPolicy, PatchStatus } from '../../src/patches/patch-codes.js';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { dashboardClient } from '../support/dashboard-client.js';
 import { expectGolden } from '../support/golden.js';
 import { facts, movableClock } from '../support/ingest.js';
 import { makeFleet, NOW, type Fleet } from '../factories.js';
@@ -238,6 +239,60 @@ describe.each(DIALECTS)('patch actions on %s', (dialect) => {
       } finally {
         clock.at = NOW;
       }
+    });
+  });
+  describe('on the dashboard device page', () => {
+    const PASSWORD = 'Correct-Horse-9';
+    const { signIn, post, get } = dashboardClient(() => t.app, PASSWORD);
+    const dashboardAudit = () => database.db.selectFrom('audit_log').select(['actor_label', 'action', 'detail']).where('action', 'like', 'dashboard.patch_%').orderBy('id').execute();
+
+    beforeAll(async () => {
+      const s = acme.services;
+      const system = s.access.systemActor(acme.account.id);
+      await s.users.add(system, FROM, { email: 'web-admin@acme.test', role: 'administrator', password: PASSWORD });
+      await s.users.add(system, FROM, { email: 'web-client@acme.test', role: 'client', password: PASSWORD });
+      await s.users.add(system, FROM, { email: 'web-beta@acme.test', role: 'administrator', password: PASSWORD, group: 'Beta only' });
+    });
+
+    it('lists the patches with their policy and latest command, and approves / ignores one through the same rule, audited', async () => {
+      const admin = await signIn('web-admin@acme.test');
+      const page = await get(admin, `/devices/${acme.devices.alphaDc.id}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('id="patches-title">Patches');
+      expect(page.body).toContain(`Update KB1 (${acme.account.id})`);
+      // The reprocess queued by the API tests above, not yet answered.
+      expect(page.body).toMatch(/patch_reprocess <strong>queued<\/strong>/);
+      expect(page.body).toContain(`action="/devices/${acme.devices.alphaDc.id}/patches/ignore"`);
+
+      await database.db.updateTable('device_patches').set({ status: PatchStatus.missing, policy: PatchPolicy.doNothing }).where('id', '=', p.failed2).execute();
+      const ignored = await post(admin, `/devices/${acme.devices.alphaDc.id}/patches/ignore`, { patchid: String(p.failed2) });
+      expect(ignored.statusCode, ignored.body).toBe(303);
+      expect(ignored.headers.location).toBe(`/devices/${acme.devices.alphaDc.id}#patches`);
+      expect(await stored([p.failed2])).toEqual([{ id: p.failed2, policy: PatchPolicy.userIgnore, status: PatchStatus.ignored }]);
+      expect(await api({ service: 'patch_list_all', deviceid: acme.devices.alphaDc.id })).toContain(`<patchid>${p.failed2}</patchid><policy>65</policy>`);
+      expect((await post(admin, `/devices/${acme.devices.alphaDc.id}/patches/approve`, { patchid: String(p.failed2) })).statusCode).toBe(303);
+      expect(await stored([p.failed2])).toEqual([{ id: p.failed2, policy: PatchPolicy.userApprove, status: PatchStatus.missing }]);
+      expect((await get(admin, `/devices/${acme.devices.alphaDc.id}`)).body).toMatch(/Approve <span class="subtle">\(set by a user\)<\/span>/);
+      expect(await dashboardAudit()).toEqual([
+        { actor_label: 'web-admin@acme.test', action: 'dashboard.patch_ignore', detail: JSON.stringify({ deviceid: acme.devices.alphaDc.id, patchids: String(p.failed2) }) },
+        { actor_label: 'web-admin@acme.test', action: 'dashboard.patch_approve', detail: JSON.stringify({ deviceid: acme.devices.alphaDc.id, patchids: String(p.failed2) }) },
+      ]);
+    });
+
+    it('refuses without CSRF (403), without the Devices permission (403), outside the client group (404), a patch of another device (422); nothing changes', async () => {
+      const before = { ...(await everything()), audit: await dashboardAudit() };
+      const admin = await signIn('web-admin@acme.test');
+      const url = `/devices/${acme.devices.alphaDc.id}/patches/ignore`;
+      expect((await post({ ...admin, csrf: 'forged' }, url, { patchid: String(p.installed) })).statusCode).toBe(403);
+      expect((await post(await signIn('web-client@acme.test'), url, { patchid: String(p.installed) })).statusCode).toBe(403);
+      expect((await post(await signIn('web-beta@acme.test'), url, { patchid: String(p.installed) })).statusCode).toBe(404);
+      expect((await post(admin, `/devices/${globex.devices.alphaDc.id}/patches/ignore`, { patchid: String(p.globex) })).statusCode).toBe(404);
+      for (const patchid of [String(p.beta), String(p.globex), 'x', '']) {
+        const refusedPatch = await post(admin, url, { patchid });
+        expect(refusedPatch.statusCode, patchid).toBe(422);
+        expect(refusedPatch.body).toContain('Invalid value for parameter: patchids');
+      }
+      expect({ ...(await everything()), audit: await dashboardAudit() }).toEqual(before);
     });
   });
 });

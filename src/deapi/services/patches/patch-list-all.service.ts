@@ -1,17 +1,5 @@
-import { PatchPolicy, PatchStatus } from '../../../patches/patch-codes.js';
+import { PATCH_POLICY_LABELS, PATCH_STATUS_LABELS } from '../../../patches/patch-codes.js';
 import { defineService, x, param } from '../../service-spec.js';
-
-const POLICY_LABELS: Record<number, string> = {
-  [PatchPolicy.ignore]: 'Ignore', [PatchPolicy.userIgnore]: 'Ignore',
-  [PatchPolicy.approve]: 'Approve', [PatchPolicy.userApprove]: 'Approve',
-  [PatchPolicy.doNothing]: 'Do Nothing', [PatchPolicy.userDoNothing]: 'Do Nothing',
-};
-
-const STATUS_LABELS: Record<number, string> = {
-  [PatchStatus.missing]: 'Missing', [PatchStatus.pending]: 'Pending', [PatchStatus.queued]: 'Queued',
-  [PatchStatus.installed]: 'Installed', [PatchStatus.failed]: 'Failed', [PatchStatus.ignored]: 'Ignored',
-  [PatchStatus.rebootRequired]: 'Reboot Required',
-};
 
 /** Microsoft's severity ranks; the one known pairing is 3 = Moderate. */
 const SEVERITY_LABELS = ['Unspecified', 'Critical', 'Important', 'Moderate', 'Low'] as const;
@@ -72,9 +60,9 @@ export const patchListAll = defineService({
         items: rows.map((p) => ({
           patchid: p.id,
           policy: p.policy,
-          policyLabel: POLICY_LABELS[p.policy] ?? '',
+          policyLabel: PATCH_POLICY_LABELS[p.policy] ?? '',
           status: p.status,
-          statusLabel: STATUS_LABELS[p.status] ?? '',
+          statusLabel: PATCH_STATUS_LABELS[p.status] ?? '',
           patchTitle: p.title,
           product: p.product,
           severity: p.severity,
