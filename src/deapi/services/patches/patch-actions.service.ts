@@ -22,7 +22,7 @@ const redeployNotes = (kind: string, msg: string) =>
   `"Patches already applied:". msg: "${msg}: 4,5 Patches already applied: 1,6" (either part absent when it would be empty). ` +
   "The agent's answer is applied when it acknowledges: the patch statuses it reports (Installed, Failed) show in patch_list_all, and patch_list_all's " +
   'lastCommand / lastCommandStatus (queued, delivered, succeeded, failed, unsupported, expired) / lastCommandMessage (the agent\'s reason, e.g. an agent that cannot patch) ' +
-  'show the latest such command of each patch. ' +
+  'show the latest such command of each patch. A failed or unsupported answer without a patch report leaves the patch Pending until the agent next reports its patches. ' +
   COMMON_NOTES;
 
 const NOTES: Record<PatchAction, string> = {
