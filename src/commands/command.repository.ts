@@ -8,7 +8,8 @@ export type CommandRow = Selectable<AgentCommandTable>;
 /** A command is pending while it may still be acknowledged. */
 const PENDING = ['queued', 'delivered'] as const;
 
-type NewCommand = { accountId: number; deviceId: number; kind: string; params: string; dedupeKey: string; now: number; expiresAt: number };
+/** A command to queue, as the repository stores it. */
+export type NewCommand = { accountId: number; deviceId: number; kind: string; params: string; dedupeKey: string; now: number; expiresAt: number };
 
 function queuedRow(values: NewCommand) {
   return {

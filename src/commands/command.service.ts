@@ -2,7 +2,7 @@ import type { Command, CommandAck } from '../agent-protocol/protocol.schema.js';
 import { isUniqueViolation } from '../db/dialect.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
 import { sha256Hex } from '../lib/secrets.js';
-import type { CommandRepository, CommandRow } from './command.repository.js';
+import type { CommandRepository, CommandRow, NewCommand } from './command.repository.js';
 
 /** An unacknowledged command expires after this long unless its sender chooses otherwise. */
 export const DEFAULT_COMMAND_TTL_SECONDS = 3600;
@@ -93,21 +93,25 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
     });
   }
 
-  async function enqueue(device: CommandDevice, kind: string, params: CommandParams, options: { ttlSeconds?: number } = {}): Promise<{ command: Command; queued: boolean }> {
+  function newCommand(device: CommandDevice, kind: string, params: CommandParams, options: { ttlSeconds?: number }): NewCommand {
     const now = epochSeconds(clock);
-    const dedupeKey = dedupeKeyOf(kind, params);
+    return {
+      accountId: device.accountId, deviceId: device.deviceId, kind, params: JSON.stringify(params), dedupeKey: dedupeKeyOf(kind, params), now,
+      expiresAt: now + (options.ttlSeconds ?? DEFAULT_COMMAND_TTL_SECONDS),
+    };
+  }
+
+  async function enqueue(device: CommandDevice, kind: string, params: CommandParams, options: { ttlSeconds?: number } = {}): Promise<{ command: Command; queued: boolean }> {
+    const values = newCommand(device, kind, params, options);
     // An expired copy must not block a new one, so expire first.
-    await commands.expireDue(now, device.deviceId);
+    await commands.expireDue(values.now, device.deviceId);
     try {
-      const row = await commands.insert({
-        accountId: device.accountId, deviceId: device.deviceId, kind, params: JSON.stringify(params), dedupeKey, now,
-        expiresAt: now + (options.ttlSeconds ?? DEFAULT_COMMAND_TTL_SECONDS),
-      });
+      const row = await commands.insert(values);
       wakeDevice(device.deviceId);
       return { command: commandOf(row), queued: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      const pending = await commands.findPendingByKey(device.deviceId, dedupeKey);
+      const pending = await commands.findPendingByKey(device.deviceId, values.dedupeKey);
       // Acknowledged or expired between the insert and this read: queue it afresh.
       if (!pending) return enqueue(device, kind, params, options);
       return { command: commandOf(pending), queued: false };
@@ -122,18 +126,14 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
     const queuedFor = new Set<number>();
     return {
       async enqueue(device: CommandDevice, kind: string, params: CommandParams, options: { ttlSeconds?: number } = {}): Promise<{ command: Command; queued: boolean }> {
-        const now = epochSeconds(clock);
-        const dedupeKey = dedupeKeyOf(kind, params);
-        await repo.expireDue(now, device.deviceId);
-        const row = await repo.insertUnlessPending({
-          accountId: device.accountId, deviceId: device.deviceId, kind, params: JSON.stringify(params), dedupeKey, now,
-          expiresAt: now + (options.ttlSeconds ?? DEFAULT_COMMAND_TTL_SECONDS),
-        });
+        const values = newCommand(device, kind, params, options);
+        await repo.expireDue(values.now, device.deviceId);
+        const row = await repo.insertUnlessPending(values);
         if (row) {
           queuedFor.add(device.deviceId);
           return { command: commandOf(row), queued: true };
         }
-        const pending = await repo.findPendingByKey(device.deviceId, dedupeKey);
+        const pending = await repo.findPendingByKey(device.deviceId, values.dedupeKey);
         if (!pending) throw new Error(`command ${kind} for device ${device.deviceId} was neither queued nor pending`);
         return { command: commandOf(pending), queued: false };
       },

@@ -4,8 +4,8 @@ import type { Section } from './section.js';
 
 /**
  * A patch snapshot (patch_list_all): each patch's status as the agent reports it. A patch keeps its policy
- * when its status changes (an ignored one reported missing stays Ignored); a new one gets "Do Nothing" until someone approves or ignores it; a patch no
- * longer reported (superseded, withdrawn) is dropped.
+ * (a user's too) when its status changes, and an ignored one reported missing stays Ignored; a new one gets
+ * "Do Nothing" until someone approves or ignores it; a patch no longer reported (superseded, withdrawn) is dropped.
  */
 export const patchesSection: Section = async (ctx) => {
   const items = ctx.report.patches;
