@@ -16,6 +16,7 @@ import { registerSettingsRoutes } from './dashboard/settings.routes.js';
 import { registerUsersRoutes } from './dashboard/users.routes.js';
 import { registerSiteRoutes } from './dashboard/site.routes.js';
 import { registerDeviceMavRoutes } from './dashboard/device-mav.routes.js';
+import { registerDevicePatchRoutes } from './dashboard/device-patches.routes.js';
 import { registerAgentProtocol } from './agent-protocol/agent.plugin.js';
 import { createAgentService } from './agent-protocol/agent.service.js';
 import { registerSweeper } from './agent-protocol/sweeper.js';
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerUsersRoutes({ page: services.usersPage, sessions: services.sessions, users: services.users, clientGroups: services.clientGroups, roles: services.roles }),
     registerSiteRoutes({ sitePage: services.sitePage }),
     registerDeviceMavRoutes({ deviceMav: services.deviceMav }),
+    registerDevicePatchRoutes({ devicePatches: services.devicePatches }),
   ]);
 
   const { ingest } = services;

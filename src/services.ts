@@ -23,9 +23,10 @@ import { createUsersPageService } from './dashboard/users-page.service.js';
 import { createSitePageService } from './dashboard/site-page.service.js';
 import { createDeviceMavService } from './dashboard/device-mav.service.js';
 import { createSiteTokenService } from './sites/site-token.service.js';
-import { createCommandService } from './commands/command.service.js';
+import { createDevicePatchesService } from './dashboard/device-patches.service.js';
+import { type CommandQueue, createCommandService } from './commands/command.service.js';
 import { createInstallationPackageService } from './agent-protocol/installation-package.service.js';
-import { createApiCallService } from './deapi/api-call.service.js';
+import { createApiCallService, type WriteUnit } from './deapi/api-call.service.js';
 import { createDeapiDomain } from './deapi/deapi.services.js';
 import { createIngestService } from './ingest/ingest.service.js';
 
@@ -59,19 +60,28 @@ export function createServices(deps: ServiceDeps) {
   const commands = createCommandService({ commands: repos.commands, clock });
   const apiAuthenticator = createApiAuthenticator({ apiKeys, personalKeys, throttle });
   const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl };
-  // API writes run over repositories of one transaction, so the write and its audit entry commit together.
+  /**
+   * Runs a write over the domain of one transaction, so the write and its audit entry commit together;
+   * the commands it queued are delivered once it has committed (a long-poll woken earlier would not see them).
+   */
+  const inWriteUnit = async <T>(work: (unit: WriteUnit) => Promise<T>): Promise<T> => {
+    let queue: CommandQueue | undefined;
+    // Commands queued by the write wake this process's long-polls once committed (not before: they could not see them).
+    const queuedFor: number[] = [];
+    const result = await inTransaction(deps.database.db, (txRepos) => {
+      queue = commands.within(txRepos.commands);
+      const domain = createDeapiDomain(txRepos, { ...domainDeps, commands: queue, onQueued: (id) => queuedFor.push(id) });
+      return work({ domain, audit: createAuditService({ audit: txRepos.audit, clock }) });
+    });
+    queue?.wake();
+    for (const deviceId of queuedFor) commands.notify(deviceId);
+    return result;
+  };
   const apiCalls = createApiCallService({
     access,
     keys: apiAuthenticator,
     domain: createDeapiDomain(repos, domainDeps),
-    inTransaction: async (work) => {
-      // Commands queued by the write wake this process's long-polls once committed (not before: they could not see them).
-      const queuedFor: number[] = [];
-      const result = await inTransaction(deps.database.db, (txRepos) =>
-        work({ domain: createDeapiDomain(txRepos, { ...domainDeps, onQueued: (id) => queuedFor.push(id) }), audit: createAuditService({ audit: txRepos.audit, clock }) }));
-      for (const deviceId of queuedFor) commands.notify(deviceId);
-      return result;
-    },
+    inTransaction: inWriteUnit,
     clock,
     publicUrl: config.publicUrl,
   });
@@ -104,6 +114,7 @@ export function createServices(deps: ServiceDeps) {
     sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
     commands,
     deviceMav: createDeviceMavService({ db: deps.database.db, repos, access, clock, commands }),
+    devicePatches: createDevicePatchesService({ access, inWriteUnit }),
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

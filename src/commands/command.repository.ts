@@ -8,6 +8,16 @@ export type CommandRow = Selectable<AgentCommandTable>;
 /** A command is pending while it may still be acknowledged. */
 const PENDING = ['queued', 'delivered'] as const;
 
+/** A command to queue, as the repository stores it. */
+export type NewCommand = { accountId: number; deviceId: number; kind: string; params: string; dedupeKey: string; now: number; expiresAt: number };
+
+function queuedRow(values: NewCommand) {
+  return {
+    account_id: values.accountId, device_id: values.deviceId, kind: values.kind, params: values.params, dedupe_key: values.dedupeKey,
+    status: 'queued' as const, created_at: values.now, delivered_at: null, acked_at: null, expires_at: values.expiresAt, outcome: null,
+  };
+}
+
 /** Commands queued for agents. Delivery is claimed with a conditional update, so a command goes out once. */
 export function createCommandRepository(db: Db) {
   return {
@@ -15,13 +25,10 @@ export function createCommandRepository(db: Db) {
      * Inserts a queued command; undefined when a pending identical one exists (the partial unique index's
      * conflict, skipped rather than raised: inside a PostgreSQL transaction a raised one aborts the transaction).
      */
-    async insert(values: { accountId: number; deviceId: number; kind: string; params: string; dedupeKey: string; now: number; expiresAt: number }): Promise<CommandRow | undefined> {
+    async insert(values: NewCommand): Promise<CommandRow | undefined> {
       return db
         .insertInto('agent_commands')
-        .values({
-          account_id: values.accountId, device_id: values.deviceId, kind: values.kind, params: values.params, dedupe_key: values.dedupeKey,
-          status: 'queued', created_at: values.now, delivered_at: null, acked_at: null, expires_at: values.expiresAt, outcome: null,
-        })
+        .values(queuedRow(values))
         // The literal predicate of the index, so SQLite matches the partial index too.
         .onConflict((oc) => oc.columns(['device_id', 'dedupe_key']).where(sql<boolean>`status in ('queued', 'delivered')`).doNothing())
         .returningAll()

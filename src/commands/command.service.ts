@@ -1,7 +1,7 @@
 import type { Command, CommandAck } from '../agent-protocol/protocol.schema.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
 import { sha256Hex } from '../lib/secrets.js';
-import type { CommandRepository, CommandRow } from './command.repository.js';
+import type { CommandRepository, CommandRow, NewCommand } from './command.repository.js';
 
 /** An unacknowledged command expires after this long unless its sender chooses otherwise. */
 export const DEFAULT_COMMAND_TTL_SECONDS = 3600;
@@ -92,26 +92,58 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
     });
   }
 
-  async function enqueue(device: CommandDevice, kind: string, params: CommandParams, options: { ttlSeconds?: number } = {}): Promise<{ command: Command; queued: boolean }> {
+  function newCommand(device: CommandDevice, kind: string, params: CommandParams, options: { ttlSeconds?: number }): NewCommand {
     const now = epochSeconds(clock);
-    const dedupeKey = dedupeKeyOf(kind, params);
-    // An expired copy must not block a new one, so expire first.
-    await commands.expireDue(now, device.deviceId);
-    const row = await commands.insert({
-      accountId: device.accountId, deviceId: device.deviceId, kind, params: JSON.stringify(params), dedupeKey, now,
+    return {
+      accountId: device.accountId, deviceId: device.deviceId, kind, params: JSON.stringify(params), dedupeKey: dedupeKeyOf(kind, params), now,
       expiresAt: now + (options.ttlSeconds ?? DEFAULT_COMMAND_TTL_SECONDS),
-    });
+    };
+  }
+
+  async function enqueue(device: CommandDevice, kind: string, params: CommandParams, options: { ttlSeconds?: number } = {}): Promise<{ command: Command; queued: boolean }> {
+    const values = newCommand(device, kind, params, options);
+    // An expired copy must not block a new one, so expire first.
+    await commands.expireDue(values.now, device.deviceId);
+    const row = await commands.insert(values);
     if (row) {
       wakeDevice(device.deviceId);
       return { command: commandOf(row), queued: true };
     }
-    const pending = await commands.findPendingByKey(device.deviceId, dedupeKey);
+    const pending = await commands.findPendingByKey(device.deviceId, values.dedupeKey);
     // Acknowledged or expired between the insert and this read: queue it afresh.
     if (!pending) return enqueue(device, kind, params, options);
     return { command: commandOf(pending), queued: false };
   }
 
+  /**
+   * Queues commands over another repository (a write's transaction): dedupe without a failing insert, and
+   * `wake()`, called once the transaction has committed, delivers them at once to waiting long-polls.
+   */
+  function within(repo: CommandRepository) {
+    const queuedFor = new Set<number>();
+    return {
+      async enqueue(device: CommandDevice, kind: string, params: CommandParams, options: { ttlSeconds?: number } = {}): Promise<{ command: Command; queued: boolean }> {
+        const values = newCommand(device, kind, params, options);
+        await repo.expireDue(values.now, device.deviceId);
+        const row = await repo.insert(values);
+        if (row) {
+          queuedFor.add(device.deviceId);
+          return { command: commandOf(row), queued: true };
+        }
+        const pending = await repo.findPendingByKey(device.deviceId, values.dedupeKey);
+        if (!pending) throw new Error(`command ${kind} for device ${device.deviceId} was neither queued nor pending`);
+        return { command: commandOf(pending), queued: false };
+      },
+      wake(): void {
+        for (const deviceId of queuedFor) wakeDevice(deviceId);
+        queuedFor.clear();
+      },
+    };
+  }
+
   return {
+    within,
+
     /**
      * Queues a command for a device, unless an identical one (same kind and params) is still pending
      * (queued or delivered, not expired): then that one is returned with `queued: false`.
@@ -197,3 +229,5 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
 }
 
 export type CommandService = ReturnType<typeof createCommandService>;
+/** Commands queued within one transaction (CommandService.within). */
+export type CommandQueue = ReturnType<CommandService['within']>;

@@ -5,6 +5,7 @@ import type { DeviceType } from '../devices/device-type.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import type { Repositories } from '../repositories.js';
+import { devicePatchRows } from './device-patches.service.js';
 import type { SessionUser } from './session.service.js';
 
 export const DEVICE_PAGE_SIZE = 50;
@@ -65,20 +66,21 @@ export function createFleetService(deps: { repos: Repositories; clock: Clock; ac
     };
   }
 
-  /** A device with its checks, recent outages, notes and whether an agent is enrolled; null when absent or outside the scope. */
+  /** A device with its checks, recent outages, notes, patches and whether an agent is enrolled; null when absent or outside the scope. */
   async function device(scope: Scope, deviceId: number) {
     const found = await repos.devices.findVisible(scope, deviceId);
     if (!found) return null;
     const now = epochSeconds(clock);
-    const [client, site, checks, outages, notes, enrolled] = await Promise.all([
+    const [client, site, checks, outages, notes, enrolled, patches] = await Promise.all([
       repos.clients.findVisible(scope, found.client_id),
       repos.sites.findVisible(scope, found.site_id),
       repos.checks.listByDevice(scope, found.id),
       repos.outages.listByDevice(scope, found.id, now - OUTAGE_HISTORY_DAYS * 86400),
       repos.checks.notesByDevice(scope, found.id),
       repos.deviceCredentials.enrolledAmong(scope, [found.id]),
+      devicePatchRows(repos, scope, found, now),
     ]);
-    return { device: found, client, site, checks, outages: outages.reverse(), notes, enrolled: enrolled.has(found.id), now };
+    return { device: found, client, site, checks, outages: outages.reverse(), notes, patches, enrolled: enrolled.has(found.id), now };
   }
 
   /** The fleet pages need the Devices permission (a Client role has none unless a custom role adds it). */

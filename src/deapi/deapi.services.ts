@@ -16,6 +16,8 @@ import type { MavRepository } from '../mav/mav.repository.js';
 import { type MavActionService, mavActionsOver } from '../mav/mav-action.service.js';
 import type { OutageRepository } from '../outages/outage.repository.js';
 import type { PatchRepository } from '../patches/patch.repository.js';
+import { createPatchActionService, type PatchActionService } from '../patches/patch-action.service.js';
+import type { CommandQueue } from '../commands/command.service.js';
 import type { Repositories } from '../repositories.js';
 import type { SettingsRepository } from '../settings/settings.repository.js';
 import { createSiteService, type SiteService } from '../sites/site.service.js';
@@ -40,6 +42,8 @@ export type DeapiDomain = {
   readonly mob: Pick<MobRepository, 'pagesByDevice' | 'listByDeviceBetween'>;
   readonly antivirus: Pick<AvRepository, 'products' | 'findProduct' | 'latestDefinitions' | 'findDefinition'>;
   readonly patches: Pick<PatchRepository, 'listByDevice'>;
+  /** patch_approve … patch_retry, and the outcome of the commands they queue (patch_list_all). */
+  readonly patchActions: PatchActionService;
   readonly mav: Pick<MavRepository, 'scans' | 'threatsOfDevice' | 'tracesOf' | 'errorsOf' | 'quarantine'>;
   readonly settings: Pick<SettingsRepository, 'get'>;
   /** Managed Antivirus actions (scans, quarantine, definitions): commands queued for the device's agent. */
@@ -57,6 +61,8 @@ export type DeapiDomainDeps = {
   readonly publicUrl: string;
   /** Told of every command queued over these repositories (so long-polls wake once the transaction commits). */
   readonly onQueued?: (deviceId: number) => void;
+  /** Where a write queues commands for agents (bound to its transaction; woken after commit). */
+  readonly commands?: CommandQueue;
 };
 
 /**
@@ -66,10 +72,11 @@ export type DeapiDomainDeps = {
 export function createDeapiDomain(repos: Repositories, deps: DeapiDomainDeps): DeapiDomain {
   const { access, clock } = deps;
   const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit: createAuditService({ audit: repos.audit, clock }), clock });
+  const devices = createDeviceService(repos.devices);
   return {
     clients: createClientService(repos.clients),
     sites: createSiteService({ sites: repos.sites, templates: repos.templates }),
-    devices: createDeviceService(repos.devices),
+    devices,
     checks: createCheckService(repos.checks),
     assets: createAssetService(repos.assets),
     accounts: repos.accounts,
@@ -79,6 +86,7 @@ export function createDeapiDomain(repos: Repositories, deps: DeapiDomainDeps): D
     mob: repos.mob,
     antivirus: repos.antivirus,
     patches: repos.patches,
+    patchActions: createPatchActionService({ patches: repos.patches, devices, commands: deps.commands, commandLog: repos.commands, clock }),
     mav: repos.mav,
     settings: repos.settings,
     mavActions: mavActionsOver(repos, clock, deps.onQueued),

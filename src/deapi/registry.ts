@@ -21,6 +21,7 @@ import { listAvHistory } from './services/antivirus/list-av-history.service.js';
 import { listAllHardware, listAllSoftware, listDeviceAssetDetails, listLicensedSoftware } from './services/assets/asset-inventory.service.js';
 import { listClientLicenseCount, listLicenseGroupItems, listLicenseGroups } from './services/assets/licenses.service.js';
 import { patchListAll } from './services/patches/patch-list-all.service.js';
+import { patchApprove, patchDoNothing, patchIgnore, patchReprocess, patchRetry } from './services/patches/patch-actions.service.js';
 import { listMavQuarantine, mavQuarantineList } from './services/mav/mav-quarantine.service.js';
 import { mavDefinitionsUpdate, mavQuarantineRelease, mavQuarantineRemove, mavScanCancel, mavScanPause, mavScanResume, mavScanStart } from './services/mav/mav-actions.service.js';
 import { listMavScans, mavScanDeviceList } from './services/mav/mav-scans.service.js';
@@ -66,6 +67,11 @@ export const SERVICES: readonly ServiceSpec[] = [
   listLicensedSoftware,
   listDeviceAssetDetails,
   patchListAll,
+  patchApprove,
+  patchDoNothing,
+  patchIgnore,
+  patchReprocess,
+  patchRetry,
   mavQuarantineList,
   mavScanDeviceList,
   listMavScans,

@@ -66,7 +66,7 @@ export function createInventoryRepository(db: Db) {
       return db
         .selectFrom('device_patches as p')
         .innerJoin('patch_catalog as c', 'c.id', 'p.patch_catalog_id')
-        .select(['p.id', 'p.patch_catalog_id', 'p.status', 'p.installed_at'])
+        .select(['p.id', 'p.patch_catalog_id', 'p.policy', 'p.status', 'p.installed_at'])
         .where('p.device_id', '=', deviceId)
         .orderBy('p.id')
         .execute();

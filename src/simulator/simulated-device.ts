@@ -3,6 +3,7 @@ import type { CheckConfig, CheckResult, Command, CommandAck, DeviceFacts, Report
 import { FIRST_NAMES, SERVER_HARDWARE, SERVER_OS, SERVER_ROLES, WORKSTATION_HARDWARE, WORKSTATION_OS } from '../seed/catalog.js';
 import type { Prng } from '../seed/prng.js';
 import { mavAcknowledgement } from './simulated-mav.js';
+import { acknowledgePatchCommand } from './simulated-patch-commands.js';
 
 /** Chances per report that drive a simulated fleet: small, so most of it is green like a real one. */
 const CHANCE = {
@@ -126,7 +127,10 @@ export class SimulatedDevice {
       const check = this.checks.find((c) => c.checkId === command.params.checkId);
       if (check) return { outcome: 'succeeded', message: 'Task run on request', checkResult: this.runCheck(check, now) };
     }
-    return mavAcknowledgement(this, command, now) ?? { outcome: 'succeeded', message: `${command.kind} done (simulated)` };
+    return (
+      mavAcknowledgement(this, command, now) ??
+      acknowledgePatchCommand(command, () => this.patches(now), this.rng, now) ?? { outcome: 'succeeded', message: `${command.kind} done (simulated)` }
+    );
   }
 
   /** A quick scan started on request: finished at once, clean, with this device's next scan key. */

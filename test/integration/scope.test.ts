@@ -22,10 +22,17 @@ async function makeFullFleet(database: TestDatabase, name?: string) {
     serverTemplate: templates.find((t) => t.device_type === 'server')!.id,
     workstationTemplate: templates.find((t) => t.device_type === 'workstation')!.id,
   };
-  /** The ids of one client, coherent (the site is the client's, the device the site's, the check the device's). */
+  // addAssets patches Alpha's DC only: Beta's workstation gets one of the same catalog entry, for the patch actions.
+  const alphaPatch = await database.db.selectFrom('device_patches').select(['id', 'patch_catalog_id']).where('device_id', '=', fleet.devices.alphaDc.id).orderBy('id').executeTakeFirstOrThrow();
+  const betaPatch = await database.db
+    .insertInto('device_patches')
+    .values({ account_id: fleet.account.id, client_id: fleet.clients.beta.id, device_id: fleet.devices.betaWs.id, patch_catalog_id: alphaPatch.patch_catalog_id, policy: 4, status: 1, installed_at: null, deployable: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  /** The ids of one client, coherent (the site is the client's, the device the site's, the check and the patch the device's). */
   const paths = {
-    alpha: { client: fleet.clients.alpha.id, site: fleet.sites.alphaHq.id, device: fleet.devices.alphaDc.id, check: fleet.checks.disk.id, ...accountWide },
-    beta: { client: fleet.clients.beta.id, site: fleet.sites.betaMain.id, device: fleet.devices.betaWs.id, check: fleet.checks.task.id, ...accountWide },
+    alpha: { client: fleet.clients.alpha.id, site: fleet.sites.alphaHq.id, device: fleet.devices.alphaDc.id, check: fleet.checks.disk.id, patch: alphaPatch.id, ...accountWide },
+    beta: { client: fleet.clients.beta.id, site: fleet.sites.betaMain.id, device: fleet.devices.betaWs.id, check: fleet.checks.task.id, patch: betaPatch.id, ...accountWide },
   } satisfies Record<string, Required<Ids>>;
   return { ...fleet, paths };
 }
@@ -201,6 +208,8 @@ describe.each(DIALECTS)('every registered service within a client group on %s', 
       licenseGroup: await rowsOutside('license_groups', 'name'),
       serverTemplate: await rowsOutside('installation_templates', 'name'),
       workstationTemplate: await rowsOutside('installation_templates', 'name'),
+      // Patches have no name of their own, and no answer shows a patch id in an element of ID_ELEMENTS.
+      patch: [],
     } satisfies Record<IdKind, unknown>;
     hidden = {
       names: Object.values(rows).flatMap((list) => list.map((r) => r.name)),

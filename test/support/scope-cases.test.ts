@@ -7,7 +7,7 @@ const integer = (required: boolean) => ({ type: 'integer', required });
 
 describe('scope cases derived from the registry', () => {
   it('places every parameter of every registered service', () => {
-    for (const s of SERVICES) expect(() => validParams(s, { client: 1, site: 1, device: 1, check: 1, licenseGroup: 1 }), s.name).not.toThrow();
+    for (const s of SERVICES) expect(() => validParams(s, { client: 1, site: 1, device: 1, check: 1, licenseGroup: 1, patch: 1 }), s.name).not.toThrow();
   });
 
   it('fails a new id-like parameter, saying where to declare it', () => {

@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 
 /** The kinds of row an id parameter names. */
-export type IdKind = 'client' | 'site' | 'device' | 'check' | 'licenseGroup' | 'serverTemplate' | 'workstationTemplate';
+export type IdKind = 'client' | 'site' | 'device' | 'check' | 'licenseGroup' | 'serverTemplate' | 'workstationTemplate' | 'patch';
 
 /** One id per kind: a coherent path (a client, one of its sites, a device there, a check on it, …). */
 export type Ids = Partial<Record<IdKind, number>>;
@@ -30,6 +30,8 @@ export const ID_PARAMS: Readonly<Record<string, { kind: IdKind; accountWide?: tr
   groupid: { kind: 'licenseGroup', accountWide: true, aliasOf: 'license_group_id' },
   servertemplate: { kind: 'serverTemplate', accountWide: true },
   workstationtemplate: { kind: 'workstationTemplate', accountWide: true },
+  // The patch actions' comma-separated list; the cases pass one patch of the path's device.
+  patchids: { kind: 'patch' },
 };
 
 /** Integer (or `…id`) parameters that do not name a row. */
@@ -158,5 +160,5 @@ export const MISSING_ID = 999_999_999;
 /** Ids no row has, of every kind. */
 export const NOWHERE: Required<Ids> = {
   client: MISSING_ID, site: MISSING_ID, device: MISSING_ID, check: MISSING_ID,
-  licenseGroup: MISSING_ID, serverTemplate: MISSING_ID, workstationTemplate: MISSING_ID,
+  licenseGroup: MISSING_ID, serverTemplate: MISSING_ID, workstationTemplate: MISSING_ID, patch: MISSING_ID,
 };

@@ -1,7 +1,9 @@
 import type { CheckRow } from '../../checks/check.repository.js';
 import { CheckFrequency, type CheckState, CheckStatus, checkState } from '../../checks/check-status.js';
 import type { DeviceRow } from '../../devices/device.repository.js';
+import type { DevicePatchRow } from '../device-patches.service.js';
 import { html, type SafeHtml } from '../html.js';
+import { devicePatchesPanel } from './device-patches.view.js';
 import { AGENT_BADGE, deviceStatusBadge, devicesUrl } from './devices.view.js';
 import { mavPanelSlot } from './device-mav.view.js';
 import { formatAgo, formatTime } from './format.js';
@@ -14,6 +16,7 @@ export type DeviceDetail = {
   checks: CheckRow[];
   outages: { id: number; reason: string; started_at: number; ended_at: number | null; cause: string; check_description: string | null }[];
   notes: { id: number; created_at: number; private_note: string; public_note: string; check_description: string }[];
+  patches: readonly DevicePatchRow[];
   /** A Sightline agent reports for the device. */
   enrolled: boolean;
   now: number;
@@ -87,6 +90,7 @@ export function devicePage(ctx: PageContext, tree: SafeHtml, detail: DeviceDetai
     </tr>`)}</tbody>
   </table>`}
 </section>
+${devicePatchesPanel(ctx, d.id, detail.patches)}
 <section class="panel" aria-labelledby="notes-title">
   <h2 id="notes-title">Notes</h2>
   ${detail.notes.length === 0 ? html`<div class="empty">No notes.</div>` : html`<table class="grid">

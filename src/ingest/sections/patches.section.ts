@@ -4,8 +4,8 @@ import type { Section } from './section.js';
 
 /**
  * A patch snapshot (patch_list_all): each patch's status as the agent reports it. A patch keeps its policy
- * when its status changes; a new one gets "Do Nothing" until someone approves or ignores it; a patch no
- * longer reported (superseded, withdrawn) is dropped.
+ * (a user's too) when its status changes, and an ignored one reported missing stays Ignored; a new one gets
+ * "Do Nothing" until someone approves or ignores it; a patch no longer reported (superseded, withdrawn) is dropped.
  */
 export const patchesSection: Section = async (ctx) => {
   const items = ctx.report.patches;
@@ -19,8 +19,8 @@ export const patchesSection: Section = async (ctx) => {
     const catalogId = catalog.get(item.key)!;
     if (reported.has(catalogId)) continue;
     reported.add(catalogId);
-    const columns = patchStatusColumns(item);
     const row = stored.get(catalogId);
+    const columns = patchStatusColumns(item, row?.policy ?? PatchPolicy.doNothing);
     if (!row) inserts.push({ ...columns, account_id: device.accountId, client_id: device.clientId, device_id: device.deviceId, patch_catalog_id: catalogId, policy: PatchPolicy.doNothing });
     else if (row.status !== columns.status || row.installed_at !== columns.installed_at) await inventory.update('device_patches', row.id, columns);
   }

@@ -1,17 +1,5 @@
-import { PatchPolicy, PatchStatus } from '../../../patches/patch-codes.js';
+import { PATCH_POLICY_LABELS, PATCH_STATUS_LABELS } from '../../../patches/patch-codes.js';
 import { defineService, x, param } from '../../service-spec.js';
-
-const POLICY_LABELS: Record<number, string> = {
-  [PatchPolicy.ignore]: 'Ignore', [PatchPolicy.userIgnore]: 'Ignore',
-  [PatchPolicy.approve]: 'Approve', [PatchPolicy.userApprove]: 'Approve',
-  [PatchPolicy.doNothing]: 'Do Nothing', [PatchPolicy.userDoNothing]: 'Do Nothing',
-};
-
-const STATUS_LABELS: Record<number, string> = {
-  [PatchStatus.missing]: 'Missing', [PatchStatus.pending]: 'Pending', [PatchStatus.queued]: 'Queued',
-  [PatchStatus.installed]: 'Installed', [PatchStatus.failed]: 'Failed', [PatchStatus.ignored]: 'Ignored',
-  [PatchStatus.rebootRequired]: 'Reboot Required',
-};
 
 /** Microsoft's severity ranks; the one known pairing is 3 = Moderate. */
 const SEVERITY_LABELS = ['Unspecified', 'Critical', 'Important', 'Moderate', 'Low'] as const;
@@ -35,6 +23,8 @@ export const patchListAll = defineService({
   notes:
     'Wrapping: <result><patches><patch>… (PY reads patches>patch, PSM //patch; not under <items>). ' +
     'Both date forms are sent: releaseDateText / installDateText (WLA, UTC, "31-Jul-2024" / "31-Jul-2024 00:00") and releaseDate / installdate (NOS, epoch seconds); empty when unknown or not installed. ' +
+    'lastCommand, lastCommandStatus and lastCommandMessage (Sightline\'s own, after uninstallable) appear only for a patch that patch_reprocess or patch_retry queued a command for: ' +
+    'its latest such command, its state (an unacknowledged one reads expired once past its deadline) and the agent\'s message (the reason of a failed or unsupported one). ' +
     'severityLabel: 0 Unspecified, 1 Critical, 2 Important, 3 Moderate, 4 Low. policyLabel names the policy (user-set 65/66/68 share the labels of 1/2/4).',
   shape: [
     x.group('patches', [
@@ -55,20 +45,24 @@ export const patchListAll = defineService({
         x.str('installdate', 'Install time, epoch seconds; empty when not installed', { canBeEmpty: true }),
         x.flag('deployable', '1 = can be deployed'),
         x.flag('uninstallable', '1 = can be uninstalled'),
+        x.str('lastCommand', 'Sightline: the latest patch_reprocess / patch_retry command of this patch, when there is one', { optional: true }),
+        x.str('lastCommandStatus', 'Sightline: its state: queued, delivered, succeeded, failed, unsupported or expired', { optional: true }),
+        x.text('lastCommandMessage', "Sightline: the agent's message with its answer (why, when failed or unsupported)", { optional: true }),
       ]),
     ], { key: 'patches' }),
   ],
-  async handler({ caller, devices, patches }, params) {
+  async handler({ caller, devices, patches, patchActions }, params) {
     const device = await devices.requireVisible(caller.scope, params.deviceid);
     const rows = await patches.listByDevice(caller.scope, device.id);
+    const commands = await patchActions.lastCommands(device.account_id, device.id);
     return {
       patches: {
         items: rows.map((p) => ({
           patchid: p.id,
           policy: p.policy,
-          policyLabel: POLICY_LABELS[p.policy] ?? '',
+          policyLabel: PATCH_POLICY_LABELS[p.policy] ?? '',
           status: p.status,
-          statusLabel: STATUS_LABELS[p.status] ?? '',
+          statusLabel: PATCH_STATUS_LABELS[p.status] ?? '',
           patchTitle: p.title,
           product: p.product,
           severity: p.severity,
@@ -80,6 +74,9 @@ export const patchListAll = defineService({
           installdate: p.installed_at === null ? '' : String(p.installed_at),
           deployable: p.deployable,
           uninstallable: p.uninstallable,
+          lastCommand: commands.get(p.id)?.kind,
+          lastCommandStatus: commands.get(p.id)?.state,
+          lastCommandMessage: commands.get(p.id)?.message,
         })),
       },
     };
