@@ -9,6 +9,7 @@ import { denormalisedCounts } from './migrations/0006-denormalised-counts.js';
 import { ingestion } from './migrations/0007-ingestion.js';
 import { storedHistory } from './migrations/0008-stored-history.js';
 import { agents } from './migrations/0009-agents.js';
+import { checkActions } from './migrations/0010-check-actions.js';
 import type { SightlineMigration } from './migrations/migration.js';
 
 /** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, SightlineMigration> = {
   '0007-ingestion': ingestion,
   '0008-stored-history': storedHistory,
   '0009-agents': agents,
+  '0010-check-actions': checkActions,
 };
 
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {
