@@ -52,7 +52,8 @@ export function createServices(deps: ServiceDeps) {
   const roles = createRoleService({ roles: repos.roles, access, audit, clock });
   const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit, clock });
   const apiAuthenticator = createApiAuthenticator({ apiKeys, personalKeys, throttle });
-  const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl };
+  const commands = createCommandService({ commands: repos.commands, clock });
+  const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl, wakeCommands: commands.wake };
   // API writes run over repositories of one transaction, so the write and its audit entry commit together.
   const apiCalls = createApiCallService({
     access,
@@ -87,7 +88,7 @@ export function createServices(deps: ServiceDeps) {
     siteTokens,
     installationPackages,
     sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
-    commands: createCommandService({ commands: repos.commands, clock }),
+    commands,
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

@@ -42,7 +42,16 @@ function wakeWaiter(waiter: Waiter): void {
  * for a command queued in this process, and within COMMAND_RECHECK_MS for one queued by another process
  * sharing the database: one query per tick for every waiting device of the process, not one per waiter.
  */
-export function createCommandService(deps: { commands: CommandRepository; clock: Clock; recheckMs?: number }) {
+export function createCommandService(deps: {
+  commands: CommandRepository;
+  clock: Clock;
+  recheckMs?: number;
+  /**
+   * Told of each command queued, for an instance over one transaction's repositories: the process's
+   * own service (whose `wake` it is) holds the long-polls to wake.
+   */
+  onQueued?: (deviceId: number) => void;
+}) {
   const { commands, clock } = deps;
   const recheckMs = deps.recheckMs ?? COMMAND_RECHECK_MS;
   const waiters = new Map<number, Set<Waiter>>();
@@ -104,6 +113,7 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
         expiresAt: now + (options.ttlSeconds ?? DEFAULT_COMMAND_TTL_SECONDS),
       });
       wakeDevice(device.deviceId);
+      deps.onQueued?.(device.deviceId);
       return { command: commandOf(row), queued: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -120,6 +130,12 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
      * (queued or delivered, not expired): then that one is returned with `queued: false`.
      */
     enqueue,
+
+    /**
+     * Wakes this process's long-polls of a device to look for commands (one queued in a transaction:
+     * at once where the look waits for the commit, as on SQLite, else at the next re-check).
+     */
+    wake: wakeDevice,
 
     /** The device's queued commands, now marked delivered (a report's answer carries them). */
     claim,

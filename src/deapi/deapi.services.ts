@@ -9,6 +9,8 @@ import type { AvRepository } from '../antivirus/av.repository.js';
 import { type AssetService, createAssetService } from '../assets/asset.service.js';
 import type { MobRepository } from '../backup/mob.repository.js';
 import { type CheckService, createCheckService } from '../checks/check.service.js';
+import { type CheckActionService, createCheckActionService } from '../checks/check-action.service.js';
+import { createCommandService } from '../commands/command.service.js';
 import { type ClientService, createClientService } from '../clients/client.service.js';
 import { createDeviceService, type DeviceService } from '../devices/device.service.js';
 import type { HistoryRepository } from '../history/history.repository.js';
@@ -31,6 +33,8 @@ export type DeapiDomain = {
   readonly sites: SiteService;
   readonly devices: DeviceService;
   readonly checks: CheckService;
+  /** clear_check, add_check_note, task_run_now: the rules the dashboard's device page uses too. */
+  readonly checkActions: CheckActionService;
   readonly assets: AssetService;
   readonly accounts: Pick<AccountRepository, 'findById'>;
   readonly outages: Pick<OutageRepository, 'listByDevice'>;
@@ -52,6 +56,8 @@ export type DeapiDomainDeps = {
   readonly clock: Clock;
   readonly agentDir: string;
   readonly publicUrl: string;
+  /** Wakes this process's long-polls of a device when a write queues a command for it. */
+  readonly wakeCommands?: (deviceId: number) => void;
 };
 
 /**
@@ -66,6 +72,10 @@ export function createDeapiDomain(repos: Repositories, deps: DeapiDomainDeps): D
     sites: createSiteService({ sites: repos.sites, templates: repos.templates }),
     devices: createDeviceService(repos.devices),
     checks: createCheckService(repos.checks),
+    checkActions: createCheckActionService({
+      checks: repos.checks, settings: repos.settings, clock,
+      commands: createCommandService({ commands: repos.commands, clock, onQueued: deps.wakeCommands }),
+    }),
     assets: createAssetService(repos.assets),
     accounts: repos.accounts,
     outages: repos.outages,

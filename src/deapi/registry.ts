@@ -12,6 +12,8 @@ import { listFailingChecks } from './services/checks/list-failing-checks.service
 import { listOutages } from './services/checks/list-outages.service.js';
 import { getFormattedCheckOutput, listCheckConfig, listFmtCheckResult } from './services/checks/check-output.service.js';
 import { listTemplates } from './services/checks/list-templates.service.js';
+import { addCheckNote, clearCheck } from './services/checks/check-actions.service.js';
+import { taskRunNow } from './services/other/task-run-now.service.js';
 import { listPerformanceHistory } from './services/history/list-performance-history.service.js';
 import { listDriveSpaceHistory, listExchangeStorageHistory } from './services/history/list-storage-history.service.js';
 import { listBackupHistory } from './services/backup/list-backup-history.service.js';
@@ -74,6 +76,9 @@ export const SERVICES: readonly ServiceSpec[] = [
   listWallchartSettings,
   listActiveDirectoryUsers,
   getTakeControlConnectionUrl,
+  clearCheck,
+  addCheckNote,
+  taskRunNow,
 ];
 
 export const SERVICES_BY_NAME: ReadonlyMap<string, ServiceSpec> = new Map(SERVICES.map((s) => [s.name, s]));
