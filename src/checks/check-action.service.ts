@@ -1,7 +1,8 @@
 import { requireVisible, type Scope } from '../access/scope.js';
-import type { CommandService } from '../commands/command.service.js';
+import { type CommandService, createCommandService } from '../commands/command.service.js';
 import { AppError, errors } from '../errors.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
+import type { Repositories } from '../repositories.js';
 import type { SettingsRepository } from '../settings/settings.repository.js';
 import { clearedState } from './check-derivation.js';
 import { CheckFrequency, CheckStatus, type ClearType, clearTypeOf } from './check-status.js';
@@ -20,7 +21,7 @@ export type ClearCheckInput = CheckNotes & { readonly clearType: ClearType | und
 type Deps = {
   checks: Pick<CheckRepository, 'findVisible' | 'saveClear' | 'addNote'>;
   settings: Pick<SettingsRepository, 'get'>;
-  commands: Pick<CommandService, 'enqueue' | 'list'>;
+  commands: Pick<CommandService, 'enqueue'>;
   clock: Clock;
 };
 
@@ -88,25 +89,28 @@ export function createCheckActionService(deps: Deps) {
     },
 
     /**
-     * Asks the device's agent to run an Automated Task, or a check its agent runs, now: queues a run_check
-     * command (not again while an identical one is pending; `queued` is then false). The result arrives
-     * with the agent's acknowledgement and shows in list_checks; a failed, unsupported or expired run shows
-     * in the device's task runs (`runs`).
+     * Asks the device's agent to run an Automated Task (or any check) now: queues a run_check command (not
+     * again while an identical one is pending; `queued` is then false). The agent decides what it can run:
+     * the result arrives with its acknowledgement and shows in list_checks; a failed, unsupported (a check
+     * the agent does not run) or expired run shows in the device page's task runs.
      */
     async runTask(scope: Scope, checkId: number) {
       const check = await requireCheck(scope, checkId);
-      if (check.is_task !== 1 && check.kind === '') {
-        throw errors.invalidValueMessage('This check is not an Automated Task or a check its agent runs', 'checkid');
-      }
       return commands.enqueue({ accountId: scope.accountId, deviceId: check.device_id }, RUN_CHECK_COMMAND, { checkId: check.id }, { ttlSeconds: TASK_RUN_TTL_SECONDS });
     },
 
-    /** The device's latest task runs (run_check commands), newest first, with their status and the agent's answer. */
-    async runs(scope: Scope, deviceId: number, limit = 10) {
-      const all = await commands.list({ accountId: scope.accountId, deviceId }, 100);
-      return all.filter((c) => c.kind === RUN_CHECK_COMMAND).slice(0, limit);
-    },
   };
 }
 
 export type CheckActionService = ReturnType<typeof createCheckActionService>;
+
+/**
+ * The check actions over one set of repositories (a transaction's): commands they queue wake the
+ * process's long-polls through `wakeCommands`.
+ */
+export function checkActionsOver(repos: Pick<Repositories, 'checks' | 'settings' | 'commands'>, clock: Clock, wakeCommands?: (deviceId: number) => void): CheckActionService {
+  return createCheckActionService({
+    checks: repos.checks, settings: repos.settings, clock,
+    commands: createCommandService({ commands: repos.commands, clock, onQueued: wakeCommands }),
+  });
+}

@@ -9,8 +9,7 @@ import type { AvRepository } from '../antivirus/av.repository.js';
 import { type AssetService, createAssetService } from '../assets/asset.service.js';
 import type { MobRepository } from '../backup/mob.repository.js';
 import { type CheckService, createCheckService } from '../checks/check.service.js';
-import { type CheckActionService, createCheckActionService } from '../checks/check-action.service.js';
-import { createCommandService } from '../commands/command.service.js';
+import { type CheckActionService, checkActionsOver } from '../checks/check-action.service.js';
 import { type ClientService, createClientService } from '../clients/client.service.js';
 import { createDeviceService, type DeviceService } from '../devices/device.service.js';
 import type { HistoryRepository } from '../history/history.repository.js';
@@ -72,10 +71,7 @@ export function createDeapiDomain(repos: Repositories, deps: DeapiDomainDeps): D
     sites: createSiteService({ sites: repos.sites, templates: repos.templates }),
     devices: createDeviceService(repos.devices),
     checks: createCheckService(repos.checks),
-    checkActions: createCheckActionService({
-      checks: repos.checks, settings: repos.settings, clock,
-      commands: createCommandService({ commands: repos.commands, clock, onQueued: deps.wakeCommands }),
-    }),
+    checkActions: checkActionsOver(repos, clock, deps.wakeCommands),
     assets: createAssetService(repos.assets),
     accounts: repos.accounts,
     outages: repos.outages,

@@ -49,6 +49,8 @@ export const SERVICES: readonly ServiceSpec[] = [
   getFormattedCheckOutput,
   listFmtCheckResult,
   listTemplates,
+  clearCheck,
+  addCheckNote,
   listPerformanceHistory,
   listDriveSpaceHistory,
   listExchangeStorageHistory,
@@ -76,8 +78,6 @@ export const SERVICES: readonly ServiceSpec[] = [
   listWallchartSettings,
   listActiveDirectoryUsers,
   getTakeControlConnectionUrl,
-  clearCheck,
-  addCheckNote,
   taskRunNow,
 ];
 

@@ -1,0 +1,84 @@
+import type { AccessService } from '../access/access.service.js';
+import { Permission } from '../access/permissions.js';
+import { createAuditService } from '../audit/audit.service.js';
+import { type CheckActionService, checkActionsOver, RUN_CHECK_COMMAND } from '../checks/check-action.service.js';
+import type { ClearType } from '../checks/check-status.js';
+import type { Db } from '../db/database.js';
+import { errors } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
+import { parseZonedDateTime } from '../lib/dates.js';
+import { inTransaction, type Repositories } from '../repositories.js';
+import type { SessionUser } from './session.service.js';
+
+/** Task runs the device page lists. */
+const TASK_RUNS_SHOWN = 10;
+
+export type ClearForm = { checkid: number; private_note: string; public_note: string; clear_type: ClearType; clear_until: string };
+export type NoteForm = { checkid: number; private_note: string; public_note: string };
+
+type Deps = { db: Db; repos: Repositories; access: AccessService; clock: Clock; wakeCommands: (deviceId: number) => void };
+
+/**
+ * The device page's check actions: clear a check, add a note, run a task. The rules are the API's
+ * (`check-action.service.ts`, the same service clear_check, add_check_note and task_run_now call); here
+ * the Devices permission is asked first, and each change commits with its audit entry (`dashboard.<api
+ * service name>`, the form's values) in one transaction. A check outside the user's client group is
+ * refused like a missing one.
+ */
+export function createDeviceChecksService(deps: Deps) {
+  const { db, repos, access, clock, wakeCommands } = deps;
+
+  async function act<T>(user: SessionUser, sourceAddress: string, action: string, detail: object, work: (actions: CheckActionService) => Promise<T>): Promise<T> {
+    access.require(user.actor, Permission.devices, action.replace(/_/g, ' '));
+    return inTransaction(db, async (tx) => {
+      const result = await work(checkActionsOver(tx, clock, wakeCommands));
+      await createAuditService({ audit: tx.audit, clock }).record(user.actor, sourceAddress, `dashboard.${action}`, JSON.stringify(detail));
+      return result;
+    });
+  }
+
+  return {
+    /** Clears a failing check; clear_until is the user's wall-clock time (a datetime-local input). */
+    async clear(user: SessionUser, sourceAddress: string, deviceId: number, form: ClearForm) {
+      return act(user, sourceAddress, 'clear_check', { deviceid: deviceId, ...form }, async (actions) => {
+        await requireOnDevice(user, deviceId, form.checkid);
+        let clearUntil: number | undefined;
+        if (form.clear_type === 'untildatetime' && form.clear_until !== '') {
+          const text = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(form.clear_until) ? `${form.clear_until}:00` : form.clear_until;
+          clearUntil = parseZonedDateTime(text, user.timezone);
+          if (clearUntil === undefined) throw errors.invalidValueMessage('Give the date and time the clear ends', 'clear_until');
+        }
+        return actions.clear(user.scope, user.userId, form.checkid, {
+          privateNote: form.private_note, publicNote: form.public_note, clearType: form.clear_type, clearUntil,
+        });
+      });
+    },
+
+    async addNote(user: SessionUser, sourceAddress: string, deviceId: number, form: NoteForm): Promise<void> {
+      await act(user, sourceAddress, 'add_check_note', { deviceid: deviceId, ...form }, async (actions) => {
+        await requireOnDevice(user, deviceId, form.checkid);
+        await actions.addNote(user.scope, user.userId, form.checkid, { privateNote: form.private_note, publicNote: form.public_note });
+      });
+    },
+
+    async runTask(user: SessionUser, sourceAddress: string, deviceId: number, checkId: number) {
+      return act(user, sourceAddress, 'task_run_now', { deviceid: deviceId, checkid: checkId }, async (actions) => {
+        await requireOnDevice(user, deviceId, checkId);
+        return actions.runTask(user.scope, checkId);
+      });
+    },
+
+    /** The device's latest task runs, newest first: status, the agent's outcome and message (the device must be visible: the page checks). */
+    async taskRuns(user: SessionUser, deviceId: number) {
+      return repos.commands.listByDeviceOfKind(user.scope.accountId, deviceId, RUN_CHECK_COMMAND, TASK_RUNS_SHOWN);
+    },
+  };
+
+  /** The form names a check of the page's device, one the user sees; else it is refused beside checkid. */
+  async function requireOnDevice(user: SessionUser, deviceId: number, checkId: number): Promise<void> {
+    const check = await repos.checks.findVisible(user.scope, checkId);
+    if (!check || check.device_id !== deviceId) throw errors.invalidValueMessage('Choose a check of this device', 'checkid');
+  }
+}
+
+export type DeviceChecksService = ReturnType<typeof createDeviceChecksService>;
