@@ -15,6 +15,7 @@ import { registerAgentProtocol } from './agent-protocol/agent.plugin.js';
 import { createAgentService } from './agent-protocol/agent.service.js';
 import { registerSweeper } from './agent-protocol/sweeper.js';
 import { createCommandEffects } from './commands/command-effects.js';
+import { registerDeviceChecksRoutes } from './dashboard/device-checks.routes.js';
 
 export type AppDeps = {
   config: Config;
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSettingsRoutes({ apiPanel: services.apiPanel, apiKeys: services.apiKeys }),
     registerUsersRoutes({ page: services.usersPage, sessions: services.sessions, users: services.users, clientGroups: services.clientGroups, roles: services.roles }),
     registerSiteRoutes({ sitePage: services.sitePage }),
+    registerDeviceChecksRoutes({ fleet: services.fleet, deviceChecks: services.deviceChecks }),
   ]);
 
   const { ingest } = services;

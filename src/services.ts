@@ -22,6 +22,7 @@ import { createUsersPageService } from './dashboard/users-page.service.js';
 import { createSitePageService } from './dashboard/site-page.service.js';
 import { createSiteTokenService } from './sites/site-token.service.js';
 import { createCommandService } from './commands/command.service.js';
+import { createDeviceChecksService } from './dashboard/device-checks.service.js';
 import { createInstallationPackageService } from './agent-protocol/installation-package.service.js';
 import { createApiCallService } from './deapi/api-call.service.js';
 import { createDeapiDomain } from './deapi/deapi.services.js';
@@ -89,6 +90,7 @@ export function createServices(deps: ServiceDeps) {
     installationPackages,
     sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
     commands,
+    deviceChecks: createDeviceChecksService({ db: deps.database.db, repos, access, clock, wakeCommands: commands.wake }),
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

@@ -1,7 +1,7 @@
 import type { AccessService } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
 import { createAuditService } from '../audit/audit.service.js';
-import { type CheckActionService, checkActionsOver, RUN_CHECK_COMMAND } from '../checks/check-action.service.js';
+import { type CheckActionService, checkActionsOver } from '../checks/check-action.service.js';
 import type { ClearType } from '../checks/check-status.js';
 import type { Db } from '../db/database.js';
 import { errors } from '../errors.js';
@@ -9,9 +9,6 @@ import type { Clock } from '../lib/clock.js';
 import { parseZonedDateTime } from '../lib/dates.js';
 import { inTransaction, type Repositories } from '../repositories.js';
 import type { SessionUser } from './session.service.js';
-
-/** Task runs the device page lists. */
-const TASK_RUNS_SHOWN = 10;
 
 export type ClearForm = { checkid: number; private_note: string; public_note: string; clear_type: ClearType; clear_until: string };
 export type NoteForm = { checkid: number; private_note: string; public_note: string };
@@ -66,11 +63,6 @@ export function createDeviceChecksService(deps: Deps) {
         await requireOnDevice(user, deviceId, checkId);
         return actions.runTask(user.scope, checkId);
       });
-    },
-
-    /** The device's latest task runs, newest first: status, the agent's outcome and message (the device must be visible: the page checks). */
-    async taskRuns(user: SessionUser, deviceId: number) {
-      return repos.commands.listByDeviceOfKind(user.scope.accountId, deviceId, RUN_CHECK_COMMAND, TASK_RUNS_SHOWN);
     },
   };
 

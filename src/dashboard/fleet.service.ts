@@ -5,11 +5,14 @@ import type { DeviceType } from '../devices/device-type.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import type { Repositories } from '../repositories.js';
+import { RUN_CHECK_COMMAND } from '../checks/check-action.service.js';
 import type { SessionUser } from './session.service.js';
 
 export const DEVICE_PAGE_SIZE = 50;
 /** The device page shows outages still open or closed within this many days. */
 export const OUTAGE_HISTORY_DAYS = 30;
+/** The device page lists this many of the latest task runs. */
+const TASK_RUNS_SHOWN = 10;
 
 export type DeviceListQuery = {
   deviceType: DeviceType;
@@ -70,15 +73,16 @@ export function createFleetService(deps: { repos: Repositories; clock: Clock; ac
     const found = await repos.devices.findVisible(scope, deviceId);
     if (!found) return null;
     const now = epochSeconds(clock);
-    const [client, site, checks, outages, notes, enrolled] = await Promise.all([
+    const [client, site, checks, outages, notes, enrolled, taskRuns] = await Promise.all([
       repos.clients.findVisible(scope, found.client_id),
       repos.sites.findVisible(scope, found.site_id),
       repos.checks.listByDevice(scope, found.id),
       repos.outages.listByDevice(scope, found.id, now - OUTAGE_HISTORY_DAYS * 86400),
       repos.checks.notesByDevice(scope, found.id),
       repos.deviceCredentials.enrolledAmong(scope, [found.id]),
+      repos.commands.listByDeviceOfKind(scope.accountId, found.id, RUN_CHECK_COMMAND, TASK_RUNS_SHOWN),
     ]);
-    return { device: found, client, site, checks, outages: outages.reverse(), notes, enrolled: enrolled.has(found.id), now };
+    return { device: found, client, site, checks, outages: outages.reverse(), notes, enrolled: enrolled.has(found.id), now, taskRuns };
   }
 
   /** The fleet pages need the Devices permission (a Client role has none unless a custom role adds it). */
