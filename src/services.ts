@@ -90,7 +90,7 @@ export function createServices(deps: ServiceDeps) {
     installationPackages,
     sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
     commands,
-    deviceChecks: createDeviceChecksService({ db: deps.database.db, repos, access, clock, wakeCommands: commands.wake }),
+    deviceChecks: createDeviceChecksService({ db: deps.database.db, access, clock, wakeCommands: commands.wake }),
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

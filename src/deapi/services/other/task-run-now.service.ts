@@ -17,6 +17,6 @@ export const taskRunNow = defineService({
   shape: [x.str('message', 'When the task runs; @time is the minutes until it does', { attributes: [{ name: 'time' }] })],
   async handler({ caller, checkActions }, params) {
     const { queued } = await checkActions.runTask(caller.scope, params.checkid);
-    return { message: queued ? 'Task queued: it runs as soon as the device\'s agent receives it' : 'Task already queued: it runs as soon as the device\'s agent receives it', time: 0 };
+    return { message: `Task ${queued ? 'queued' : 'already queued'}: it runs as soon as the agent of the device receives it`, time: 0 };
   },
 });
