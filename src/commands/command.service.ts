@@ -107,6 +107,10 @@ export function createCommandService(deps: {
     const dedupeKey = dedupeKeyOf(kind, params);
     // An expired copy must not block a new one, so expire first.
     await commands.expireDue(now, device.deviceId);
+    // Look before inserting: inside a caller's transaction (an API write) a refused insert would abort
+    // the whole transaction on PostgreSQL. The unique index still settles a race between two processes.
+    const waiting = await commands.findPendingByKey(device.deviceId, dedupeKey);
+    if (waiting) return { command: commandOf(waiting), queued: false };
     try {
       const row = await commands.insert({
         accountId: device.accountId, deviceId: device.deviceId, kind, params: JSON.stringify(params), dedupeKey, now,
