@@ -7,7 +7,7 @@ import { dashboardClient } from '../support/dashboard-client.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { expectGolden } from '../support/golden.js';
 import { facts, movableClock } from '../support/ingest.js';
-import { makeFleet, NOW, type Fleet } from '../factories.js';
+import { makeFleet, makeWriteKeys, NOW, type Fleet } from '../factories.js';
 
 const FROM = '192.0.2.40';
 const PASSWORD = 'Correct-Horse-9';
@@ -43,19 +43,7 @@ describe.each(DIALECTS)('check actions on %s', (dialect) => {
     await makeFleet(database, 'globex');
     t = await buildTestApp(database);
     await database.db.insertInto('account_settings').values({ account_id: fleet.account.id, clear24x7checks: 1, cleardailysafetychecks: 1, forcenotes: 0 }).execute();
-    const s = fleet.services;
-    const system = s.access.systemActor(fleet.account.id);
-    await s.clientGroups.create(system, FROM, { name: 'Beta only', clientIds: [fleet.clients.beta.id] });
-    await s.users.add(system, FROM, { email: 'admin@acme.test', role: 'administrator', password: PASSWORD });
-    await s.users.add(system, FROM, { email: 'standard@acme.test', role: 'standard', password: PASSWORD });
-    await s.users.add(system, FROM, { email: 'scoped@acme.test', role: 'administrator', group: 'Beta only', password: PASSWORD });
-    const user = async (email: string) => (await s.repos.users.findByEmail(email))!;
-    keys = {
-      read: (await s.personalKeys.create(system, FROM, await user('admin@acme.test'), { name: 'r', scope: 'read' })).key,
-      readWrite: (await s.personalKeys.create(system, FROM, await user('admin@acme.test'), { name: 'rw', scope: 'read-write' })).key,
-      standard: (await s.personalKeys.create(system, FROM, await user('standard@acme.test'), { name: 'rw', scope: 'read-write' })).key,
-      restricted: (await s.personalKeys.create(system, FROM, await user('scoped@acme.test'), { name: 'rw', scope: 'read-write' })).key,
-    };
+    keys = await makeWriteKeys(fleet, FROM, PASSWORD);
   });
   afterAll(async () => {
     await t?.app.close();
