@@ -29,7 +29,7 @@ export const clearCheck = defineService({
     'Clearing must be enabled on the account for the check\'s frequency (list_general_settings clear24x7checks / cleardailysafetychecks; the demo accounts allow both), ' +
     'else status="FAIL" with code 4 naming checkid; so does a check that is not failing now (passing, not run, or already cleared). ' +
     'With forcenotes=1 an empty private_note or public_note answers code 5 naming it. clear_type defaults to untilpasses (there is no account setting for a default). ' +
-    'untilnextrun ends with the check\'s next result; untildatetime needs clear_until (code 5 when absent, code 4 when malformed or not in the future) and ends then even without a result. ' +
+    'untilnextrun ends with the check\'s next result; untildatetime needs clear_until (code 5 when absent, code 4 when malformed or not in the future) and ends then even without a result; clear_until is not read with the other clear types. ' +
     'A cleared check stops counting as failing (list_failing_checks, the device\'s fail counts) but its outage stays open until it passes. ' +
     'The notes given are added to the check as add_check_note adds them (list_device_monitoring_details notes, the dashboard\'s device page).',
   shape: msgShape,
