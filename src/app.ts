@@ -21,6 +21,7 @@ import { registerAgentProtocol } from './agent-protocol/agent.plugin.js';
 import { createAgentService } from './agent-protocol/agent.service.js';
 import { registerSweeper } from './agent-protocol/sweeper.js';
 import { createCommandEffects } from './commands/command-effects.js';
+import { registerDeviceChecksRoutes } from './dashboard/device-checks.routes.js';
 
 /**
  * How long a client may take, so slow or idle connections cannot pin sockets (Node's request timeout is
@@ -90,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSiteRoutes({ sitePage: services.sitePage }),
     registerDeviceMavRoutes({ deviceMav: services.deviceMav }),
     registerDevicePatchRoutes({ devicePatches: services.devicePatches }),
+    registerDeviceChecksRoutes({ fleet: services.fleet, deviceChecks: services.deviceChecks }),
   ]);
 
   const { ingest } = services;

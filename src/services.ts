@@ -25,6 +25,7 @@ import { createDeviceMavService } from './dashboard/device-mav.service.js';
 import { createSiteTokenService } from './sites/site-token.service.js';
 import { createDevicePatchesService } from './dashboard/device-patches.service.js';
 import { type CommandQueue, createCommandService } from './commands/command.service.js';
+import { createDeviceChecksService } from './dashboard/device-checks.service.js';
 import { createInstallationPackageService } from './agent-protocol/installation-package.service.js';
 import { createApiCallService, type WriteUnit } from './deapi/api-call.service.js';
 import { createDeapiDomain } from './deapi/deapi.services.js';
@@ -59,7 +60,7 @@ export function createServices(deps: ServiceDeps) {
   const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit, clock });
   const commands = createCommandService({ commands: repos.commands, clock });
   const apiAuthenticator = createApiAuthenticator({ apiKeys, personalKeys, throttle });
-  const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl };
+  const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl, wakeCommands: commands.notify };
   /**
    * Runs a write over the domain of one transaction, so the write and its audit entry commit together;
    * the commands it queued are delivered once it has committed (a long-poll woken earlier would not see them).
@@ -115,6 +116,7 @@ export function createServices(deps: ServiceDeps) {
     commands,
     deviceMav: createDeviceMavService({ db: deps.database.db, repos, access, clock, commands }),
     devicePatches: createDevicePatchesService({ access, inWriteUnit }),
+    deviceChecks: createDeviceChecksService({ db: deps.database.db, access, clock, wakeCommands: commands.notify }),
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

@@ -133,3 +133,24 @@ export async function makeFleet(database: DatabaseHandle, accountName = 'acme') 
 }
 
 export type Fleet = Awaited<ReturnType<typeof makeFleet>>;
+
+/**
+ * The users and personal keys the write-service tests call with: an Administrator's read and read-write
+ * keys, a Standard user's (no Clients/Sites permission), and a read-write key of an Administrator whose
+ * group ("Beta only") holds only the beta client. Users get `password` so they can sign in to the dashboard.
+ */
+export async function makeWriteKeys(fleet: Fleet, from: string, password?: string) {
+  const s = fleet.services;
+  const system = s.access.systemActor(fleet.account.id);
+  await s.clientGroups.create(system, from, { name: 'Beta only', clientIds: [fleet.clients.beta.id] });
+  await s.users.add(system, from, { email: 'admin@acme.test', role: 'administrator', password });
+  await s.users.add(system, from, { email: 'standard@acme.test', role: 'standard', password });
+  await s.users.add(system, from, { email: 'scoped@acme.test', role: 'administrator', group: 'Beta only', password });
+  const user = async (email: string) => (await s.repos.users.findByEmail(email))!;
+  return {
+    read: (await s.personalKeys.create(system, from, await user('admin@acme.test'), { name: 'r', scope: 'read' })).key,
+    readWrite: (await s.personalKeys.create(system, from, await user('admin@acme.test'), { name: 'rw', scope: 'read-write' })).key,
+    standard: (await s.personalKeys.create(system, from, await user('standard@acme.test'), { name: 'rw', scope: 'read-write' })).key,
+    restricted: (await s.personalKeys.create(system, from, await user('scoped@acme.test'), { name: 'rw', scope: 'read-write' })).key,
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CheckStatus } from './check-status.js';
-import { clearedState, foldCheckResults, NOT_RUN_STATE, type ResultInput } from './check-derivation.js';
+import { clearedState, clearExpiredState, foldCheckResults, NOT_RUN_STATE, type ResultInput } from './check-derivation.js';
 
 const T = Date.parse('2026-11-26T12:00:00Z') / 1000;
 const fail = (at: number, output = 'bad'): ResultInput => ({ at, status: 'fail', output });
@@ -35,6 +35,34 @@ describe('foldCheckResults', () => {
     expect(again.opened).toEqual([]);
     expect([...again.days]).toEqual([['2026-11-27', 'CLEARED']]);
     expect(foldCheckResults(again.state, [pass(T + 86460)], 'UTC').state.statusid).toBe(CheckStatus.pass);
+  });
+
+  it('ends an untilnextrun clear with the next result, whatever it is, and keeps the outage open while failing', () => {
+    const failing = foldCheckResults(NOT_RUN_STATE, [fail(T)], 'UTC').state;
+    const cleared = clearedState(failing, { type: 'untilnextrun', until: null });
+    expect(cleared).toMatchObject({ statusid: CheckStatus.cleared, clear_type: 'untilnextrun', clear_until: null });
+    const next = foldCheckResults(cleared, [fail(T + 60)], 'UTC');
+    expect(next.state).toMatchObject({ statusid: CheckStatus.fail, clear_type: '', clear_until: null, consecutive_fails: 2 });
+    expect(next.opened).toEqual([]);
+    expect([...next.days]).toEqual([['2026-11-26', 'FAIL']]);
+  });
+
+  it('keeps an untildatetime clear through failures before clear_until, and fails again from then on', () => {
+    const failing = foldCheckResults(NOT_RUN_STATE, [fail(T)], 'UTC').state;
+    const cleared = clearedState(failing, { type: 'untildatetime', until: T + 3600 });
+    const before = foldCheckResults(cleared, [fail(T + 1800)], 'UTC');
+    expect(before.state).toMatchObject({ statusid: CheckStatus.cleared, clear_type: 'untildatetime', clear_until: T + 3600 });
+    expect(foldCheckResults(before.state, [fail(T + 3600)], 'UTC').state).toMatchObject({ statusid: CheckStatus.fail, clear_type: '', clear_until: null });
+    // With no result at all, the date alone ends it (the sweep applies this).
+    expect(clearExpiredState(before.state, T + 3599)).toBe(before.state);
+    expect(clearExpiredState(before.state, T + 3600)).toMatchObject({ statusid: CheckStatus.fail, clear_type: '', clear_until: null });
+    // A pass ends any clear.
+    expect(foldCheckResults(cleared, [pass(T + 60)], 'UTC').state).toMatchObject({ statusid: CheckStatus.pass, clear_type: '', clear_until: null });
+  });
+
+  it('clears only a failing check', () => {
+    const passing = foldCheckResults(NOT_RUN_STATE, [pass(T)], 'UTC').state;
+    expect(clearedState(passing)).toBe(passing);
   });
 
   it('dates failed days in the account timezone', () => {

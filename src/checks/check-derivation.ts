@@ -1,4 +1,4 @@
-import { CheckStatus } from './check-status.js';
+import { CheckStatus, type ClearType } from './check-status.js';
 import { DayResult } from '../history/day-result.js';
 import { zonedDate } from '../lib/dates.js';
 import { escapeText } from '../xml/escape.js';
@@ -19,6 +19,10 @@ export type CheckState = {
   extra: string;
   /** The same as the dashboard shows it: HTML, bold while failing (list_checks, list_failing_checks). */
   formatted_output: string;
+  /** How long a cleared check stays cleared ('' while not cleared). */
+  clear_type: ClearType | '';
+  /** When an untildatetime clear ends; null otherwise. */
+  clear_until: number | null;
 };
 
 export type ResultInput = { readonly at: number; readonly status: 'pass' | 'fail'; readonly output: string };
@@ -39,7 +43,7 @@ export type CheckFold = {
 };
 
 /** A check before its first result. */
-export const NOT_RUN_STATE: CheckState = { statusid: CheckStatus.notRun, consecutive_fails: 0, last_run_at: null, extra: '', formatted_output: '' };
+export const NOT_RUN_STATE: CheckState = { statusid: CheckStatus.notRun, consecutive_fails: 0, last_run_at: null, extra: '', formatted_output: '', clear_type: '', clear_until: null };
 
 /** The dashboard's rendering of a result: escaped text, bold when the check failed. */
 export function formattedOutput(status: ResultInput['status'], output: string): string {
@@ -66,10 +70,10 @@ const isFailing = (statusid: number) => statusid === CheckStatus.fail || statusi
 
 /**
  * Applies results to a check, oldest first. Rules:
- * - a fail adds one to consecutive_fails; the check fails, unless it was cleared, which lasts until the
- *   check passes (clear_check's default, "until passes"); entering failure opens a CHECK_FAILURE outage
- *   whose cause is the output;
- * - a pass resets consecutive_fails and closes the open outage;
+ * - a fail adds one to consecutive_fails; the check fails, unless it is cleared and the clear still holds
+ *   (see `clearHolds`); entering failure opens a CHECK_FAILURE outage whose cause is the output (a cleared
+ *   check's outage stays open: clearing acknowledges the failure, it does not end it);
+ * - a pass resets consecutive_fails, ends any clear and closes the open outage;
  * - a result older than the check's last run is stale (a late duplicate) and changes nothing;
  * - a failed result records its day as FAIL (CLEARED while the check is cleared; FAIL wins a day).
  */
@@ -83,14 +87,14 @@ export function foldCheckResults(initial: CheckState, results: readonly ResultIn
     const wasFailing = isFailing(state.statusid);
     if (result.status === 'fail') {
       state.consecutive_fails++;
-      if (state.statusid !== CheckStatus.cleared) state.statusid = CheckStatus.fail;
+      if (state.statusid !== CheckStatus.cleared || !clearHolds(state, result.at)) endClear(state, CheckStatus.fail);
       if (!wasFailing) fold.opened.push({ started_at: result.at, ended_at: null, cause: result.output });
       const day = dayOf(result.at, timezone);
       const dayResult = state.statusid === CheckStatus.cleared ? DayResult.cleared : DayResult.fail;
       if (fold.days.get(day) !== DayResult.fail) fold.days.set(day, dayResult);
     } else {
       state.consecutive_fails = 0;
-      state.statusid = CheckStatus.pass;
+      endClear(state, CheckStatus.pass);
       if (wasFailing) {
         const open = fold.opened.find((o) => o.ended_at === null);
         if (open) open.ended_at = result.at;
@@ -109,7 +113,41 @@ export function checkUid(deviceId: number, index: number): number {
   return deviceId * 100 + index;
 }
 
-/** A failing check acknowledged by an engineer (clear_check): cleared until it passes. Others are unchanged. */
-export function clearedState(state: CheckState): CheckState {
-  return state.statusid === CheckStatus.fail ? { ...state, statusid: CheckStatus.cleared } : state;
+/**
+ * Whether a cleared check stays cleared through a failed result at `at`: untilpasses until a pass,
+ * untilnextrun not past the next result (this one), untildatetime while `at` is before clear_until.
+ */
+function clearHolds(state: CheckState, at: number): boolean {
+  switch (state.clear_type) {
+    case 'untilpasses':
+      return true;
+    case 'untildatetime':
+      return state.clear_until !== null && at < state.clear_until;
+    default:
+      return false;
+  }
+}
+
+function endClear(state: CheckState, statusid: CheckStatus): void {
+  state.statusid = statusid;
+  state.clear_type = '';
+  state.clear_until = null;
+}
+
+/** What clear_check asks for: how long the clear lasts, and for untildatetime until when (epoch seconds). */
+export type ClearRequest = { readonly type: ClearType; readonly until: number | null };
+
+/**
+ * A failing check acknowledged by an engineer (clear_check): cleared until its clear ends (by default
+ * until it passes). Others are unchanged (only a failing check can be cleared).
+ */
+export function clearedState(state: CheckState, clear: ClearRequest = { type: 'untilpasses', until: null }): CheckState {
+  if (state.statusid !== CheckStatus.fail) return state;
+  return { ...state, statusid: CheckStatus.cleared, clear_type: clear.type, clear_until: clear.type === 'untildatetime' ? clear.until : null };
+}
+
+/** The state of a cleared check whose untildatetime clear has ended with no new result: failing again. */
+export function clearExpiredState<S extends Pick<CheckState, 'statusid' | 'clear_type' | 'clear_until'>>(state: S, now: number): S {
+  if (state.statusid !== CheckStatus.cleared || state.clear_type !== 'untildatetime' || state.clear_until === null || now < state.clear_until) return state;
+  return { ...state, statusid: CheckStatus.fail, clear_type: '', clear_until: null };
 }

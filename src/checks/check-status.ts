@@ -24,3 +24,12 @@ export function checkState(statusid: number): CheckState {
       return 'notRun';
   }
 }
+
+/** How long clear_check keeps a check cleared: until it passes, until its next result, or until clear_until. */
+export const CLEAR_TYPES = ['untilpasses', 'untilnextrun', 'untildatetime'] as const;
+export type ClearType = (typeof CLEAR_TYPES)[number];
+
+/** A stored clear_type read back: '' (not cleared) for anything that is not one of CLEAR_TYPES. */
+export function clearTypeOf(value: string): ClearType | '' {
+  return (CLEAR_TYPES as readonly string[]).includes(value) ? (value as ClearType) : '';
+}

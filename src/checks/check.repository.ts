@@ -47,6 +47,26 @@ export function createCheckRepository(db: Db) {
       return db.selectFrom('checks as k').selectAll('k').where('k.id', '=', checkId).where(inScope(scope, 'k')).executeTakeFirst();
     },
 
+    /**
+     * Stores a clear (clear_check) on a check still failing: answers false when it no longer is (a result
+     * came in between), so a check that passed meanwhile is never marked cleared.
+     */
+    async saveClear(scope: Scope, checkId: number, clear: { clear_type: string; clear_until: number | null }): Promise<boolean> {
+      const result = await db
+        .updateTable('checks as k')
+        .set({ statusid: CheckStatus.cleared, clear_type: clear.clear_type, clear_until: clear.clear_until })
+        .where('k.id', '=', checkId)
+        .where('k.statusid', '=', CheckStatus.fail)
+        .where(inScope(scope, 'k'))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    /** Adds a note to a check the caller sees (clear_check, add_check_note). */
+    async addNote(scope: Scope, note: { check_id: number; device_id: number; user_id: number | null; created_at: number; private_note: string; public_note: string }): Promise<void> {
+      await db.insertInto('check_notes').values({ account_id: scope.accountId, ...note }).execute();
+    },
+
     /** Notes of one device's checks, newest first (list_device_monitoring_details). */
     async notesByDevice(scope: Scope, deviceId: number) {
       return db

@@ -48,6 +48,14 @@ export function createCommandRepository(db: Db) {
       return db.selectFrom('agent_commands').selectAll().where('account_id', '=', accountId).where('device_id', '=', deviceId).orderBy('id', 'desc').limit(limit).execute();
     },
 
+    /** A device's latest commands of one kind, newest first (the device page's task runs). */
+    async listByDeviceOfKind(accountId: number, deviceId: number, kind: string, limit: number): Promise<CommandRow[]> {
+      return db
+        .selectFrom('agent_commands').selectAll()
+        .where('account_id', '=', accountId).where('device_id', '=', deviceId).where('kind', '=', kind)
+        .orderBy('id', 'desc').limit(limit).execute();
+    },
+
     /**
      * Marks the device's queued, unexpired commands delivered and returns exactly those this call changed:
      * two polls racing (a long-poll and a report) each get a disjoint set.

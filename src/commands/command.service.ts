@@ -41,7 +41,16 @@ function wakeWaiter(waiter: Waiter): void {
  * for a command queued in this process, and within COMMAND_RECHECK_MS for one queued by another process
  * sharing the database: one query per tick for every waiting device of the process, not one per waiter.
  */
-export function createCommandService(deps: { commands: CommandRepository; clock: Clock; recheckMs?: number }) {
+export function createCommandService(deps: {
+  commands: CommandRepository;
+  clock: Clock;
+  recheckMs?: number;
+  /**
+   * Told of each command queued, for an instance over one transaction's repositories: the process's
+   * own service (whose `wake` it is) holds the long-polls to wake.
+   */
+  onQueued?: (deviceId: number) => void;
+}) {
   const { commands, clock } = deps;
   const recheckMs = deps.recheckMs ?? COMMAND_RECHECK_MS;
   const waiters = new Map<number, Set<Waiter>>();
@@ -107,6 +116,7 @@ export function createCommandService(deps: { commands: CommandRepository; clock:
     const row = await commands.insert(values);
     if (row) {
       wakeDevice(device.deviceId);
+      deps.onQueued?.(device.deviceId);
       return { command: commandOf(row), queued: true };
     }
     const pending = await commands.findPendingByKey(device.deviceId, values.dedupeKey);

@@ -6,11 +6,14 @@ import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import type { Repositories } from '../repositories.js';
 import { devicePatchRows } from './device-patches.service.js';
+import { RUN_CHECK_COMMAND } from '../checks/check-action.service.js';
 import type { SessionUser } from './session.service.js';
 
 export const DEVICE_PAGE_SIZE = 50;
 /** The device page shows outages still open or closed within this many days. */
 export const OUTAGE_HISTORY_DAYS = 30;
+/** The device page lists this many of the latest task runs. */
+const TASK_RUNS_SHOWN = 10;
 
 export type DeviceListQuery = {
   deviceType: DeviceType;
@@ -71,7 +74,7 @@ export function createFleetService(deps: { repos: Repositories; clock: Clock; ac
     const found = await repos.devices.findVisible(scope, deviceId);
     if (!found) return null;
     const now = epochSeconds(clock);
-    const [client, site, checks, outages, notes, enrolled, patches] = await Promise.all([
+    const [client, site, checks, outages, notes, enrolled, patches, taskRuns] = await Promise.all([
       repos.clients.findVisible(scope, found.client_id),
       repos.sites.findVisible(scope, found.site_id),
       repos.checks.listByDevice(scope, found.id),
@@ -79,8 +82,9 @@ export function createFleetService(deps: { repos: Repositories; clock: Clock; ac
       repos.checks.notesByDevice(scope, found.id),
       repos.deviceCredentials.enrolledAmong(scope, [found.id]),
       devicePatchRows(repos, scope, found, now),
+      repos.commands.listByDeviceOfKind(scope.accountId, found.id, RUN_CHECK_COMMAND, TASK_RUNS_SHOWN),
     ]);
-    return { device: found, client, site, checks, outages: outages.reverse(), notes, patches, enrolled: enrolled.has(found.id), now };
+    return { device: found, client, site, checks, outages: outages.reverse(), notes, patches, enrolled: enrolled.has(found.id), now, taskRuns };
   }
 
   /** The fleet pages need the Devices permission (a Client role has none unless a custom role adds it). */

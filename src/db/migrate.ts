@@ -11,6 +11,7 @@ import { storedHistory } from './migrations/0008-stored-history.js';
 import { agents } from './migrations/0009-agents.js';
 import { runnableTemplateChecks } from './migrations/0010-runnable-template-checks.js';
 import { security } from './migrations/0011-security.js';
+import { checkActions } from './migrations/0012-check-actions.js';
 import type { SightlineMigration } from './migrations/migration.js';
 
 /** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, SightlineMigration> = {
   '0009-agents': agents,
   '0010-runnable-template-checks': runnableTemplateChecks,
   '0011-security': security,
+  '0012-check-actions': checkActions,
 };
 
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {

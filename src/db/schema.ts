@@ -781,3 +781,13 @@ export interface DeviceAntivirusTable {
   definitions_released_at: number | null;
   reported_at: number;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Check actions (migration 0010): how long a cleared check stays cleared
+
+export interface CheckTable {
+  /** '' when not cleared; else untilpasses | untilnextrun | untildatetime (clear_check's clear_type). */
+  clear_type: Generated<string>;
+  /** When an untildatetime clear ends (epoch seconds); null for the other kinds. */
+  clear_until: Generated<number | null>;
+}

@@ -9,6 +9,7 @@ import type { AvRepository } from '../antivirus/av.repository.js';
 import { type AssetService, createAssetService } from '../assets/asset.service.js';
 import type { MobRepository } from '../backup/mob.repository.js';
 import { type CheckService, createCheckService } from '../checks/check.service.js';
+import { type CheckActionService, checkActionsOver } from '../checks/check-action.service.js';
 import { type ClientService, createClientService } from '../clients/client.service.js';
 import { createDeviceService, type DeviceService } from '../devices/device.service.js';
 import type { HistoryRepository } from '../history/history.repository.js';
@@ -34,6 +35,8 @@ export type DeapiDomain = {
   readonly sites: SiteService;
   readonly devices: DeviceService;
   readonly checks: CheckService;
+  /** clear_check, add_check_note, task_run_now: the rules the dashboard's device page uses too. */
+  readonly checkActions: CheckActionService;
   readonly assets: AssetService;
   readonly accounts: Pick<AccountRepository, 'findById'>;
   readonly outages: Pick<OutageRepository, 'listByDevice'>;
@@ -63,6 +66,8 @@ export type DeapiDomainDeps = {
   readonly onQueued?: (deviceId: number) => void;
   /** Where a write queues commands for agents (bound to its transaction; woken after commit). */
   readonly commands?: CommandQueue;
+  /** Wakes this process's long-polls of a device when a write queues a command for it. */
+  readonly wakeCommands?: (deviceId: number) => void;
 };
 
 /**
@@ -78,6 +83,7 @@ export function createDeapiDomain(repos: Repositories, deps: DeapiDomainDeps): D
     sites: createSiteService({ sites: repos.sites, templates: repos.templates }),
     devices,
     checks: createCheckService(repos.checks),
+    checkActions: checkActionsOver(repos, clock, deps.wakeCommands),
     assets: createAssetService(repos.assets),
     accounts: repos.accounts,
     outages: repos.outages,

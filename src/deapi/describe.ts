@@ -74,7 +74,7 @@ export function sampleData(nodes: readonly XmlNode[]): Record<string, unknown> {
     else if (node.kind === 'list') data[node.key] = [sampleData(node.children)];
     else if (node.key === undefined) Object.assign(data, sampleData(node.children));
     else data[node.key] = sampleData(node.children);
-    if (node.kind !== 'field') for (const a of node.attributes ?? []) data[a.key ?? a.name] = 1;
+    for (const a of node.attributes ?? []) data[a.key ?? a.name] = 1;
   }
   return data;
 }

@@ -12,6 +12,8 @@ import { listFailingChecks } from './services/checks/list-failing-checks.service
 import { listOutages } from './services/checks/list-outages.service.js';
 import { getFormattedCheckOutput, listCheckConfig, listFmtCheckResult } from './services/checks/check-output.service.js';
 import { listTemplates } from './services/checks/list-templates.service.js';
+import { addCheckNote, clearCheck } from './services/checks/check-actions.service.js';
+import { taskRunNow } from './services/other/task-run-now.service.js';
 import { listPerformanceHistory } from './services/history/list-performance-history.service.js';
 import { listDriveSpaceHistory, listExchangeStorageHistory } from './services/history/list-storage-history.service.js';
 import { listBackupHistory } from './services/backup/list-backup-history.service.js';
@@ -49,6 +51,8 @@ export const SERVICES: readonly ServiceSpec[] = [
   getFormattedCheckOutput,
   listFmtCheckResult,
   listTemplates,
+  clearCheck,
+  addCheckNote,
   listPerformanceHistory,
   listDriveSpaceHistory,
   listExchangeStorageHistory,
@@ -88,6 +92,7 @@ export const SERVICES: readonly ServiceSpec[] = [
   listWallchartSettings,
   listActiveDirectoryUsers,
   getTakeControlConnectionUrl,
+  taskRunNow,
 ];
 
 export const SERVICES_BY_NAME: ReadonlyMap<string, ServiceSpec> = new Map(SERVICES.map((s) => [s.name, s]));

@@ -73,7 +73,7 @@ export function renderNodeSync(w: XmlWriter, node: XmlNode, data: Data): void {
         return;
       }
       if (value == null && node.optional) return;
-      w.text(node.name, value as FieldValue, node.cdata);
+      w.text(node.name, value as FieldValue, node.cdata, attributesOf(node.attributes, data));
       return;
     }
     case 'group': {

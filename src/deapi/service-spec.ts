@@ -172,6 +172,8 @@ export type FieldNode<D = unknown> = Carries<D> & {
   readonly canBeEmpty?: boolean;
   /** One element per item of an array value (`<checks><name>a</name><name>b</name></checks>`). */
   readonly repeated?: boolean;
+  /** Attributes read from the same data as the element's text (task_run_now's `message[@time]`). */
+  readonly attributes?: readonly AttributeNode[];
 };
 
 /** An element holding children, rendered from `data[key]` (or from `data` itself without a key). */
@@ -216,7 +218,8 @@ type Keyed<K extends string, V, Optional> = string extends K ? {} : Optional ext
 
 type FieldOptions = Partial<Omit<FieldNode, 'kind' | 'name' | 'type' | 'description' | typeof DATA>>;
 type KeyOf<N extends string, O extends { key?: string }> = O['key'] extends string ? O['key'] : N;
-type FieldData<N extends string, O extends FieldOptions> = Keyed<KeyOf<N, O>, O['repeated'] extends true ? readonly FieldValue[] : FieldValue, O['optional']>;
+type FieldData<N extends string, O extends FieldOptions> = Keyed<KeyOf<N, O>, O['repeated'] extends true ? readonly FieldValue[] : FieldValue, O['optional']> &
+  AttributesData<O['attributes']>;
 
 type AttributesData<A> = A extends readonly AttributeNode[] ? UnionToIntersection<AttributeData<A[number]>> : {};
 type AttributeData<A> = A extends AttributeNode ? Keyed<KeyOf<A['name'], A>, FieldValue, false> : never;

@@ -34,9 +34,10 @@ export type IngestService = {
   /**
    * Marks devices with no report past the account's threshold overdue and opens their DEVICE_OVERDUE
    * outage, closing it when they report again. Safe to run in N processes at once: each device's change is
-   * claimed in the database (a conditional update), so an outage is never opened twice.
+   * claimed in the database (a conditional update), so an outage is never opened twice. Ends the clears of
+   * checks cleared until a date that has come (they fail again), claimed the same way.
    */
-  sweep(): Promise<{ markedOverdue: number }>;
+  sweep(): Promise<{ markedOverdue: number; clearsEnded: number }>;
 };
 
 /** Stored performance and drive-space history (src/history/), written inside the ingestion transaction. */

@@ -4,6 +4,7 @@ import { MAX_BIND_PARAMETERS } from '../db/dialect.js';
 import type { CheckDayResultTable, CheckTable, DeviceTable, OutageTable } from '../db/schema.js';
 import { DayResult } from '../history/day-result.js';
 import type { CheckState } from '../checks/check-derivation.js';
+import { CheckStatus, clearTypeOf } from '../checks/check-status.js';
 import { DEFAULT_OVERDUE_AFTER_SECONDS } from '../devices/device-derivation.js';
 import { DEFAULT_TEMPLATE_NAMES, templateCheckRows } from '../templates/default-template-checks.js';
 import type { DeviceRef } from './ingest.contract.js';
@@ -120,24 +121,29 @@ function ingestOperations(db: Db) {
     // ---- checks and outages ---------------------------------------------------------------------------
 
     async checkStates(deviceId: number): Promise<IngestCheckRow[]> {
-      return db
+      const rows = await db
         .selectFrom('checks')
-        .select(['id', 'check_type', 'statusid', 'consecutive_fails', 'last_run_at', 'extra', 'formatted_output'])
+        .select(['id', 'check_type', 'statusid', 'consecutive_fails', 'last_run_at', 'extra', 'formatted_output', 'clear_type', 'clear_until'])
         .where('device_id', '=', deviceId)
         .orderBy('id')
         .execute();
+      return rows.map((row) => ({ ...row, clear_type: clearTypeOf(row.clear_type) }));
     },
 
     /**
      * Stores checks' new state. Most results leave the status as it was, and those are written in one
      * statement per 500 checks that does not touch statusid, so the check-count trigger does not fire;
      * checks whose status changed are written one by one (the trigger then moves the device's counts).
+     * A clear begins and ends only with a change of status, so only those rows write the clear columns.
      */
     async saveCheckStates(changes: readonly { id: number; state: CheckState; statusChanged: boolean }[]): Promise<void> {
       for (const { id, state } of changes.filter((c) => c.statusChanged)) {
         await db
           .updateTable('checks')
-          .set({ statusid: state.statusid, consecutive_fails: state.consecutive_fails, last_run_at: state.last_run_at, extra: state.extra, formatted_output: state.formatted_output })
+          .set({
+            statusid: state.statusid, consecutive_fails: state.consecutive_fails, last_run_at: state.last_run_at, extra: state.extra, formatted_output: state.formatted_output,
+            clear_type: state.clear_type, clear_until: state.clear_until,
+          })
           .where('id', '=', id)
           .execute();
       }
@@ -150,6 +156,34 @@ function ingestOperations(db: Db) {
         await sql`update checks set consecutive_fails = v.column2, last_run_at = v.column3, extra = v.column4, formatted_output = v.column5
           from (values ${sql.join(rows)}) as v where checks.id = v.column1`.execute(db);
       }
+    },
+
+    /** Cleared checks whose clear_until has come (the sweep ends their clear), a bounded batch. */
+    async clearsEndedBy(now: number): Promise<(Pick<CheckState, 'statusid' | 'clear_type' | 'clear_until'> & { id: number })[]> {
+      const rows = await db
+        .selectFrom('checks')
+        .select(['id', 'statusid', 'clear_type', 'clear_until'])
+        .where('clear_until', '<=', now)
+        .where('statusid', '=', CheckStatus.cleared)
+        .orderBy('id')
+        .limit(1000)
+        .execute();
+      return rows.map((row) => ({ ...row, clear_type: clearTypeOf(row.clear_type) }));
+    },
+
+    /**
+     * Writes a check's status after its clear ended, only if the clear is still the one read (another
+     * process's sweep, a new result or a new clear may have come first). Answers whether it wrote.
+     */
+    async endClear(id: number, readUntil: number, state: Pick<CheckState, 'statusid' | 'clear_type' | 'clear_until'>): Promise<boolean> {
+      const result = await db
+        .updateTable('checks')
+        .set({ statusid: state.statusid, clear_type: state.clear_type, clear_until: state.clear_until })
+        .where('id', '=', id)
+        .where('statusid', '=', CheckStatus.cleared)
+        .where('clear_until', '=', readUntil)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     async insertOutages(rows: Insertable<OutageTable>[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckResult, DeviceFacts } from '../agent-protocol/protocol.schema.js';
-import { checkUid, NOT_RUN_STATE } from '../checks/check-derivation.js';
+import { checkUid, clearExpiredState, NOT_RUN_STATE } from '../checks/check-derivation.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { isUniqueViolation } from '../db/dialect.js';
 import { CheckFrequency } from '../checks/check-status.js';
@@ -121,7 +121,12 @@ export function createIngestService(deps: { database: DatabaseHandle; clock: Clo
         });
       }
       await repo.pruneBatches(at - BATCH_RETENTION_SECONDS);
-      return { markedOverdue };
+      // A check cleared until a date fails again when the date comes, even with no new result.
+      let clearsEnded = 0;
+      for (const cleared of await repo.clearsEndedBy(at)) {
+        if (await repo.endClear(cleared.id, cleared.clear_until!, clearExpiredState(cleared, at))) clearsEnded++;
+      }
+      return { markedOverdue, clearsEnded };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isCalendarDate, isoWeek, parseUtcDateTime, zonedDate } from './dates.js';
+import { addDays, isCalendarDate, isoWeek, parseUtcDateTime, parseZonedDateTime, zonedDate } from './dates.js';
 
 describe('history date helpers', () => {
   it('numbers ISO weeks with the week-numbering year', () => {
@@ -24,5 +24,15 @@ describe('history date helpers', () => {
     expect(parseUtcDateTime('2013-10-21T11:22:33Z')).toBe(Date.parse('2013-10-21T11:22:33Z') / 1000);
     expect(parseUtcDateTime('2013-10-21 25:00:00')).toBeUndefined();
     expect(parseUtcDateTime('yesterday')).toBeUndefined();
+  });
+
+  it('reads a date and time in a timezone, or at the offset it names', () => {
+    expect(parseZonedDateTime('2026-11-26 12:00:00', 'Europe/London')).toBe(Date.parse('2026-11-26T12:00:00Z') / 1000);
+    expect(parseZonedDateTime('2026-07-01 12:00:00', 'Europe/London')).toBe(Date.parse('2026-07-01T11:00:00Z') / 1000);
+    expect(parseZonedDateTime('2026-11-26T12:00:00', 'Pacific/Auckland')).toBe(Date.parse('2026-11-25T23:00:00Z') / 1000);
+    expect(parseZonedDateTime('2026-07-01 12:00:00Z', 'Pacific/Auckland')).toBe(Date.parse('2026-07-01T12:00:00Z') / 1000);
+    expect(parseZonedDateTime('2026-07-01 12:00:00-05:30', 'UTC')).toBe(Date.parse('2026-07-01T17:30:00Z') / 1000);
+    expect(parseZonedDateTime('2026-07-01', 'UTC')).toBeUndefined();
+    expect(parseZonedDateTime('2026-02-30 12:00:00', 'UTC')).toBeUndefined();
   });
 });

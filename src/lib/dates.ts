@@ -112,3 +112,29 @@ export function parseUtcDateTime(text: string): number | undefined {
   if (h > 23 || min > 59 || s > 59) return undefined;
   return Date.parse(`${m[1]}T00:00:00Z`) / 1000 + h * 3600 + min * 60 + s;
 }
+
+/** Seconds the timezone's wall clock is ahead of UTC at an instant. */
+function offsetAt(epochSeconds: number, timeZone: string): number {
+  const p = zonedParts(new Date(epochSeconds * 1000), timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) / 1000 - epochSeconds;
+}
+
+/**
+ * Parses `YYYY-MM-DD HH:MM:SS` (or `T`-separated) into epoch seconds: as UTC with a `Z`, at the given
+ * offset with `±HH:MM`, else as wall-clock time in `timeZone` (a time skipped by a daylight-saving change
+ * reads an hour later); undefined when malformed.
+ */
+export function parseZonedDateTime(text: string, timeZone: string): number | undefined {
+  const m = /^(.{19})(Z|[+-]\d{2}:\d{2})?$/.exec(text);
+  const wall = m ? parseUtcDateTime(m[1]!) : undefined;
+  if (wall === undefined) return undefined;
+  const zone = m![2];
+  if (zone === 'Z') return wall;
+  if (zone) {
+    const [h, min] = [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
+    if (h > 14 || min > 59) return undefined;
+    return wall - (zone[0] === '-' ? -1 : 1) * (h * 3600 + min * 60);
+  }
+  const first = wall - offsetAt(wall, timeZone);
+  return wall - offsetAt(first, timeZone);
+}

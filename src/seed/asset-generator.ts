@@ -59,7 +59,8 @@ export async function prepareAssetSeed(repo: SeedRepository, accountId: number, 
     accountId,
     LICENSE_GROUPS.map(([name, titles]) => ({ name, catalogIds: titles.map((t) => software.get(t)!) })),
   );
-  await repo.ensureAccountSettings({ account_id: accountId, clear24x7checks: 0, cleardailysafetychecks: 1, notesbacklog: 60, forcenotes: 1, wallchart_servers_includeofflineservers: 1 });
+  // Demo accounts allow clearing failed checks of both frequencies without notes, so clear_check works out of the box.
+  await repo.ensureAccountSettings({ account_id: accountId, clear24x7checks: 1, cleardailysafetychecks: 1, notesbacklog: 60, forcenotes: 0, wallchart_servers_includeofflineservers: 1 });
   return { accountId, now, software, patches, licenseGroups: [...groups.values()] };
 }
 

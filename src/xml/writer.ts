@@ -39,14 +39,15 @@ export class XmlWriter {
     this.buffer += attributes?.length ? `<${name}${renderAttributes(attributes)}/>` : `<${name}/>`;
   }
 
-  /** A leaf element; `null`/`undefined` is written as an empty element. */
-  text(name: string, value: string | number | null | undefined, asCdata = false): void {
+  /** A leaf element (with attributes when given); `null`/`undefined` is written as an empty element. */
+  text(name: string, value: string | number | null | undefined, asCdata = false, attributes?: Attributes): void {
+    const start = attributes?.length ? `<${name}${renderAttributes(attributes)}>` : `<${name}>`;
     if (value === null || value === undefined || value === '') {
-      this.buffer += asCdata ? `<${name}><![CDATA[]]></${name}>` : `<${name}></${name}>`;
+      this.buffer += asCdata ? `${start}<![CDATA[]]></${name}>` : `${start}</${name}>`;
     } else if (typeof value === 'number') {
-      this.buffer += `<${name}>${value}</${name}>`;
+      this.buffer += `${start}${value}</${name}>`;
     } else {
-      this.buffer += `<${name}>${asCdata ? cdata(value) : escapeText(value)}</${name}>`;
+      this.buffer += `${start}${asCdata ? cdata(value) : escapeText(value)}</${name}>`;
     }
   }
 }

@@ -6,7 +6,7 @@ import { addClient } from '../../src/deapi/services/clients/add-client.service.j
 import { inTransaction } from '../../src/repositories.js';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { makeFleet, NOW, type Fleet } from '../factories.js';
+import { makeFleet, makeWriteKeys, NOW, type Fleet } from '../factories.js';
 
 const FROM = '192.0.2.30';
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -25,18 +25,7 @@ describe.each(DIALECTS)('add_client and add_site on %s', (dialect) => {
     fleet = await makeFleet(database);
     t = await buildTestApp(database);
     system = fleet.services.access.systemActor(fleet.account.id);
-    const s = fleet.services;
-    await s.clientGroups.create(system, FROM, { name: 'Beta only', clientIds: [fleet.clients.beta.id] });
-    await s.users.add(system, FROM, { email: 'admin@acme.test', role: 'administrator' });
-    await s.users.add(system, FROM, { email: 'standard@acme.test', role: 'standard' });
-    await s.users.add(system, FROM, { email: 'scoped@acme.test', role: 'administrator', group: 'Beta only' });
-    const user = async (email: string) => (await s.repos.users.findByEmail(email))!;
-    keys = {
-      read: (await s.personalKeys.create(system, FROM, await user('admin@acme.test'), { name: 'r', scope: 'read' })).key,
-      readWrite: (await s.personalKeys.create(system, FROM, await user('admin@acme.test'), { name: 'rw', scope: 'read-write' })).key,
-      standard: (await s.personalKeys.create(system, FROM, await user('standard@acme.test'), { name: 'rw', scope: 'read-write' })).key,
-      restricted: (await s.personalKeys.create(system, FROM, await user('scoped@acme.test'), { name: 'rw', scope: 'read-write' })).key,
-    };
+    keys = await makeWriteKeys(fleet, FROM);
     // Only the demo seeder writes templates, so the fixture inserts its own.
     const list = await database.db
       .insertInto('installation_templates')

@@ -62,6 +62,7 @@ export const NEEDS: Readonly<Record<string, Record<string, string | number>>> = 
   list_performance_history: { interval: 15 },
   list_av_definitions: { product: 'bitdefender' },
   get_av_definition_release_date: { product: 'bitdefender' },
+  add_check_note: { private_note: 'Scope probe note' },
 };
 
 /** The fields of a registry spec these cases read (a subset every spec keeps). */

@@ -6,6 +6,8 @@ import { html, type SafeHtml } from '../html.js';
 import { devicePatchesPanel } from './device-patches.view.js';
 import { AGENT_BADGE, deviceStatusBadge, devicesUrl } from './devices.view.js';
 import { mavPanelSlot } from './device-mav.view.js';
+import { checkActionsPanel, type CheckActionsState } from './device-checks.view.js';
+import type { CommandRow } from '../../commands/command.repository.js';
 import { formatAgo, formatTime } from './format.js';
 import { page, type PageContext } from './layout.js';
 
@@ -20,6 +22,9 @@ export type DeviceDetail = {
   /** A Sightline agent reports for the device. */
   enrolled: boolean;
   now: number;
+  /** The latest task runs (run_check commands) and what the last check action answered. */
+  taskRuns: CommandRow[];
+  checkActions?: CheckActionsState;
 };
 
 const CHECK_BADGES: Record<CheckState, SafeHtml> = {
@@ -77,6 +82,7 @@ export function devicePage(ctx: PageContext, tree: SafeHtml, detail: DeviceDetai
     </tr>`)}</tbody>
   </table>`}
 </section>
+${checkActionsPanel(ctx, { deviceId: d.id, checks: detail.checks, taskRuns: detail.taskRuns, state: detail.checkActions })}
 <section class="panel" aria-labelledby="outages-title">
   <h2 id="outages-title">Outages <span class="subtle">(open, or closed in the last 30 days)</span></h2>
   ${detail.outages.length === 0 ? html`<div class="empty">No outages.</div>` : html`<table class="grid">

@@ -13,10 +13,10 @@ export const listGeneralSettings = defineService({
     x.group('items', [
       x.group('general', [
         x.str('language', 'Dashboard language, e.g. en_GB'),
-        x.flag('clear24x7checks', '1 = failed 24x7 checks are cleared automatically'),
-        x.flag('cleardailysafetychecks', '1 = failed Daily Safety Checks are cleared automatically'),
+        x.flag('clear24x7checks', '1 = failed 24x7 checks may be cleared (clear_check)'),
+        x.flag('cleardailysafetychecks', '1 = failed Daily Safety Checks may be cleared (clear_check)'),
         x.int('notesbacklog', 'Days of check notes kept'),
-        x.flag('forcenotes', '1 = a note is required when clearing a check'),
+        x.flag('forcenotes', '1 = both notes are required when clearing a check'),
         x.str('vartimezone', 'Account timezone, e.g. Europe/London; may be empty', { canBeEmpty: true }),
       ], { key: 'general' }),
     ]),
