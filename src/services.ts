@@ -60,22 +60,18 @@ export function createServices(deps: ServiceDeps) {
   const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit, clock });
   const commands = createCommandService({ commands: repos.commands, clock });
   const apiAuthenticator = createApiAuthenticator({ apiKeys, personalKeys, throttle });
-  const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl, wakeCommands: commands.notify };
+  const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl };
   /**
    * Runs a write over the domain of one transaction, so the write and its audit entry commit together;
    * the commands it queued are delivered once it has committed (a long-poll woken earlier would not see them).
    */
   const inWriteUnit = async <T>(work: (unit: WriteUnit) => Promise<T>): Promise<T> => {
     let queue: CommandQueue | undefined;
-    // Commands queued by the write wake this process's long-polls once committed (not before: they could not see them).
-    const queuedFor: number[] = [];
     const result = await inTransaction(deps.database.db, (txRepos) => {
       queue = commands.within(txRepos.commands);
-      const domain = createDeapiDomain(txRepos, { ...domainDeps, commands: queue, onQueued: (id) => queuedFor.push(id) });
-      return work({ domain, audit: createAuditService({ audit: txRepos.audit, clock }) });
+      return work({ domain: createDeapiDomain(txRepos, { ...domainDeps, commands: queue }), audit: createAuditService({ audit: txRepos.audit, clock }) });
     });
     queue?.wake();
-    for (const deviceId of queuedFor) commands.notify(deviceId);
     return result;
   };
   const apiCalls = createApiCallService({
@@ -116,7 +112,7 @@ export function createServices(deps: ServiceDeps) {
     commands,
     deviceMav: createDeviceMavService({ db: deps.database.db, repos, access, clock, commands }),
     devicePatches: createDevicePatchesService({ access, inWriteUnit }),
-    deviceChecks: createDeviceChecksService({ db: deps.database.db, access, clock, wakeCommands: commands.notify }),
+    deviceChecks: createDeviceChecksService({ db: deps.database.db, access, clock, commands }),
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

@@ -1,5 +1,5 @@
 import { requireVisible, type Scope } from '../access/scope.js';
-import { type CommandService, createCommandService } from '../commands/command.service.js';
+import type { CommandQueue, CommandService } from '../commands/command.service.js';
 import { AppError, errors } from '../errors.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
 import type { Repositories } from '../repositories.js';
@@ -105,12 +105,9 @@ export function createCheckActionService(deps: Deps) {
 export type CheckActionService = ReturnType<typeof createCheckActionService>;
 
 /**
- * The check actions over one set of repositories (a transaction's): commands they queue wake the
- * process's long-polls through `wakeCommands`.
+ * The check actions over one set of repositories (a transaction's), queueing through that transaction's
+ * command queue (`CommandService.within`; the caller wakes it once the transaction has committed).
  */
-export function checkActionsOver(repos: Pick<Repositories, 'checks' | 'settings' | 'commands'>, clock: Clock, wakeCommands?: (deviceId: number) => void): CheckActionService {
-  return createCheckActionService({
-    checks: repos.checks, settings: repos.settings, clock,
-    commands: createCommandService({ commands: repos.commands, clock, onQueued: wakeCommands }),
-  });
+export function checkActionsOver(repos: Pick<Repositories, 'checks' | 'settings'>, clock: Clock, commands: Pick<CommandQueue, 'enqueue'>): CheckActionService {
+  return createCheckActionService({ checks: repos.checks, settings: repos.settings, clock, commands });
 }

@@ -45,11 +45,6 @@ export function createCommandService(deps: {
   commands: CommandRepository;
   clock: Clock;
   recheckMs?: number;
-  /**
-   * Told of each command queued, for an instance over one transaction's repositories: the process's
-   * own service (whose `wake` it is) holds the long-polls to wake.
-   */
-  onQueued?: (deviceId: number) => void;
 }) {
   const { commands, clock } = deps;
   const recheckMs = deps.recheckMs ?? COMMAND_RECHECK_MS;
@@ -116,7 +111,6 @@ export function createCommandService(deps: {
     const row = await commands.insert(values);
     if (row) {
       wakeDevice(device.deviceId);
-      deps.onQueued?.(device.deviceId);
       return { command: commandOf(row), queued: true };
     }
     const pending = await commands.findPendingByKey(device.deviceId, values.dedupeKey);
@@ -159,12 +153,6 @@ export function createCommandService(deps: {
      * (queued or delivered, not expired): then that one is returned with `queued: false`.
      */
     enqueue,
-
-    /**
-     * Wakes this process's long-polls of the device: for a command another instance of this service
-     * queued inside a transaction, once that transaction has committed.
-     */
-    notify: wakeDevice,
 
     /** The device's queued commands, now marked delivered (a report's answer carries them). */
     claim,

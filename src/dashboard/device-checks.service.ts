@@ -2,6 +2,7 @@ import type { AccessService } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
 import { createAuditService } from '../audit/audit.service.js';
 import { type CheckActionService, checkActionsOver } from '../checks/check-action.service.js';
+import type { CommandQueue, CommandService } from '../commands/command.service.js';
 import type { ClearType } from '../checks/check-status.js';
 import type { Db } from '../db/database.js';
 import { errors } from '../errors.js';
@@ -13,7 +14,7 @@ import type { SessionUser } from './session.service.js';
 export type ClearForm = { checkid: number; private_note: string; public_note: string; clear_type: ClearType; clear_until: string };
 export type NoteForm = { checkid: number; private_note: string; public_note: string };
 
-type Deps = { db: Db; access: AccessService; clock: Clock; wakeCommands: (deviceId: number) => void };
+type Deps = { db: Db; access: AccessService; clock: Clock; commands: CommandService };
 
 /**
  * The device page's check actions: clear a check, add a note, run a task. The rules are the API's
@@ -23,7 +24,7 @@ type Deps = { db: Db; access: AccessService; clock: Clock; wakeCommands: (device
  * refused like a missing one.
  */
 export function createDeviceChecksService(deps: Deps) {
-  const { db, access, clock, wakeCommands } = deps;
+  const { db, access, clock, commands } = deps;
 
   /**
    * One action in one transaction with its audit entry, after the permission and a check of the page's
@@ -31,13 +32,18 @@ export function createDeviceChecksService(deps: Deps) {
    */
   async function act<T>(user: SessionUser, sourceAddress: string, action: string, target: { deviceId: number; checkId: number }, detail: object, work: (actions: CheckActionService) => Promise<T>): Promise<T> {
     access.require(user.actor, Permission.devices, action.replace(/_/g, ' '));
-    return inTransaction(db, async (tx) => {
+    let queue: CommandQueue | undefined;
+    const result = await inTransaction(db, async (tx) => {
       const check = await tx.checks.findVisible(user.scope, target.checkId);
       if (!check || check.device_id !== target.deviceId) throw errors.invalidValueMessage('Choose a check of this device', 'checkid');
-      const result = await work(checkActionsOver(tx, clock, wakeCommands));
+      queue = commands.within(tx.commands);
+      const answer = await work(checkActionsOver(tx, clock, queue));
       await createAuditService({ audit: tx.audit, clock }).record(user.actor, sourceAddress, `dashboard.${action}`, JSON.stringify(detail));
-      return result;
+      return answer;
     });
+    // A long-poll woken before the commit would not see the command.
+    queue?.wake();
+    return result;
   }
 
   return {

@@ -1,7 +1,7 @@
 import type { AccessService } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
 import { createAuditService } from '../audit/audit.service.js';
-import type { CommandService } from '../commands/command.service.js';
+import type { CommandQueue, CommandService } from '../commands/command.service.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
@@ -49,13 +49,15 @@ export function createDeviceMavService(deps: Deps) {
     /** Queues a scan for the device's agent (or answers why not), audited as `device.mav_scan_start`. */
     async startScan(user: SessionUser, sourceAddress: string, deviceId: number | undefined): Promise<MavActionResult> {
       const device = await deviceOf(user, deviceId, 'starting a scan');
-      const queuedFor: number[] = [];
+      let queue: CommandQueue | undefined;
       const result = await inTransaction(db, async (tx) => {
-        const answer = await mavActionsOver(tx, clock, (id) => queuedFor.push(id)).scan(user.scope, device.id, 'start');
+        queue = commands.within(tx.commands);
+        const answer = await mavActionsOver(tx, queue).scan(user.scope, device.id, 'start');
         await createAuditService({ audit: tx.audit, clock }).record(user.actor, sourceAddress, 'device.mav_scan_start', JSON.stringify({ deviceid: device.id }));
         return answer;
       });
-      for (const id of queuedFor) commands.notify(id);
+      // A long-poll woken before the commit would not see the command.
+      queue?.wake();
       return result;
     },
   };

@@ -62,13 +62,14 @@ export type DeapiDomainDeps = {
   readonly clock: Clock;
   readonly agentDir: string;
   readonly publicUrl: string;
-  /** Told of every command queued over these repositories (so long-polls wake once the transaction commits). */
-  readonly onQueued?: (deviceId: number) => void;
-  /** Where a write queues commands for agents (bound to its transaction; woken after commit). */
+  /** Where a write queues commands for agents (bound to its transaction; woken after commit). Absent for reads. */
   readonly commands?: CommandQueue;
-  /** Wakes this process's long-polls of a device when a write queues a command for it. */
-  readonly wakeCommands?: (deviceId: number) => void;
 };
+
+/** The write's command queue; a read's domain has none, and queueing there is a programming error. */
+function commandsOf(deps: DeapiDomainDeps): Pick<CommandQueue, 'enqueue'> {
+  return deps.commands ?? { enqueue: () => Promise.reject(new Error('commands are queued only inside a write (a write: true service)')) };
+}
 
 /**
  * The handlers' domain over one set of repositories (those of the database, or of one transaction: a
@@ -83,7 +84,7 @@ export function createDeapiDomain(repos: Repositories, deps: DeapiDomainDeps): D
     sites: createSiteService({ sites: repos.sites, templates: repos.templates }),
     devices,
     checks: createCheckService(repos.checks),
-    checkActions: checkActionsOver(repos, clock, deps.wakeCommands),
+    checkActions: checkActionsOver(repos, clock, commandsOf(deps)),
     assets: createAssetService(repos.assets),
     accounts: repos.accounts,
     outages: repos.outages,
@@ -92,10 +93,10 @@ export function createDeapiDomain(repos: Repositories, deps: DeapiDomainDeps): D
     mob: repos.mob,
     antivirus: repos.antivirus,
     patches: repos.patches,
-    patchActions: createPatchActionService({ patches: repos.patches, devices, commands: deps.commands, commandLog: repos.commands, clock }),
+    patchActions: createPatchActionService({ patches: repos.patches, devices, commands: commandsOf(deps), commandLog: repos.commands, clock }),
     mav: repos.mav,
     settings: repos.settings,
-    mavActions: mavActionsOver(repos, clock, deps.onQueued),
+    mavActions: mavActionsOver(repos, commandsOf(deps)),
     adUsers: repos.adUsers,
     installationPackages: createInstallationPackageService({ siteTokens, users: repos.users, accounts: repos.accounts, access, clock, agentDir: deps.agentDir, publicUrl: deps.publicUrl }),
   };

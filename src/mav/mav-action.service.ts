@@ -1,5 +1,5 @@
 import type { Scope } from '../access/scope.js';
-import { type CommandService, createCommandService } from '../commands/command.service.js';
+import type { CommandQueue, CommandService } from '../commands/command.service.js';
 import { createDeviceService, type DeviceService } from '../devices/device.service.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
@@ -118,22 +118,11 @@ export function createMavActionService(deps: MavActionDeps) {
 export type MavActionService = ReturnType<typeof createMavActionService>;
 
 /**
- * The MAV actions over one set of repositories (those of a write's transaction): `onQueued` hears of
- * each command queued, so the caller can wake long-polls once the transaction has committed.
+ * The MAV actions over one set of repositories (a write's transaction's), queueing through that
+ * transaction's command queue (`CommandService.within`; the caller wakes it once committed).
  */
-export function mavActionsOver(repos: Pick<Repositories, 'devices' | 'mav' | 'commands'>, clock: Clock, onQueued?: (deviceId: number) => void): MavActionService {
-  const queue = createCommandService({ commands: repos.commands, clock });
-  return createMavActionService({
-    devices: createDeviceService(repos.devices),
-    mav: repos.mav,
-    commands: {
-      async enqueue(device, kind, params, options) {
-        const queued = await queue.enqueue(device, kind, params, options);
-        if (queued.queued) onQueued?.(device.deviceId);
-        return queued;
-      },
-    },
-  });
+export function mavActionsOver(repos: Pick<Repositories, 'devices' | 'mav'>, commands: Pick<CommandQueue, 'enqueue'>): MavActionService {
+  return createMavActionService({ devices: createDeviceService(repos.devices), mav: repos.mav, commands });
 }
 
 /** Splits a `guids` parameter: comma-separated, blanks around items ignored; undefined when malformed. */
