@@ -19,6 +19,8 @@ import type { LoadResult } from './report.js';
  */
 const CHECKS_PER_DEVICE = 20;
 const CHECK_INTERVAL_SECONDS = 60;
+/** The read load whose latency is the target: tools polling list_checks steadily, not a saturating load. */
+const LIST_CHECKS_PACE = 50;
 
 export type IngestOptions = { db?: string; devices: number; rate: number; seconds: number; port: number; connections: number };
 
@@ -30,7 +32,10 @@ export type IngestResult = {
   reportsPerSecond: number;
   checkResultsPerSecond: number;
   errors: number;
+  /** list_checks as fast as the server answers (8 connections): throughput, and latency when saturated. */
   listChecks: LoadResult;
+  /** list_checks at a steady LIST_CHECKS_PACE requests a second: the latency a polling tool sees. */
+  listChecksPaced: LoadResult;
   serverCpuPercent: number;
   serverPeakRssMb: number;
 };
@@ -72,12 +77,13 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
     // One enrolled device's checks: the read the MSP's tools make while agents report.
     const devices = (await fetchTimed(`${base}/api/?apikey=${key}&service=list_devices_at_client&clientid=1&devicetype=workstation`)).body.toString();
     const deviceid = [...devices.matchAll(/<workstation><id>(\d+)<\/id><name><!\[CDATA\[SIM-/g)][0]?.[1] ?? /<workstation><id>(\d+)<\/id>/.exec(devices)?.[1];
+    const url = `${base}/api/?apikey=${key}&service=list_checks&deviceid=${deviceid}`;
+    const loadSeconds = Math.max(5, Math.floor((options.seconds - 10) / 2));
+    const load = async (rate?: number) => JSON.parse(await runTs('load.ts', [JSON.stringify({ url, connections: options.connections, seconds: loadSeconds, warmupSeconds: 0, rate })])) as LoadResult;
+    const listChecksPaced = await load(LIST_CHECKS_PACE);
     const cpuBefore = cpuMsOf(server.pid);
     const started = performance.now();
-    const loadSeconds = Math.max(5, options.seconds - 10);
-    const listChecks = JSON.parse(
-      await runTs('load.ts', [JSON.stringify({ url: `${base}/api/?apikey=${key}&service=list_checks&deviceid=${deviceid}`, connections: options.connections, seconds: loadSeconds, warmupSeconds: 0 })]),
-    ) as LoadResult;
+    const listChecks = await load();
     const serverCpuPercent = ((cpuMsOf(server.pid) - cpuBefore) / (performance.now() - started)) * 100;
     if ((await exited) !== 0) throw new Error('the simulator failed');
     const summary = JSON.parse(out.trim().split('\n').pop()!) as { enrolSeconds: number; reportSeconds: number; reports: number; checkResults: number; errors: number };
@@ -90,6 +96,7 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
       checkResultsPerSecond: summary.checkResults / summary.reportSeconds,
       errors: summary.errors,
       listChecks,
+      listChecksPaced,
       serverCpuPercent,
       serverPeakRssMb: memoryOf(server.pid).peakMb,
     };
@@ -110,7 +117,8 @@ export function formatIngest(r: IngestResult): string {
     `  check results / s   ${f(r.checkResultsPerSecond)}   (target ≥ 20,000)`,
     `  reports / s         ${f(r.reportsPerSecond)}`,
     `  errors              ${f(r.errors)}`,
-    `  list_checks during  ${f(r.listChecks.rps)} req/s, p50 ${f(r.listChecks.p50, 1)} ms, p99 ${f(r.listChecks.p99, 1)} ms (target < 50 ms)`,
+    `  list_checks during  at ${LIST_CHECKS_PACE} req/s: p50 ${f(r.listChecksPaced.p50, 1)} ms, p99 ${f(r.listChecksPaced.p99, 1)} ms (target < 50 ms)`,
+    `                      flat out: ${f(r.listChecks.rps)} req/s, p50 ${f(r.listChecks.p50, 1)} ms, p99 ${f(r.listChecks.p99, 1)} ms`,
     `  server CPU          ${f(r.serverCpuPercent)} %, peak RSS ${f(r.serverPeakRssMb)} MB`,
   ].join('\n');
 }

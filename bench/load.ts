@@ -3,10 +3,12 @@
 // Prints one JSON line: requests/s, latency percentiles (ms), errors and non-2xx counts, requests served.
 import autocannon from 'autocannon';
 
-type LoadOptions = { url: string; connections: number; seconds: number; warmupSeconds: number };
+/** `rate`: requests per second in all (an open load, for latency at a given pace); absent: as fast as answered. */
+type LoadOptions = { url: string; connections: number; seconds: number; warmupSeconds: number; rate?: number };
 const options = JSON.parse(process.argv[2]!) as LoadOptions;
 
-const run = (seconds: number) => autocannon({ url: options.url, connections: options.connections, duration: seconds, pipelining: 1 });
+const run = (seconds: number) =>
+  autocannon({ url: options.url, connections: options.connections, duration: seconds, pipelining: 1, ...(options.rate ? { overallRate: options.rate } : {}) });
 
 const warmup = options.warmupSeconds > 0 ? await run(options.warmupSeconds) : undefined;
 const result = await run(options.seconds);

@@ -1,6 +1,7 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { MAX_BIND_PARAMETERS } from '../db/dialect.js';
+import { createSemaphore } from '../lib/semaphore.js';
 import type { CheckDayResultTable, CheckTable, DeviceTable, OutageTable } from '../db/schema.js';
 import { DayResult } from '../history/day-result.js';
 import type { CheckState } from '../checks/check-derivation.js';
@@ -16,12 +17,16 @@ export type IngestCheckRow = CheckState & { id: number; check_type: number };
  * overdue sweep. Inventory sections have theirs in inventory.repository.ts. Writes run in the caller's
  * transaction (`transaction` hands out a repository bound to it).
  */
-export function createIngestRepository(db: Db) {
+export function createIngestRepository(db: Db, options: { concurrency: number }) {
+  const inTurn = createSemaphore(options.concurrency);
   return {
     ...ingestOperations(db),
-    /** Runs `work` in one transaction with the operations (and the raw handle, for the history writer) bound to it. */
+    /**
+     * Runs `work` in one transaction with the operations (and the raw handle, for the history writer)
+     * bound to it; at most `concurrency` at once (dialect.ts `ingestConcurrency`).
+     */
     transaction<T>(work: (repo: IngestRepository, trx: Db) => Promise<T>): Promise<T> {
-      return db.transaction().execute((trx) => work(ingestOperations(trx), trx));
+      return inTurn(() => db.transaction().execute((trx) => work(ingestOperations(trx), trx)));
     },
   };
 }

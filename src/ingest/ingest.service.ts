@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CheckResult, DeviceFacts } from '../agent-protocol/protocol.schema.js';
 import { checkUid, clearExpiredState, NOT_RUN_STATE } from '../checks/check-derivation.js';
 import type { DatabaseHandle } from '../db/database.js';
-import { isUniqueViolation } from '../db/dialect.js';
+import { ingestConcurrency, isUniqueViolation } from '../db/dialect.js';
 import { CheckFrequency } from '../checks/check-status.js';
 import { deviceColumnsFromFacts, REPORT_INTERVAL_SECONDS } from '../devices/device-derivation.js';
 import { AppError, errors } from '../errors.js';
@@ -27,7 +27,7 @@ export const BATCH_RETENTION_SECONDS = 7 * 86400;
  * the demo seeder shares.
  */
 export function createIngestService(deps: { database: DatabaseHandle; clock: Clock }): IngestService {
-  const repo = createIngestRepository(deps.database.db);
+  const repo = createIngestRepository(deps.database.db, { concurrency: ingestConcurrency(deps.database.dialect) });
   const now = () => epochSeconds(deps.clock);
 
   async function enrolOnce(site: { accountId: number; siteId: number }, machineId: string, facts: DeviceFacts, serverUrl: string, at: number) {
