@@ -85,7 +85,8 @@ async function regenerateKey(db: string, account: string): Promise<string> {
 }
 
 /** Drops and creates the bench's own PostgreSQL database; refuses any database not named sightline_bench*. */
-async function recreatePostgresDatabase(url: string): Promise<void> {
+/** Drops and creates a bench database (only one named sightline_bench*, so no other database is ever dropped). */
+export async function recreatePostgresDatabase(url: string): Promise<void> {
   const parsed = new URL(url);
   const name = parsed.pathname.slice(1);
   if (!/^sightline_bench\w*$/.test(name)) throw new Error(`refusing to recreate PostgreSQL database "${name}": the bench only drops databases named sightline_bench*`);

@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
+import { recreatePostgresDatabase } from './fixture.js';
 import { cpuMsOf, fetchTimed, memoryOf, ROOT, runCli, runTs, sleep, startProcess } from './processes.js';
 import type { LoadResult } from './report.js';
 
@@ -44,7 +44,7 @@ export type IngestResult = {
 export async function benchIngest(options: IngestOptions): Promise<IngestResult> {
   const postgres = options.db !== undefined && /^postgres(ql)?:\/\//.test(options.db);
   const db = postgres ? options.db! : join(ROOT, 'bench', 'data', 'ingest.db');
-  if (postgres) await recreate(db);
+  if (postgres) await recreatePostgresDatabase(db);
   else {
     mkdirSync(join(db, '..'), { recursive: true });
     for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
@@ -121,15 +121,6 @@ export function formatIngest(r: IngestResult): string {
     `                      flat out: ${f(r.listChecks.rps)} req/s, p50 ${f(r.listChecks.p50, 1)} ms, p99 ${f(r.listChecks.p99, 1)} ms`,
     `  server CPU          ${f(r.serverCpuPercent)} %, peak RSS ${f(r.serverPeakRssMb)} MB`,
   ].join('\n');
-}
-
-async function recreate(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') });
-  await admin.connect();
-  await admin.query(`drop database if exists "${name}" with (force)`);
-  await admin.query(`create database "${name}"`);
-  await admin.end();
 }
 
 /** Adds script checks to every template of the account until each has `count` (enrolled devices copy them). */
