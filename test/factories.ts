@@ -154,3 +154,19 @@ export async function makeWriteKeys(fleet: Fleet, from: string, password?: strin
     restricted: (await s.personalKeys.create(system, from, await user('scoped@acme.test'), { name: 'rw', scope: 'read-write' })).key,
   };
 }
+
+/**
+ * Dashboard users of the fleet's account, added by the system actor: a superuser `admin@acme.test`, one
+ * user of each role in `roles` (`ROLE@acme.test`), and with `betaAdmin` a client group "Beta only" and its
+ * administrator `beta-admin@acme.test`, who sees Beta alone.
+ */
+export async function addDashboardUsers(fleet: Fleet, password: string, options: { roles: string[]; betaAdmin?: boolean }): Promise<void> {
+  const system = fleet.services.access.systemActor(fleet.account.id);
+  const add = (email: string, role: string, group?: string) => fleet.services.users.add(system, 'test', { email, role, password, group });
+  await add('admin@acme.test', 'superuser');
+  for (const role of options.roles) await add(`${role}@acme.test`, role);
+  if (options.betaAdmin) {
+    await fleet.services.clientGroups.create(system, 'test', { name: 'Beta only', clientIds: [fleet.clients.beta.id] });
+    await add('beta-admin@acme.test', 'administrator', 'Beta only');
+  }
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAssets } from '../asset-factories.js';
-import { makeFleet, NOW, type Fleet } from '../factories.js';
+import { addDashboardUsers, makeFleet, NOW, type Fleet } from '../factories.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { dashboardClient, type DashboardBrowser } from '../support/dashboard-client.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
@@ -31,11 +31,7 @@ describe.each(DIALECTS)('dashboard Managed Antivirus panel on %s', (dialect) => 
     fleet = await makeFleet(database);
     await addAssets(database, fleet);
     t = await buildTestApp(database);
-    const system = fleet.services.access.systemActor(fleet.account.id);
-    await fleet.services.users.add(system, 'test', { email: 'admin@acme.test', role: 'superuser', password: PASSWORD });
-    await fleet.services.users.add(system, 'test', { email: 'client@acme.test', role: 'client', password: PASSWORD });
-    await fleet.services.clientGroups.create(system, 'test', { name: 'Beta only', clientIds: [fleet.clients.beta.id] });
-    await fleet.services.users.add(system, 'test', { email: 'beta-admin@acme.test', role: 'administrator', password: PASSWORD, group: 'Beta only' });
+    await addDashboardUsers(fleet, PASSWORD, { roles: ['client'], betaAdmin: true });
     admin = await signIn('admin@acme.test');
   });
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { dashboardClient } from '../support/dashboard-client.js';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { makeFleet, type Fleet } from '../factories.js';
+import { addDashboardUsers, makeFleet, type Fleet } from '../factories.js';
 
 const PASSWORD = 'Correct-Horse-9';
 /** What htmx sends for a fragment call (hx-post with its own target) and for a boosted form. */
@@ -29,9 +29,7 @@ describe.each(DIALECTS)('dashboard refusals on %s', (dialect) => {
     database = await createTestDatabase(dialect);
     fleet = await makeFleet(database);
     t = await buildTestApp(database);
-    const system = fleet.services.access.systemActor(fleet.account.id);
-    await fleet.services.users.add(system, 'test', { email: 'admin@acme.test', role: 'superuser', password: PASSWORD });
-    await fleet.services.users.add(system, 'test', { email: 'standard@acme.test', role: 'standard', password: PASSWORD });
+    await addDashboardUsers(fleet, PASSWORD, { roles: ['standard'] });
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { dashboardClient, type DashboardBrowser } from '../support/dashboard-client.js';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { makeFleet, NOW, type Fleet } from '../factories.js';
+import { addDashboardUsers, makeFleet, NOW, type Fleet } from '../factories.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const NOWHERE = 987654;
@@ -44,11 +44,7 @@ describe.each(DIALECTS)('dashboard site page on %s', (dialect) => {
     database = await createTestDatabase(dialect);
     fleet = await makeFleet(database);
     t = await buildTestApp(database);
-    const system = fleet.services.access.systemActor(fleet.account.id);
-    await fleet.services.users.add(system, 'test', { email: 'admin@acme.test', role: 'superuser', password: PASSWORD });
-    await fleet.services.users.add(system, 'test', { email: 'standard@acme.test', role: 'standard', password: PASSWORD });
-    await fleet.services.clientGroups.create(system, 'test', { name: 'Beta only', clientIds: [fleet.clients.beta.id] });
-    await fleet.services.users.add(system, 'test', { email: 'beta-admin@acme.test', role: 'administrator', password: PASSWORD, group: 'Beta only' });
+    await addDashboardUsers(fleet, PASSWORD, { roles: ['standard'], betaAdmin: true });
     admin = await signIn('admin@acme.test');
   });
   afterAll(async () => {
