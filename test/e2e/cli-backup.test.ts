@@ -93,6 +93,7 @@ describe('backup and restore of a SQLite database a server is writing to', { tim
     expect(refused).toEqual([]);
     expect(backup.code, backup.stderr).toBe(0);
     expect(backup.stdout).toMatch(/integrity ok, migrations current/);
+    expect(statSync(backupFile).mode & 0o777).toBe(0o600);
 
     const before = acks.filter((a) => a.at < backupStarted);
     const during = acks.filter((a) => a.at >= backupStarted && a.at < backupEnded);

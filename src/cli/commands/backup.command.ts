@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
@@ -38,6 +38,8 @@ export function registerBackup(program: Command): void {
       const started = performance.now();
       try {
         const summary = dialectNameOf(db) === 'postgres' ? await backupPostgres(db, partial) : await backupSqlite(db, to, partial);
+        // It holds what the database holds (password and key hashes, audit log): readable by its owner only.
+        chmodSync(partial, 0o600);
         renameSync(partial, to);
         console.log(`Backed up ${redactUrl(db)} to ${options.to} in ${seconds(started)}: ${summary}`);
       } finally {
