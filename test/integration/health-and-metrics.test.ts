@@ -8,6 +8,7 @@ import { AREAS } from '../../src/metrics/request-metrics.js';
 import { buildTestApp, callApi, type TestApp } from '../support/app.js';
 import { csrfIn } from '../support/dashboard-client.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { facts } from '../support/ingest.js';
 import { makeFleet, NOW, type Fleet } from '../factories.js';
 
 type Sample = { name: string; labels: Record<string, string>; value: number };
@@ -94,11 +95,6 @@ const ALLOWED_LABEL_VALUES = new Set<string>([
   ...AREAS, '1xx', '2xx', '3xx', '4xx', '5xx', ...SERVICES.map((s) => s.name), 'unknown', 'ok', 'error', 'throttled',
   'queued', 'delivered', 'bad_api_key', 'password',
 ]);
-
-const FACTS = {
-  hostname: 'metrics-probe-01', deviceType: 'server', os: { name: 'Debian GNU/Linux 12', version: '12', family: 'linux' },
-  cpu: { model: 'Intel Xeon', count: 2 }, memoryMb: 2048, agentVersion: '1.0.0',
-} as const;
 
 describe.each(DIALECTS)('/healthz and /metrics on %s', (dialect) => {
   let database: TestDatabase;
@@ -226,7 +222,7 @@ describe.each(DIALECTS)('/healthz and /metrics on %s', (dialect) => {
     it('counts applied agent reports and check results (a retried batch once) and pending commands', async () => {
       const system = fleet.services.access.systemActor(fleet.account.id);
       const { token } = await fleet.services.siteTokens.create(system, { accountId: fleet.account.id, clientGroupId: null }, 'test', fleet.sites.alphaHq.id);
-      const enrolled = await t.app.inject({ method: 'POST', url: '/agent/v1/enrol', payload: { siteToken: token, machineId: 'metrics-machine', facts: FACTS } });
+      const enrolled = await t.app.inject({ method: 'POST', url: '/agent/v1/enrol', payload: { siteToken: token, machineId: 'metrics-machine', facts: facts('metrics-probe-01') } });
       expect(enrolled.statusCode, enrolled.body).toBe(200);
       const { deviceId, deviceSecret } = EnrolResponse.parse(enrolled.json());
       const headers = { authorization: `Bearer ${deviceSecret}` };

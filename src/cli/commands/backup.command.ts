@@ -29,7 +29,7 @@ export function registerBackup(program: Command): void {
     .requiredOption('--to <file>', 'the backup file to write (a SQLite database, or a pg_dump custom-format archive)')
     .option('--force', 'replace --to if it exists')
     .action(async (options: BackupOptions) => {
-      const db = loadConfig(process.env, options.db ? { db: options.db } : {}).db;
+      const db = databaseOf(options);
       const to = resolve(options.to);
       if (existsSync(to) && !options.force) throw new UsageError(`${options.to} exists: name a new file, or pass --force to replace it`);
       mkdirSync(dirname(to), { recursive: true });
@@ -54,7 +54,7 @@ export function registerBackup(program: Command): void {
     .option('--db <path|url>', 'the database to restore into (default: SIGHTLINE_DB or ./data/sightline.db)')
     .option('--force', 'replace a database that exists, even one a server has open (restart that server afterwards)')
     .action(async (options: RestoreOptions) => {
-      const db = loadConfig(process.env, options.db ? { db: options.db } : {}).db;
+      const db = databaseOf(options);
       if (!existsSync(options.from)) throw new UsageError(`no backup at ${options.from}`);
       const started = performance.now();
       const summary = dialectNameOf(db) === 'postgres' ? await restoreIntoPostgres(options, db) : await restoreIntoSqlite(options, db);
@@ -173,5 +173,7 @@ async function withProgress<T>(
   }
 }
 
+/** `--db`, or SIGHTLINE_DB, or the default file, as every command reads it. */
+const databaseOf = (options: GlobalOptions) => loadConfig(process.env, options.db ? { db: options.db } : {}).db;
 const seconds = (started: number) => `${((performance.now() - started) / 1000).toFixed(1)}s`;
 const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
