@@ -27,9 +27,10 @@ const QUESTION = 63;
  * `/metrics` and the hook that feeds it. Register it first in the composition root: a root hook added
  * after a child plugin was registered does not reach that plugin's routes.
  *
- * Access: any request whose address (`request.ip`, which believes X-Forwarded-For only from
- * SIGHTLINE_TRUSTED_PROXIES) is loopback, or that presents SIGHTLINE_METRICS_TOKEN as a bearer token;
- * anyone else gets 403. A proxy's own address is not enough: it forwards the internet.
+ * Access: a request from a loopback address (`request.ip`, which believes X-Forwarded-For only from
+ * SIGHTLINE_TRUSTED_PROXIES) that no proxy forwarded, or one presenting SIGHTLINE_METRICS_TOKEN as a
+ * bearer token; anyone else gets 403. A proxy's own address is not enough: it forwards the internet, and
+ * a reverse proxy on the same host would otherwise make every request look local.
  */
 export function registerMetrics(app: FastifyInstance, deps: MetricsDeps): void {
   const { metrics } = deps;
@@ -46,7 +47,7 @@ export function registerMetrics(app: FastifyInstance, deps: MetricsDeps): void {
   });
 
   const allowed = (request: FastifyRequest): boolean => {
-    if (isAddressAllowed(LOOPBACK, request.ip)) return true;
+    if (isAddressAllowed(LOOPBACK, request.ip) && !forwarded(request)) return true;
     const auth = request.headers.authorization;
     return tokenDigest !== undefined && auth?.startsWith('Bearer ') === true && constantTimeEqual(sha256Hex(auth.slice(7).trim()), tokenDigest);
   };
@@ -70,6 +71,12 @@ export function registerMetrics(app: FastifyInstance, deps: MetricsDeps): void {
     writeProcessMetrics(out);
     return reply.type(PROMETHEUS_CONTENT_TYPE).header('cache-control', 'no-store').send(out.text());
   });
+}
+
+/** Whether a proxy passed the request on (it names the client it forwarded for). */
+function forwarded(request: FastifyRequest): boolean {
+  const headers = request.headers;
+  return headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined || headers['x-real-ip'] !== undefined;
 }
 
 /** The area of a request, from its path, with no allocation (no routeOptions, no URL parsing). */

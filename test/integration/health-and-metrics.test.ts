@@ -280,8 +280,12 @@ describe.each(DIALECTS)('/healthz and /metrics on %s', (dialect) => {
       const allowed = await from('192.0.2.10', 'Bearer a-long-enough-scrape-token');
       expect(allowed.statusCode).toBe(200);
       parseExposition(allowed.body);
-      // A request forwarded by an untrusted peer stays that peer's.
+      // A request forwarded by an untrusted peer stays that peer's; one a proxy on this host forwarded is not local.
       expect((await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '192.0.2.10', headers: { 'x-forwarded-for': '127.0.0.1' } })).statusCode).toBe(403);
+      for (const header of [{ 'x-forwarded-for': '203.0.113.50' }, { forwarded: 'for=203.0.113.50' }, { 'x-real-ip': '203.0.113.50' }]) {
+        expect((await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1', headers: header })).statusCode).toBe(403);
+      }
+      expect((await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.50', authorization: 'Bearer a-long-enough-scrape-token' } })).statusCode).toBe(200);
     });
   });
 });
