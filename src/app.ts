@@ -22,6 +22,14 @@ import { createAgentService } from './agent-protocol/agent.service.js';
 import { registerSweeper } from './agent-protocol/sweeper.js';
 import { createCommandEffects } from './commands/command-effects.js';
 import { registerDeviceChecksRoutes } from './dashboard/device-checks.routes.js';
+import { SERVICES } from './deapi/registry.js';
+import { registerMetrics } from './metrics/metrics.plugin.js';
+import { createRequestMetrics } from './metrics/request-metrics.js';
+import { createMetricsRepository } from './metrics/metrics.repository.js';
+import { countedIngest } from './metrics/counted-ingest.js';
+import { registerHealth } from './health/health.routes.js';
+import { createHealthCheck } from './health/health.service.js';
+import { createHealthRepository } from './health/health.repository.js';
 
 /**
  * How long a client may take, so slow or idle connections cannot pin sockets (Node's request timeout is
@@ -67,6 +75,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Node checks the header and request timeouts on this interval (30 s by default).
     http: { headersTimeout: HTTP_TIMEOUTS.headersMs, connectionsCheckingInterval: 5_000 },
   });
+  // First: its counting hook must be on the root before any plugin is registered, to reach their routes.
+  const metrics = createRequestMetrics(SERVICES.map((spec) => spec.name));
+  const passwordTries = createAddressLimiter({ clock, perMinute: config.passwordTriesPerMinute });
+  registerMetrics(app, {
+    metrics, repo: createMetricsRepository(database.db), clock, passwordTries,
+    badKeyLimit: config.badKeyLimit, badKeyWindowSeconds: config.badKeyWindowSeconds, token: config.metricsToken,
+  });
   await app.register(formbody);
 
   await registerDeapi(app, {
@@ -81,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerDashboard(app, {
     sessions: services.sessions,
     fleet: services.fleet,
-    passwordTries: createAddressLimiter({ clock, perMinute: config.passwordTriesPerMinute }),
+    passwordTries,
     cookieSecret: config.cookieSecret,
     publicUrl: config.publicUrl,
   }, [
@@ -94,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerDeviceChecksRoutes({ fleet: services.fleet, deviceChecks: services.deviceChecks }),
   ]);
 
-  const { ingest } = services;
+  const ingest = countedIngest(services.ingest, metrics);
   await registerAgentProtocol(app, {
     agents: createAgentService({
       ingest, siteTokens: services.siteTokens, credentials: services.repos.deviceCredentials, devices: services.repos.devices,
@@ -109,6 +124,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // under a path the router does not know (`/api/%3Fapikey=KEY`) would reach the log unredacted.
   app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: 'Not found' }));
 
-  app.get('/healthz', async () => ({ ok: true }));
+  registerHealth(app, createHealthCheck({ repo: createHealthRepository(database.db), log: (error) => app.log.warn({ err: error }, 'health check failed') }));
   return app;
 }

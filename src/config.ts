@@ -41,6 +41,8 @@ const envSchema = z.object({
       ctx.addIssue({ code: 'custom', message: networks.error });
       return z.NEVER;
     }),
+  /** Bearer token a Prometheus scraper presents for /metrics from a non-loopback address; unset: loopback only. */
+  SIGHTLINE_METRICS_TOKEN: z.string().min(16).optional(),
   /** Secret that signs dashboard cookies; generated per process when unset (sessions then end on restart). */
   SIGHTLINE_COOKIE_SECRET: z.string().min(32).optional(),
   /** Seconds between sweeps (overdue devices, expired agent commands); every server process runs them. */
@@ -65,6 +67,7 @@ export type Config = {
   /** Normalised CIDR networks of trusted reverse proxies; empty: forwarded addresses are never believed. */
   trustedProxies: readonly string[];
   cookieSecret: string | undefined;
+  metricsToken: string | undefined;
   sweepSeconds: number;
   agentDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     passwordTriesPerMinute: overrides.passwordTriesPerMinute ?? e.SIGHTLINE_PASSWORD_TRIES_PER_MINUTE,
     trustedProxies: overrides.trustedProxies ?? e.SIGHTLINE_TRUSTED_PROXIES,
     cookieSecret: overrides.cookieSecret ?? e.SIGHTLINE_COOKIE_SECRET,
+    metricsToken: overrides.metricsToken ?? e.SIGHTLINE_METRICS_TOKEN,
     sweepSeconds: overrides.sweepSeconds ?? e.SIGHTLINE_SWEEP_SECONDS,
     // Relative to this file, so it resolves to the repo's agent/ from src/ (tsx) and dist/ (build) alike.
     agentDir: overrides.agentDir ?? e.SIGHTLINE_AGENT_DIR ?? fileURLToPath(new URL('../agent/', import.meta.url)),

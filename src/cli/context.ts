@@ -22,6 +22,9 @@ export async function withContext<T>(options: GlobalOptions, work: (ctx: CliCont
 /** Thrown for a bad command line; printed as one line, exit code 2. */
 export class UsageError extends Error {}
 
+/** Thrown when a command could not do its work (a tool failed, a check did not pass); printed as one line, exit code 1. */
+export class CommandError extends Error {}
+
 export function parsePositiveInt(name: string, max = 10_000_000) {
   return (value: string): number => {
     if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`${name} must be a whole number from 0 to ${max}`);

@@ -30,6 +30,40 @@ const MIGRATIONS: Record<string, SightlineMigration> = {
   '0012-check-actions': checkActions,
 };
 
+/** The migrations this version of Sightline knows, in the order they run. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
+/** Where a database's applied migrations stand against this version's list. */
+export type MigrationStatus =
+  | { state: 'current' }
+  /** Older than this version: `serve` (or any command) applies the missing ones on open. */
+  | { state: 'behind'; missing: readonly string[] }
+  /** Applied migrations this version does not know: a newer Sightline wrote it, or it is not ours. */
+  | { state: 'unknown'; unknown: readonly string[] };
+
+/**
+ * Compares the names in `sightline_migrations` with this version's list. Migrations run in order, so a
+ * database this version can open has applied a prefix of the list.
+ */
+export function migrationStatus(applied: readonly string[]): MigrationStatus {
+  const known = new Set(MIGRATION_NAMES);
+  const unknown = applied.filter((name) => !known.has(name));
+  if (unknown.length > 0) return { state: 'unknown', unknown };
+  const done = new Set(applied);
+  const missing = MIGRATION_NAMES.filter((name) => !done.has(name));
+  return missing.length === 0 ? { state: 'current' } : { state: 'behind', missing };
+}
+
+/** One line for an operator: what `migrationStatus` found. */
+export function describeMigrationStatus(status: MigrationStatus): string {
+  if (status.state === 'current') return `current (${MIGRATION_NAMES.length} migrations)`;
+  if (status.state === 'behind') return `behind: ${status.missing.length} migration(s) not applied, from ${status.missing[0]}`;
+  return `unknown migration(s) ${status.unknown.join(', ')}: written by a newer Sightline, or not a Sightline database`;
+}
+
+/** The table Kysely's migrator records applied migrations in. */
+export const MIGRATION_TABLE = 'sightline_migrations';
+
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {
   const migrations: Record<string, Migration> = {};
   for (const [name, migration] of Object.entries(MIGRATIONS)) {
@@ -38,7 +72,7 @@ export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Pr
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
-    migrationTableName: 'sightline_migrations',
+    migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: 'sightline_migrations_lock',
   });
   const { error, results } = await migrator.migrateToLatest();

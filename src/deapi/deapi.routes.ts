@@ -22,8 +22,8 @@ export type DeapiDeps = {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The API call's parameters (query and form body) and, once the key is checked, who makes it. */
-    deapi: { raw: RawParams; caller: Caller | null };
+    /** The API call's parameters (query and form body), once the key is checked who makes it, and the error code answered (0: none; /metrics reads it). */
+    deapi: { raw: RawParams; caller: Caller | null; errorCode: number };
   }
 }
 
@@ -43,7 +43,7 @@ export async function registerDeapi(app: FastifyInstance, deps: DeapiDeps): Prom
     // preHandler, not onRequest: the key may come in the form body, which is parsed after onRequest.
     scope.addHook('preHandler', async (request) => {
       const raw = mergeParams(request.query, request.body);
-      request.deapi = { raw, caller: null };
+      request.deapi = { raw, caller: null, errorCode: 0 };
       request.deapi.caller = await deps.apiKeys.authenticate(presentedKey(request, raw), request.ip);
     });
 
@@ -96,6 +96,7 @@ function sendError(deps: DeapiDeps, request: FastifyRequest, reply: FastifyReply
     appError = errors.internal();
   }
   const code = appError.code === 'serviceUnknown' ? deps.unknownServiceCode : ErrorCode[appError.code];
+  if (request.deapi) request.deapi.errorCode = code;
   reply.code(appError.http?.status ?? 200).type(XML_TYPE);
   for (const [name, value] of Object.entries(appError.http?.headers ?? {})) reply.header(name, value);
   return reply.send(errorDocument(code, appError.message, deps.clock.now(), request.deapi?.caller?.timezone ?? 'UTC', deps.hostname));

@@ -23,4 +23,15 @@ describe('per-address limiter', () => {
     limiter.giveBack('192.0.2.1');
     expect(limiter.take('::ffff:192.0.2.1')).toEqual({ ok: true });
   });
+
+  it('counts the addresses that have no try left, until their bucket refills', () => {
+    let now = Date.parse('2026-11-26T14:30:00Z');
+    const limiter = createAddressLimiter({ clock: { now: () => new Date(now) }, perMinute: 2 });
+    limiter.take('192.0.2.1');
+    limiter.take('192.0.2.1');
+    limiter.take('192.0.2.2');
+    expect(limiter.limitedCount()).toBe(1);
+    now += 30_000;
+    expect(limiter.limitedCount()).toBe(0);
+  });
 });

@@ -64,6 +64,14 @@ export function createAddressLimiter(deps: { clock: Clock; perMinute: number }) 
       if (bucket.tokens + 1 >= perMinute) buckets.delete(key);
       else store(key, { tokens: bucket.tokens + 1, at: now });
     },
+
+    /** How many addresses have no try left right now (a gauge for /metrics; walks the map, so not per request). */
+    limitedCount(): number {
+      const now = clock.now().getTime();
+      let limited = 0;
+      for (const bucket of buckets.values()) if (bucket.tokens + (now - bucket.at) * refillPerMs < 1) limited++;
+      return limited;
+    },
   };
 }
 
