@@ -3,6 +3,16 @@ import { z } from 'zod';
 import { normaliseNetworks } from './lib/networks.js';
 
 /**
+ * SQLite's `synchronous` settings a deployment may choose (WAL mode). NORMAL, the default, syncs the WAL
+ * only at checkpoints: a killed process loses nothing it acknowledged, a power cut or OS crash may lose the
+ * last commits. FULL syncs the WAL at every commit, which better-sqlite3 does on the event loop (measured
+ * in docs/security.md, "Crash safety": about 4 ms a commit on this machine's disk, so one database takes
+ * a few hundred commits a second at most).
+ */
+export const SQLITE_SYNCHRONOUS = ['NORMAL', 'FULL'] as const;
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
+
+/**
  * Every setting Sightline reads from the environment, parsed once. Nothing else reads `process.env`.
  * CLI flags (`--db`, `--port`, `--host`) override these in `src/cli/`.
  */
@@ -49,6 +59,8 @@ const envSchema = z.object({
   SIGHTLINE_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(30),
   /** The reference agent shipped in installation packages; defaults to the repo's agent/ folder. */
   SIGHTLINE_AGENT_DIR: z.string().min(1).optional(),
+  /** SQLite only: NORMAL or FULL (case-insensitive), see SQLITE_SYNCHRONOUS. */
+  SIGHTLINE_SQLITE_SYNCHRONOUS: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(SQLITE_SYNCHRONOUS)).default('NORMAL'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -70,6 +82,7 @@ export type Config = {
   metricsToken: string | undefined;
   sweepSeconds: number;
   agentDir: string;
+  sqliteSynchronous: SqliteSynchronous;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -104,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sweepSeconds: overrides.sweepSeconds ?? e.SIGHTLINE_SWEEP_SECONDS,
     // Relative to this file, so it resolves to the repo's agent/ from src/ (tsx) and dist/ (build) alike.
     agentDir: overrides.agentDir ?? e.SIGHTLINE_AGENT_DIR ?? fileURLToPath(new URL('../agent/', import.meta.url)),
+    sqliteSynchronous: overrides.sqliteSynchronous ?? e.SIGHTLINE_SQLITE_SYNCHRONOUS,
     logLevel: overrides.logLevel ?? e.LOG_LEVEL,
   };
 }

@@ -11,7 +11,7 @@ import { seedDemoAccount } from './seed/demo-account.js';
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config.db);
+  const database = await openDatabase(config.db, { sqliteSynchronous: config.sqliteSynchronous });
   const services = createServices({ config, database, clock: systemClock });
 
   let firstRun: Awaited<ReturnType<typeof seedDemoAccount>> | undefined;

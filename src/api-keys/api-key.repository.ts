@@ -31,15 +31,22 @@ export function createApiKeyRepository(db: Db) {
         .executeTakeFirst();
     },
 
-    /** Replaces the account's key in one statement, so concurrent regenerations leave exactly one. */
-    async replace(accountId: number, keyHash: string, now: number, byUserId: number | null): Promise<void> {
-      await db
-        .insertInto('account_api_keys')
-        .values({ account_id: accountId, key_hash: keyHash, generated_at: now, generated_by_user_id: byUserId })
-        .onConflict((oc) =>
-          oc.column('account_id').doUpdateSet({ key_hash: keyHash, generated_at: now, generated_by_user_id: byUserId }),
-        )
-        .execute();
+    /**
+     * Sets the account's key and answers whether it replaced one (a Regenerate) or created the first (a
+     * Generate). Each step is one atomic statement, so concurrent calls leave exactly one key, and exactly
+     * one of them, the insert that found no row, answers false: a read before the write would let several
+     * callers see "no key" at once and all call themselves the Generate.
+     */
+    async replace(accountId: number, keyHash: string, now: number, byUserId: number | null): Promise<boolean> {
+      const values = { key_hash: keyHash, generated_at: now, generated_by_user_id: byUserId };
+      for (;;) {
+        const inserted = await db.insertInto('account_api_keys').values({ account_id: accountId, ...values })
+          .onConflict((oc) => oc.column('account_id').doNothing()).executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows) > 0) return false;
+        const updated = await db.updateTable('account_api_keys').set(values).where('account_id', '=', accountId).executeTakeFirst();
+        // Zero rows: a revoke removed the key between the two statements; try the insert again.
+        if (Number(updated.numUpdatedRows) > 0) return true;
+      }
     },
 
     async revoke(accountId: number): Promise<boolean> {

@@ -48,16 +48,16 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
     },
 
     /**
-     * Generate / Regenerate: replaces the account's key in one statement, so under concurrent
-     * regenerations exactly one key is valid afterwards, and the old one fails on the next request in every
-     * process (nothing caches keys). Returns the new key: the only time it exists in plain text.
+     * Generate / Regenerate: replaces the account's key atomically (see the repository), so under concurrent
+     * regenerations exactly one key is valid afterwards, exactly one is audited as the Generate, and the old
+     * one fails on the next request in every process (nothing caches keys). Returns the new key: the only
+     * time it exists in plain text.
      */
     async generate(actor: Actor, sourceAddress: string): Promise<string> {
       requireAccountApiKeyManager(access, actor);
-      const existed = (await apiKeys.info(actor.accountId)) !== undefined;
       const key = newAccountApiKey();
-      await apiKeys.replace(actor.accountId, sha256Hex(key), epochSeconds(clock), actor.userId);
-      await audit.record(actor, sourceAddress, existed ? 'apikey.regenerate' : 'apikey.generate');
+      const replaced = await apiKeys.replace(actor.accountId, sha256Hex(key), epochSeconds(clock), actor.userId);
+      await audit.record(actor, sourceAddress, replaced ? 'apikey.regenerate' : 'apikey.generate');
       return key;
     },
 

@@ -11,7 +11,7 @@ export type CliContext = { config: Config; database: DatabaseHandle; services: S
 /** Opens the database named by `--db` (or SIGHTLINE_DB / the default file), runs `work`, closes it. */
 export async function withContext<T>(options: GlobalOptions, work: (ctx: CliContext) => Promise<T>, overrides: Partial<Config> = {}): Promise<T> {
   const config = loadConfig(process.env, { ...overrides, ...(options.db ? { db: options.db } : {}) });
-  const database = await openDatabase(config.db);
+  const database = await openDatabase(config.db, { sqliteSynchronous: config.sqliteSynchronous });
   try {
     return await work({ config, database, services: createServices({ config, database, clock: systemClock }) });
   } finally {

@@ -1,4 +1,5 @@
 import { Kysely, sql, type LogEvent } from 'kysely';
+import type { SqliteSynchronous } from '../config.js';
 import { type BulkInsert, createDialect, type DialectName } from './dialect.js';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
@@ -25,11 +26,13 @@ export type OpenOptions = {
   migrate?: boolean;
   /** Called after every query (Kysely's `log` hook): tests count queries; a profiler could time them. */
   onQuery?: (event: LogEvent) => void;
+  /** SQLite's `synchronous` for this connection (config's SIGHTLINE_SQLITE_SYNCHRONOUS); NORMAL by default. */
+  sqliteSynchronous?: SqliteSynchronous;
 };
 
 /** Opens SQLite (a file path) or PostgreSQL (a `postgres://` URL) and brings the schema up to date. */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
-  const handle = createDialect(url);
+  const handle = createDialect(url, options.sqliteSynchronous);
   const db = new Kysely<Database>({ dialect: handle.dialect, ...(options.onQuery ? { log: options.onQuery } : {}) });
   if (options.migrate !== false) await migrateToLatest(db, handle.name);
   return {

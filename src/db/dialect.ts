@@ -3,6 +3,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { SqliteSynchronous } from '../config.js';
 
 /**
  * Every difference between SQLite and PostgreSQL lives in this file; everything else is dialect-agnostic.
@@ -34,7 +35,7 @@ export function dialectNameOf(url: string): DialectName {
 export type DialectHandle = { name: DialectName; dialect: Dialect; bulkInsert: BulkInsert; sqlite?: SQLite.Database; pool?: pg.Pool };
 
 /** Opens the driver for a SQLite path or a PostgreSQL URL. */
-export function createDialect(url: string): DialectHandle {
+export function createDialect(url: string, sqliteSynchronous: SqliteSynchronous = 'NORMAL'): DialectHandle {
   if (dialectNameOf(url) === 'postgres') {
     const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE });
     return { name: 'postgres', dialect: new PostgresDialect({ pool }), bulkInsert: postgresBulkInsert(), pool };
@@ -43,7 +44,8 @@ export function createDialect(url: string): DialectHandle {
   const sqlite = new SQLite(url);
   // WAL lets readers run while a writer commits, and lets several server processes share the file.
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  // NORMAL unless configured (SIGHTLINE_SQLITE_SYNCHRONOUS): see SQLITE_SYNCHRONOUS in config.ts.
+  sqlite.pragma(`synchronous = ${sqliteSynchronous}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   // Without statistics the planner takes the scope's (account_id, id) index for every query and reads

@@ -18,7 +18,7 @@ export function registerServe(program: Command): void {
         ...(options.port !== undefined ? { port: options.port } : {}),
         ...(options.host ? { host: options.host } : {}),
       });
-      const database = await openDatabase(config.db);
+      const database = await openDatabase(config.db, { sqliteSynchronous: config.sqliteSynchronous });
       const { url } = await listen(config, database, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
       console.log(`Sightline listening on ${url} (database: ${database.location})`);
     });
