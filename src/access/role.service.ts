@@ -1,8 +1,8 @@
 import type { AuditedWrite } from '../audit/audited-write.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
-import type { Repositories } from '../repositories.js';
 import { epochSeconds } from '../lib/clock.js';
+import type { Repositories } from '../repositories.js';
 import type { AccessService, Actor } from './access.service.js';
 import { ALL_PERMISSIONS, Permission } from './permissions.js';
 import type { RoleRepository } from './role.repository.js';

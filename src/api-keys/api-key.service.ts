@@ -52,8 +52,8 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
     /**
      * Generate / Regenerate: replaces the account's key atomically (see the repository), so under concurrent
      * regenerations exactly one key is valid afterwards, exactly one is audited as the Generate, and the old
-     * one fails on the next request in every process (nothing caches keys). Returns the new key: the only
-     * time it exists in plain text.
+     * one fails on the next request in every process (nothing caches keys). The key and its entry commit
+     * together. Returns the new key: the only time it exists in plain text.
      */
     async generate(actor: Actor, sourceAddress: string): Promise<string> {
       requireAccountApiKeyManager(access, actor);
