@@ -1,12 +1,13 @@
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { Clock } from './lib/clock.js';
-import { createRepositories, inTransaction } from './repositories.js';
+import { createRepositories } from './repositories.js';
 import { createAccountService } from './accounts/account.service.js';
 import { createApiKeyService } from './api-keys/api-key.service.js';
 import { createAccessService } from './access/access.service.js';
 import { createRoleService } from './access/role.service.js';
 import { createAuditService } from './audit/audit.service.js';
+import { auditedWrites } from './audit/audited-write.js';
 import { createClientGroupService } from './client-groups/client-group.service.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './mail/mailer.js';
 import { createUserService } from './users/user.service.js';
@@ -46,30 +47,29 @@ export function createServices(deps: ServiceDeps) {
   const mailer = deps.mailer ?? (config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createOutboxMailer(repos.outbox, clock));
   const access = createAccessService({ roles: repos.roles });
   const audit = createAuditService({ audit: repos.audit, clock });
-  const apiKeys = createApiKeyService({ apiKeys: repos.apiKeys, accounts: repos.accounts, access, audit, mailer, clock, publicUrl: config.publicUrl });
-  const personalKeys = createPersonalKeyService({ keys: repos.personalKeys, access, audit, clock });
+  /** The one way a change is made with its audit entry: both in one transaction (audit/audited-write.ts). */
+  const write = auditedWrites(deps.database.db, clock);
+  const apiKeys = createApiKeyService({ apiKeys: repos.apiKeys, accounts: repos.accounts, access, write, mailer, clock, publicUrl: config.publicUrl });
+  const personalKeys = createPersonalKeyService({ keys: repos.personalKeys, access, write, clock });
   const loginAttempts = createLoginAttempts({ throttle: repos.throttle, clock });
   const throttle = createApiKeyThrottle({ throttle: repos.throttle, clock, limit: config.badKeyLimit, windowSeconds: config.badKeyWindowSeconds });
-  const login = createLoginService({ users: repos.users, access, audit, loginAttempts });
-  const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, audit });
-  const users = createUserService({
-    users: repos.users, groups: repos.clientGroups, clientGroups, roles: repos.roles, access, audit, clock, login,
-    endSessions: (accountId, userId, keepSessionId) => repos.sessions.deleteByUser(accountId, userId, keepSessionId),
-  });
-  const roles = createRoleService({ roles: repos.roles, access, audit, clock });
-  const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit, clock });
+  const login = createLoginService({ users: repos.users, access, write, loginAttempts });
+  const clientGroups = createClientGroupService({ groups: repos.clientGroups, access, write });
+  const users = createUserService({ users: repos.users, groups: repos.clientGroups, clientGroups, roles: repos.roles, access, write, clock, login });
+  const roles = createRoleService({ roles: repos.roles, access, write, clock });
+  const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, write, clock });
   const commands = createCommandService({ commands: repos.commands, clock });
   const apiAuthenticator = createApiAuthenticator({ apiKeys, personalKeys, throttle });
   const domainDeps = { access, clock, agentDir: config.agentDir, publicUrl: config.publicUrl };
   /**
-   * Runs a write over the domain of one transaction, so the write and its audit entry commit together;
+   * Runs a write over the domain of one audited write, so the write and its audit entries commit together;
    * the commands it queued are delivered once it has committed (a long-poll woken earlier would not see them).
    */
   const inWriteUnit = async <T>(work: (unit: WriteUnit) => Promise<T>): Promise<T> => {
     let queue: CommandQueue | undefined;
-    const result = await inTransaction(deps.database.db, (txRepos) => {
+    const result = await write(({ repos: txRepos, audit: txAudit }) => {
       queue = commands.within(txRepos.commands);
-      return work({ domain: createDeapiDomain(txRepos, { ...domainDeps, commands: queue }), audit: createAuditService({ audit: txRepos.audit, clock }) });
+      return work({ domain: createDeapiDomain(txRepos, { ...domainDeps, commands: queue, audit: txAudit }), audit: txAudit });
     });
     queue?.wake();
     return result;
@@ -110,9 +110,9 @@ export function createServices(deps: ServiceDeps) {
     installationPackages,
     sitePage: createSitePageService({ repos, siteTokens, installationPackages, fleet, access }),
     commands,
-    deviceMav: createDeviceMavService({ db: deps.database.db, repos, access, clock, commands }),
+    deviceMav: createDeviceMavService({ write, repos, access, clock, commands }),
     devicePatches: createDevicePatchesService({ access, inWriteUnit }),
-    deviceChecks: createDeviceChecksService({ db: deps.database.db, access, clock, commands }),
+    deviceChecks: createDeviceChecksService({ write, access, clock, commands }),
     /** Enrolment, agent reports, command outcomes and the overdue sweep (src/ingest/). */
     ingest: createIngestService({ database: deps.database, clock }),
   };

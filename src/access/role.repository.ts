@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { transaction } from '../db/transaction.js';
 
 export type CustomRole = { id: number; name: string; base_role: string; overrides: { permission: string; allowed: number }[] };
 
@@ -34,7 +35,7 @@ export function createRoleRepository(db: Db) {
     },
 
     async create(input: { accountId: number; name: string; baseRole: string; overrides: Record<string, boolean>; now: number }): Promise<number> {
-      return db.transaction().execute(async (trx) => {
+      return transaction(db, async (trx) => {
         const role = await trx
           .insertInto('custom_roles')
           .values({ account_id: input.accountId, name: input.name, base_role: input.baseRole, created_at: input.now })
@@ -48,7 +49,7 @@ export function createRoleRepository(db: Db) {
 
     /** Sets one permission override (Allow/Deny); null removes it, so the base role's default applies. */
     async setOverride(roleId: number, permission: string, allowed: boolean | null): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await transaction(db, async (trx) => {
         await trx.deleteFrom('custom_role_permissions').where('custom_role_id', '=', roleId).where('permission', '=', permission).execute();
         if (allowed !== null) await trx.insertInto('custom_role_permissions').values({ custom_role_id: roleId, permission, allowed: allowed ? 1 : 0 }).execute();
       });

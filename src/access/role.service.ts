@@ -1,7 +1,8 @@
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditedWrite } from '../audit/audited-write.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
+import type { Repositories } from '../repositories.js';
 import type { AccessService, Actor } from './access.service.js';
 import { ALL_PERMISSIONS, Permission } from './permissions.js';
 import type { RoleRepository } from './role.repository.js';
@@ -10,8 +11,8 @@ import { ASSIGNABLE_SYSTEM_ROLES, ROLE_LABELS, SystemRole, effectivePermissions,
 const invalid = errors.invalidValueMessage;
 
 /** Custom roles: derived from a system role, with Allow/Deny per permission. */
-export function createRoleService(deps: { roles: RoleRepository; access: AccessService; audit: AuditService; clock: Clock }) {
-  const { roles, access, audit, clock } = deps;
+export function createRoleService(deps: { roles: RoleRepository; access: AccessService; write: AuditedWrite<Pick<Repositories, 'roles'>>; clock: Clock }) {
+  const { roles, access, write, clock } = deps;
 
   function checkPermission(base: SystemRoleName, permission: string, allowed: boolean): void {
     if (!ALL_PERMISSIONS.has(permission)) throw invalid(`unknown permission "${permission}" (known: ${[...ALL_PERMISSIONS].join(', ')})`);
@@ -42,9 +43,11 @@ export function createRoleService(deps: { roles: RoleRepository; access: AccessS
       }
       // A role is a grant waiting to happen: nobody defines one allowing more than they hold.
       access.requireWithinReach(actor, { baseRole: base, permissions: effectivePermissions(base, Object.entries(overrides).map(([permission, allowed]) => ({ permission, allowed }))) }, `creating the role "${name}"`, 'base');
-      const id = await roles.create({ accountId: actor.accountId, name, baseRole: base, overrides, now: epochSeconds(clock) });
-      await audit.record(actor, sourceAddress, 'role.create', `"${name}" from ${ROLE_LABELS[base]}; allow [${(input.allow ?? []).join(', ')}] deny [${(input.deny ?? []).join(', ')}]`);
-      return id;
+      return write(async ({ repos, audit }) => {
+        const id = await repos.roles.create({ accountId: actor.accountId, name, baseRole: base, overrides, now: epochSeconds(clock) });
+        await audit.record(actor, sourceAddress, 'role.create', `"${name}" from ${ROLE_LABELS[base]}; allow [${(input.allow ?? []).join(', ')}] deny [${(input.deny ?? []).join(', ')}]`);
+        return id;
+      });
     },
 
     /** Allow (true), Deny (false) or back to the base role's default (null). Applies on the next request. */
@@ -59,8 +62,10 @@ export function createRoleService(deps: { roles: RoleRepository; access: AccessS
       const others = role.overrides.filter((o) => o.permission !== permission);
       const after = effectivePermissions(base, allowed === null ? others : [...others, { permission, allowed }]);
       if (after.has(permission)) access.requireWithinReach(actor, { baseRole: base, permissions: new Set([permission]) }, `allowing "${permission}" in the role "${role.name}"`);
-      await roles.setOverride(role.id, permission, allowed);
-      await audit.record(actor, sourceAddress, 'role.set-permission', `"${role.name}": ${permission} = ${allowed === null ? 'default' : allowed ? 'Allow' : 'Deny'}`);
+      await write(async ({ repos, audit }) => {
+        await repos.roles.setOverride(role.id, permission, allowed);
+        await audit.record(actor, sourceAddress, 'role.set-permission', `"${role.name}": ${permission} = ${allowed === null ? 'default' : allowed ? 'Allow' : 'Deny'}`);
+      });
     },
 
     async remove(actor: Actor, sourceAddress: string, roleName: string) {
@@ -69,8 +74,10 @@ export function createRoleService(deps: { roles: RoleRepository; access: AccessS
       if (!role) throw invalid(`no custom role named "${roleName}"`);
       const users = await roles.usersWithRole(actor.accountId, role.id);
       if (users > 0) throw invalid(`role "${role.name}" is held by ${users} user${users === 1 ? '' : 's'}: give them another role first`);
-      await roles.delete(actor.accountId, role.id);
-      await audit.record(actor, sourceAddress, 'role.delete', `"${role.name}"`);
+      await write(async ({ repos, audit }) => {
+        await repos.roles.delete(actor.accountId, role.id);
+        await audit.record(actor, sourceAddress, 'role.delete', `"${role.name}"`);
+      });
     },
 
     /** Custom roles with their effective permissions. */

@@ -2,7 +2,7 @@ import { requireAccountApiKeyManager, type AccessService, type Actor } from '../
 import { ACCOUNT_KEY_LABEL, type Caller, scopeOf } from '../access/scope.js';
 import { ALL_PERMISSIONS } from '../access/permissions.js';
 import type { AccountRepository } from '../accounts/account.repository.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditedWrite } from '../audit/audited-write.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
@@ -11,13 +11,15 @@ import { isAddressAllowed, normaliseNetworks } from '../lib/networks.js';
 import { Permission } from '../access/permissions.js';
 import { ACCOUNT_KEY_PATTERN, constantTimeEqual, newAccountApiKey, sha256Hex } from '../lib/secrets.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { Repositories } from '../repositories.js';
 import type { ApiKeyRepository } from './api-key.repository.js';
 
 export type ApiKeyServiceDeps = {
   apiKeys: ApiKeyRepository;
   accounts: AccountRepository;
   access: AccessService;
-  audit: AuditService;
+  /** Each change with its audit entry, in one transaction. */
+  write: AuditedWrite<Pick<Repositories, 'apiKeys' | 'accounts'>>;
   mailer: Mailer;
   clock: Clock;
   /** The deployment's public URL, used when the account has none of its own. */
@@ -26,7 +28,7 @@ export type ApiKeyServiceDeps = {
 
 /** The account API key: generated here, stored hashed, checked on every API request. */
 export function createApiKeyService(deps: ApiKeyServiceDeps) {
-  const { apiKeys, accounts, access, audit, mailer, clock } = deps;
+  const { apiKeys, accounts, access, write, mailer, clock } = deps;
 
   /** The URL to query, as the API page and the token email show it. */
   async function queryUrlOf(accountId: number): Promise<string> {
@@ -50,23 +52,27 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
     /**
      * Generate / Regenerate: replaces the account's key atomically (see the repository), so under concurrent
      * regenerations exactly one key is valid afterwards, exactly one is audited as the Generate, and the old
-     * one fails on the next request in every process (nothing caches keys). Returns the new key: the only
-     * time it exists in plain text.
+     * one fails on the next request in every process (nothing caches keys). The key and its entry commit
+     * together. Returns the new key: the only time it exists in plain text.
      */
     async generate(actor: Actor, sourceAddress: string): Promise<string> {
       requireAccountApiKeyManager(access, actor);
       const key = newAccountApiKey();
-      const replaced = await apiKeys.replace(actor.accountId, sha256Hex(key), epochSeconds(clock), actor.userId);
-      await audit.record(actor, sourceAddress, replaced ? 'apikey.regenerate' : 'apikey.generate');
-      return key;
+      return write(async ({ repos, audit }) => {
+        const replaced = await repos.apiKeys.replace(actor.accountId, sha256Hex(key), epochSeconds(clock), actor.userId);
+        await audit.record(actor, sourceAddress, replaced ? 'apikey.regenerate' : 'apikey.generate');
+        return key;
+      });
     },
 
     /** Removes the key: every API call with it fails from the next request on. */
     async revoke(actor: Actor, sourceAddress: string): Promise<boolean> {
       requireAccountApiKeyManager(access, actor);
-      const revoked = await apiKeys.revoke(actor.accountId);
-      await audit.record(actor, sourceAddress, 'apikey.revoke', revoked ? '' : 'no key to revoke');
-      return revoked;
+      return write(async ({ repos, audit }) => {
+        const revoked = await repos.apiKeys.revoke(actor.accountId);
+        await audit.record(actor, sourceAddress, 'apikey.revoke', revoked ? '' : 'no key to revoke');
+        return revoked;
+      });
     },
 
     /**
@@ -101,7 +107,9 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
           'Keep this token secret: it gives the access of the Agent Key user.',
         ].join('\n'),
       });
-      await audit.record(actor, sourceAddress, 'apikey.email', `to ${to} (${mailer.delivery})`);
+      // Mail is no database change, so no transaction holds it with its entry: the entry follows the
+      // SMTP server's acceptance (a mail refused is not logged as sent).
+      await write(({ audit }) => audit.record(actor, sourceAddress, 'apikey.email', `to ${to} (${mailer.delivery})`));
       return { delivery: mailer.delivery };
     },
 
@@ -113,8 +121,10 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
       access.require(actor, Permission.security, 'changing the API address allow-list');
       const normalised = networks === null ? '' : normaliseNetworks(networks);
       if (typeof normalised !== 'string') throw errors.invalidValueMessage(normalised.error, 'networks');
-      await accounts.setApiAllowedNetworks(actor.accountId, normalised || null);
-      await audit.record(actor, sourceAddress, 'apikey.allowed-networks', normalised || 'any address');
+      await write(async ({ repos, audit }) => {
+        await repos.accounts.setApiAllowedNetworks(actor.accountId, normalised || null);
+        await audit.record(actor, sourceAddress, 'apikey.allowed-networks', normalised || 'any address');
+      });
       return normalised || null;
     },
 

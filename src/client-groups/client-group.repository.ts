@@ -1,5 +1,6 @@
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
+import { transaction } from '../db/transaction.js';
 import { inScope } from '../db/scope-filter.js';
 
 export type ClientGroupRow = { id: number; name: string; is_all_clients: number };
@@ -64,7 +65,7 @@ export function createClientGroupRepository(db: Db) {
     },
 
     async create(accountId: number, name: string, clientIds: number[]): Promise<number> {
-      return db.transaction().execute(async (trx) => {
+      return transaction(db, async (trx) => {
         const group = await trx.insertInto('client_groups').values({ account_id: accountId, name, is_all_clients: 0 }).returning('id').executeTakeFirstOrThrow();
         if (clientIds.length > 0) {
           await trx.insertInto('client_group_members').values(clientIds.map((client_id) => ({ account_id: accountId, client_group_id: group.id, client_id }))).execute();
@@ -75,7 +76,7 @@ export function createClientGroupRepository(db: Db) {
 
     /** Replaces the membership in one transaction, so no reader sees a half-set group. */
     async setClients(accountId: number, groupId: number, clientIds: number[]): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await transaction(db, async (trx) => {
         await trx.deleteFrom('client_group_members').where('client_group_id', '=', groupId).execute();
         if (clientIds.length > 0) {
           await trx.insertInto('client_group_members').values(clientIds.map((client_id) => ({ account_id: accountId, client_group_id: groupId, client_id }))).execute();

@@ -1,16 +1,17 @@
 import type { AccessService, Actor } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
 import type { Scope } from '../access/scope.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditedWrite } from '../audit/audited-write.js';
 import { AppError, errors } from '../errors.js';
+import type { Repositories } from '../repositories.js';
 import type { ClientGroupRepository, ClientGroupRow } from './client-group.repository.js';
 
 const invalid = errors.invalidValueMessage;
 const MAX_CLIENTS_PER_CALL = 10_000;
 
 /** Client groups: named sets of clients deciding what users (and keys) see. All Clients is built in. */
-export function createClientGroupService(deps: { groups: ClientGroupRepository; access: AccessService; audit: AuditService }) {
-  const { groups, access, audit } = deps;
+export function createClientGroupService(deps: { groups: ClientGroupRepository; access: AccessService; write: AuditedWrite<Pick<Repositories, 'clientGroups'>> }) {
+  const { groups, access, write } = deps;
 
   async function requireGroup(accountId: number, name: string): Promise<ClientGroupRow> {
     const group = await groups.findByName(accountId, name);
@@ -71,9 +72,11 @@ export function createClientGroupService(deps: { groups: ClientGroupRepository; 
       const name = checkName(input.name);
       if (await groups.findByName(actor.accountId, name)) throw invalid(`a client group named "${name}" already exists`, 'name');
       const clientIds = await checkClients(await sightOf(actor), input.clientIds ?? []);
-      const id = await groups.create(actor.accountId, name, clientIds);
-      await audit.record(actor, sourceAddress, 'group.create', `"${name}" with clients [${clientIds.join(',')}]`);
-      return id;
+      return write(async ({ repos, audit }) => {
+        const id = await repos.clientGroups.create(actor.accountId, name, clientIds);
+        await audit.record(actor, sourceAddress, 'group.create', `"${name}" with clients [${clientIds.join(',')}]`);
+        return id;
+      });
     },
 
     async rename(actor: Actor, sourceAddress: string, name: string, newName: string): Promise<void> {
@@ -82,8 +85,10 @@ export function createClientGroupService(deps: { groups: ClientGroupRepository; 
       refuseAllClients(group, 'renamed');
       const checked = checkName(newName);
       if (await groups.findByName(actor.accountId, checked)) throw invalid(`a client group named "${checked}" already exists`, 'name');
-      await groups.rename(actor.accountId, group.id, checked);
-      await audit.record(actor, sourceAddress, 'group.rename', `"${group.name}" -> "${checked}"`);
+      await write(async ({ repos, audit }) => {
+        await repos.clientGroups.rename(actor.accountId, group.id, checked);
+        await audit.record(actor, sourceAddress, 'group.rename', `"${group.name}" -> "${checked}"`);
+      });
     },
 
     /**
@@ -98,9 +103,11 @@ export function createClientGroupService(deps: { groups: ClientGroupRepository; 
       const sight = await sightOf(actor);
       const checked = await checkClients(sight, clientIds);
       const kept = await groups.membersOutside(group.id, sight);
-      await groups.setClients(actor.accountId, group.id, [...checked, ...kept]);
       const keptNote = kept.length > 0 ? ` (and ${kept.length} outside ${actor.label}'s client group, kept)` : '';
-      await audit.record(actor, sourceAddress, 'group.set-clients', `"${group.name}" = [${checked.join(',')}]${keptNote}`);
+      await write(async ({ repos, audit }) => {
+        await repos.clientGroups.setClients(actor.accountId, group.id, [...checked, ...kept]);
+        await audit.record(actor, sourceAddress, 'group.set-clients', `"${group.name}" = [${checked.join(',')}]${keptNote}`);
+      });
     },
 
     /** Deletes a group no user belongs to; a group in use is refused, naming how many users hold it. */
@@ -113,8 +120,10 @@ export function createClientGroupService(deps: { groups: ClientGroupRepository; 
         throw invalid(`client group "${group.name}" is in use by ${inUse} user${inUse === 1 ? '' : 's'}: move them to another group first`);
       }
       // users.client_group_id is a restricting foreign key, so a user added meanwhile makes this fail safely.
-      await groups.delete(actor.accountId, group.id);
-      await audit.record(actor, sourceAddress, 'group.delete', `"${group.name}"`);
+      await write(async ({ repos, audit }) => {
+        await repos.clientGroups.delete(actor.accountId, group.id);
+        await audit.record(actor, sourceAddress, 'group.delete', `"${group.name}"`);
+      });
     },
 
     async list(actor: Actor) {

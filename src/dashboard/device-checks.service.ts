@@ -1,20 +1,18 @@
 import type { AccessService } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
-import { createAuditService } from '../audit/audit.service.js';
+import type { AuditedWrite } from '../audit/audited-write.js';
 import { type CheckActionService, checkActionsOver } from '../checks/check-action.service.js';
 import type { CommandQueue, CommandService } from '../commands/command.service.js';
 import type { ClearType } from '../checks/check-status.js';
-import type { Db } from '../db/database.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { parseZonedDateTime } from '../lib/dates.js';
-import { inTransaction } from '../repositories.js';
 import type { SessionUser } from './session.service.js';
 
 export type ClearForm = { checkid: number; private_note: string; public_note: string; clear_type: ClearType; clear_until: string };
 export type NoteForm = { checkid: number; private_note: string; public_note: string };
 
-type Deps = { db: Db; access: AccessService; clock: Clock; commands: CommandService };
+type Deps = { write: AuditedWrite; access: AccessService; clock: Clock; commands: CommandService };
 
 /**
  * The device page's check actions: clear a check, add a note, run a task. The rules are the API's
@@ -24,7 +22,7 @@ type Deps = { db: Db; access: AccessService; clock: Clock; commands: CommandServ
  * refused like a missing one.
  */
 export function createDeviceChecksService(deps: Deps) {
-  const { db, access, clock, commands } = deps;
+  const { write, access, clock, commands } = deps;
 
   /**
    * One action in one transaction with its audit entry, after the permission and a check of the page's
@@ -33,12 +31,12 @@ export function createDeviceChecksService(deps: Deps) {
   async function act<T>(user: SessionUser, sourceAddress: string, action: string, target: { deviceId: number; checkId: number }, detail: object, work: (actions: CheckActionService) => Promise<T>): Promise<T> {
     access.require(user.actor, Permission.devices, action.replace(/_/g, ' '));
     let queue: CommandQueue | undefined;
-    const result = await inTransaction(db, async (tx) => {
+    const result = await write(async ({ repos: tx, audit }) => {
       const check = await tx.checks.findVisible(user.scope, target.checkId);
       if (!check || check.device_id !== target.deviceId) throw errors.invalidValueMessage('Choose a check of this device', 'checkid');
       queue = commands.within(tx.commands);
       const answer = await work(checkActionsOver(tx, clock, queue));
-      await createAuditService({ audit: tx.audit, clock }).record(user.actor, sourceAddress, `dashboard.${action}`, JSON.stringify(detail));
+      await audit.record(user.actor, sourceAddress, `dashboard.${action}`, JSON.stringify(detail));
       return answer;
     });
     // A long-poll woken before the commit would not see the command.

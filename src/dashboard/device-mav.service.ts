@@ -1,16 +1,15 @@
 import type { AccessService } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
-import { createAuditService } from '../audit/audit.service.js';
+import type { AuditedWrite } from '../audit/audited-write.js';
 import type { CommandQueue, CommandService } from '../commands/command.service.js';
-import type { Db } from '../db/database.js';
 import { AppError } from '../errors.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
 import { MavCommandKind, type MavActionResult, mavActionsOver } from '../mav/mav-action.service.js';
 import { MavEngine } from '../mav/mav-codes.js';
-import { inTransaction, type Repositories } from '../repositories.js';
+import type { Repositories } from '../repositories.js';
 import type { SessionUser } from './session.service.js';
 
-type Deps = { db: Db; repos: Repositories; access: AccessService; clock: Clock; commands: CommandService };
+type Deps = { write: AuditedWrite; repos: Repositories; access: AccessService; clock: Clock; commands: CommandService };
 
 /** Scans and commands the panel shows (the newest). */
 const PANEL_ROWS = 10;
@@ -24,7 +23,7 @@ const MAV_KINDS: ReadonlySet<string> = new Set(Object.values(MavCommandKind));
  * group is refused 404.
  */
 export function createDeviceMavService(deps: Deps) {
-  const { db, repos, access, clock, commands } = deps;
+  const { write, repos, access, clock, commands } = deps;
 
   async function deviceOf(user: SessionUser, deviceId: number | undefined, what: string) {
     access.require(user.actor, Permission.devices, what);
@@ -50,10 +49,10 @@ export function createDeviceMavService(deps: Deps) {
     async startScan(user: SessionUser, sourceAddress: string, deviceId: number | undefined): Promise<MavActionResult> {
       const device = await deviceOf(user, deviceId, 'starting a scan');
       let queue: CommandQueue | undefined;
-      const result = await inTransaction(db, async (tx) => {
+      const result = await write(async ({ repos: tx, audit }) => {
         queue = commands.within(tx.commands);
         const answer = await mavActionsOver(tx, queue).scan(user.scope, device.id, 'start');
-        await createAuditService({ audit: tx.audit, clock }).record(user.actor, sourceAddress, 'device.mav_scan_start', JSON.stringify({ deviceid: device.id }));
+        await audit.record(user.actor, sourceAddress, 'device.mav_scan_start', JSON.stringify({ deviceid: device.id }));
         return answer;
       });
       // A long-poll woken before the commit would not see the command.

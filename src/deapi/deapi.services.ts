@@ -1,7 +1,7 @@
 import type { AccessService } from '../access/access.service.js';
 import type { AccountRepository } from '../accounts/account.repository.js';
 import { createInstallationPackageService, type InstallationPackageService } from '../agent-protocol/installation-package.service.js';
-import { createAuditService } from '../audit/audit.service.js';
+import { type AuditedWrite, type AuditLog, auditedWritesWithin } from '../audit/audited-write.js';
 import type { Clock } from '../lib/clock.js';
 import { createSiteTokenService } from '../sites/site-token.service.js';
 import type { AdUserRepository } from '../ad-users/ad-user.repository.js';
@@ -64,11 +64,19 @@ export type DeapiDomainDeps = {
   readonly publicUrl: string;
   /** Where a write queues commands for agents (bound to its transaction; woken after commit). Absent for reads. */
   readonly commands?: CommandQueue;
+  /** The write's audit log, bound to its transaction: what the domain changes (a site token) commits with its entry. Absent for reads. */
+  readonly audit?: AuditLog;
 };
 
 /** The write's command queue; a read's domain has none, and queueing there is a programming error. */
 function commandsOf(deps: DeapiDomainDeps): Pick<CommandQueue, 'enqueue'> {
   return deps.commands ?? { enqueue: () => Promise.reject(new Error('commands are queued only inside a write (a write: true service)')) };
+}
+
+/** The write's audited changes, in its transaction; a read's domain has none, and changing there is a programming error. */
+function writesOf(repos: Repositories, deps: DeapiDomainDeps): AuditedWrite {
+  const { audit } = deps;
+  return audit ? auditedWritesWithin({ repos, audit }) : () => Promise.reject(new Error('audited changes are made only inside a write (a write: true service)'));
 }
 
 /**
@@ -77,7 +85,7 @@ function commandsOf(deps: DeapiDomainDeps): Pick<CommandQueue, 'enqueue'> {
  */
 export function createDeapiDomain(repos: Repositories, deps: DeapiDomainDeps): DeapiDomain {
   const { access, clock } = deps;
-  const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, audit: createAuditService({ audit: repos.audit, clock }), clock });
+  const siteTokens = createSiteTokenService({ tokens: repos.siteTokens, sites: repos.sites, access, write: writesOf(repos, deps), clock });
   const devices = createDeviceService(repos.devices);
   return {
     clients: createClientService(repos.clients),

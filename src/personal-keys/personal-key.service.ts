@@ -1,11 +1,12 @@
 import type { AccessService, Actor } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
 import { type Caller, personalKeyLabel, scopeOf } from '../access/scope.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditedWrite } from '../audit/audited-write.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { isAddressAllowed } from '../lib/networks.js';
+import type { Repositories } from '../repositories.js';
 import { constantTimeEqual, isWellFormedPersonalKey, newPersonalApiKey, personalKeyDisplayPrefix, sha256Hex } from '../lib/secrets.js';
 import type { UserRow } from '../users/user.repository.js';
 import type { PersonalKeyRepository } from './personal-key.repository.js';
@@ -22,8 +23,8 @@ const invalid = errors.invalidValueMessage;
  * Named personal API keys (ours): any user creates keys for itself, each acting as that user with the
  * intersection of the key's scope, the user's role and the user's client group, all read per request.
  */
-export function createPersonalKeyService(deps: { keys: PersonalKeyRepository; access: AccessService; audit: AuditService; clock: Clock }) {
-  const { keys, access, audit, clock } = deps;
+export function createPersonalKeyService(deps: { keys: PersonalKeyRepository; access: AccessService; write: AuditedWrite<Pick<Repositories, 'personalKeys'>>; clock: Clock }) {
+  const { keys, access, write, clock } = deps;
 
   /** Keys are personal: a user manages its own; managing another's needs User Accounts (e.g. to revoke a leak). */
   function requireOwnerOrUserManager(actor: Actor, owner: UserRow, what: string): void {
@@ -52,8 +53,10 @@ export function createPersonalKeyService(deps: { keys: PersonalKeyRepository; ac
       if ((await keys.listByUser(owner.account_id, owner.id)).length >= MAX_KEYS_PER_USER) throw invalid(`at most ${MAX_KEYS_PER_USER} keys per user`, 'name');
       const key = newPersonalApiKey();
       const prefix = personalKeyDisplayPrefix(key);
-      await keys.create({ accountId: owner.account_id, userId: owner.id, name, prefix, keyHash: sha256Hex(key), scope: scope as PersonalKeyScope, now, expiresAt });
-      await audit.record(actor, sourceAddress, 'personal-key.create', `${owner.email}: "${name}" (${prefix}…, ${scope}${expiresAt ? `, expires ${new Date(expiresAt * 1000).toISOString()}` : ''})`);
+      await write(async ({ repos, audit }) => {
+        await repos.personalKeys.create({ accountId: owner.account_id, userId: owner.id, name, prefix, keyHash: sha256Hex(key), scope: scope as PersonalKeyScope, now, expiresAt });
+        await audit.record(actor, sourceAddress, 'personal-key.create', `${owner.email}: "${name}" (${prefix}…, ${scope}${expiresAt ? `, expires ${new Date(expiresAt * 1000).toISOString()}` : ''})`);
+      });
       return { key, name, prefix, scope, expiresAt };
     },
 
@@ -70,8 +73,10 @@ export function createPersonalKeyService(deps: { keys: PersonalKeyRepository; ac
 
     async revoke(actor: Actor, sourceAddress: string, owner: UserRow, name: string): Promise<void> {
       requireOwnerOrUserManager(actor, owner, 'revoking');
-      if (!(await keys.revoke(owner.account_id, owner.id, name))) throw invalid(`${owner.email} has no key named "${name}"`, 'name');
-      await audit.record(actor, sourceAddress, 'personal-key.revoke', `${owner.email}: "${name}"`);
+      await write(async ({ repos, audit }) => {
+        if (!(await repos.personalKeys.revoke(owner.account_id, owner.id, name))) throw invalid(`${owner.email} has no key named "${name}"`, 'name');
+        await audit.record(actor, sourceAddress, 'personal-key.revoke', `${owner.email}: "${name}"`);
+      });
     },
 
     /**

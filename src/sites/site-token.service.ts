@@ -1,9 +1,10 @@
 import type { AccessService, Actor } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
 import type { Scope } from '../access/scope.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditedWrite } from '../audit/audited-write.js';
 import { AppError } from '../errors.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
+import type { Repositories } from '../repositories.js';
 import { SITE_TOKEN_PREFIX, constantTimeEqual, isPrefixedSecret, newPrefixedSecret, secretDisplayPrefix, sha256Hex } from '../lib/secrets.js';
 import type { SiteRepository } from './site.repository.js';
 import type { SiteTokenRepository } from './site-token.repository.js';
@@ -23,14 +24,14 @@ export type SiteTokenState = 'active' | 'expired' | 'revoked';
 /** The site an accepted token enrols into. */
 export type EnrolmentSite = { tokenId: number; accountId: number; clientId: number; siteId: number };
 
-type Deps = { tokens: SiteTokenRepository; sites: SiteRepository; access: AccessService; audit: AuditService; clock: Clock };
+type Deps = { tokens: SiteTokenRepository; sites: SiteRepository; access: AccessService; write: AuditedWrite<Pick<Repositories, 'siteTokens'>>; clock: Clock };
 
 /**
  * Site enrolment tokens: random (`slt_` + 256 bits), bound to one account and site, expiring (30 days by
  * default), revocable, stored only as sha256 and shown once. Every change is audited with its actor.
  */
 export function createSiteTokenService(deps: Deps) {
-  const { tokens, sites, access, audit, clock } = deps;
+  const { tokens, sites, access, write, clock } = deps;
 
   /** The site when the scope sees it; the same error whether it is missing or outside the scope. */
   async function requireSite(actor: Actor, scope: Scope, siteId: number, what: string) {
@@ -52,8 +53,10 @@ export function createSiteTokenService(deps: Deps) {
       if (!Number.isFinite(expiresAt) || expiresAt <= now) throw new AppError('invalidValue', 'a token expiry must be a valid time in the future', undefined, 'expires');
       const token = newPrefixedSecret(SITE_TOKEN_PREFIX);
       const prefix = secretDisplayPrefix(SITE_TOKEN_PREFIX, token);
-      await tokens.create({ accountId: actor.accountId, siteId: site.id, tokenHash: sha256Hex(token), prefix, now, createdByUserId: actor.userId, createdBy: actor.label, expiresAt });
-      await audit.record(actor, sourceAddress, 'site-token.create', `site ${site.id} "${site.name}": ${prefix}… expires ${new Date(expiresAt * 1000).toISOString()}`);
+      await write(async ({ repos, audit }) => {
+        await repos.siteTokens.create({ accountId: actor.accountId, siteId: site.id, tokenHash: sha256Hex(token), prefix, now, createdByUserId: actor.userId, createdBy: actor.label, expiresAt });
+        await audit.record(actor, sourceAddress, 'site-token.create', `site ${site.id} "${site.name}": ${prefix}… expires ${new Date(expiresAt * 1000).toISOString()}`);
+      });
       return { token, prefix, siteId: site.id, expiresAt };
     },
 
@@ -68,10 +71,12 @@ export function createSiteTokenService(deps: Deps) {
     /** Revokes the site's token(s) with this display prefix: enrolment with them fails from now on. */
     async revoke(actor: Actor, scope: Scope, sourceAddress: string, siteId: number, prefix: string): Promise<number> {
       const site = await requireSite(actor, scope, siteId, 'revoking a site enrolment token');
-      const revoked = await tokens.revokeByPrefix(actor.accountId, site.id, prefix, epochSeconds(clock));
-      if (revoked === 0) throw new AppError('invalidValue', `site ${site.id} has no unrevoked token ${prefix}`, undefined, 'prefix');
-      await audit.record(actor, sourceAddress, 'site-token.revoke', `site ${site.id} "${site.name}": ${prefix}…`);
-      return revoked;
+      return write(async ({ repos, audit }) => {
+        const revoked = await repos.siteTokens.revokeByPrefix(actor.accountId, site.id, prefix, epochSeconds(clock));
+        if (revoked === 0) throw new AppError('invalidValue', `site ${site.id} has no unrevoked token ${prefix}`, undefined, 'prefix');
+        await audit.record(actor, sourceAddress, 'site-token.revoke', `site ${site.id} "${site.name}": ${prefix}…`);
+        return revoked;
+      });
     },
 
     /** The site a presented token enrols into, or null when it is malformed, unknown, expired or revoked. */

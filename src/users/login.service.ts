@@ -1,7 +1,8 @@
 import type { AccessService, Actor } from '../access/access.service.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditedWrite } from '../audit/audited-write.js';
 import { errors } from '../errors.js';
 import { hashPassword, needsRehash, verifyPassword } from '../lib/password.js';
+import type { Repositories } from '../repositories.js';
 import type { LoginAttempts } from '../throttle/throttle.service.js';
 import type { UserRepository, UserRow } from './user.repository.js';
 
@@ -16,8 +17,8 @@ export type LoginResult =
  * inactive user; the Agent Key with dashboard access off). Every refusal looks the same to the caller
  * ("invalid"), so it cannot tell which rule refused; "blocked" comes with its wait.
  */
-export function createLoginService(deps: { users: UserRepository; access: AccessService; audit: AuditService; loginAttempts: LoginAttempts }) {
-  const { users, access, audit, loginAttempts } = deps;
+export function createLoginService(deps: { users: UserRepository; access: AccessService; write: AuditedWrite<Pick<Repositories, 'users'>>; loginAttempts: LoginAttempts }) {
+  const { users, access, write, loginAttempts } = deps;
   return {
     async login(email: string, password: string, sourceAddress: string): Promise<LoginResult> {
       const attempt = await loginAttempts.begin(email, sourceAddress);
@@ -34,8 +35,11 @@ export function createLoginService(deps: { users: UserRepository; access: Access
       const actor = await access.actorFor(user);
       // The only moment the password is known: replace a hash made at an older (lower) cost.
       if (user.password_hash && needsRehash(user.password_hash)) {
-        await users.update(user.account_id, user.id, { password_hash: await hashPassword(password) });
-        await audit.record(actor, sourceAddress, 'user.password-rehash', `${user.email}: stored again at the current scrypt cost`);
+        const passwordHash = await hashPassword(password);
+        await write(async ({ repos, audit }) => {
+          await repos.users.update(user.account_id, user.id, { password_hash: passwordHash });
+          await audit.record(actor, sourceAddress, 'user.password-rehash', `${user.email}: stored again at the current scrypt cost`);
+        });
       }
       return { ok: true, actor };
     },

@@ -2,7 +2,7 @@ import type { AccessService, Actor } from '../access/access.service.js';
 import { Permission } from '../access/permissions.js';
 import type { RoleRepository } from '../access/role.repository.js';
 import { ASSIGNABLE_SYSTEM_ROLES, CUSTOM_ROLE, ROLE_LABELS, SystemRole, effectivePermissions, type SystemRole as SystemRoleName } from '../access/roles.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { AuditedWrite } from '../audit/audited-write.js';
 import type { ClientGroupRepository } from '../client-groups/client-group.repository.js';
 import type { ClientGroupService } from '../client-groups/client-group.service.js';
 import { errors } from '../errors.js';
@@ -10,6 +10,7 @@ import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { isValidEmailAddress } from '../lib/email-address.js';
 import { hashPassword, passwordPolicyError } from '../lib/password.js';
+import type { Repositories } from '../repositories.js';
 import type { LoginService } from './login.service.js';
 import type { UserRepository, UserRow } from './user.repository.js';
 
@@ -27,17 +28,32 @@ export function createUserService(deps: {
   clientGroups: ClientGroupService;
   roles: RoleRepository;
   access: AccessService;
-  audit: AuditService;
+  /**
+   * Each change with its audit entry, in one transaction; `sessions` signs a user out of the dashboard
+   * everywhere (but the session kept) after disabling it, changing its password, or turning the Agent
+   * Key's dashboard access off.
+   */
+  write: AuditedWrite<Pick<Repositories, 'users' | 'sessions'>>;
   clock: Clock;
   /** Checks one's current password (under the log-in lockout) before changing it. */
   login: LoginService;
-  /**
-   * Signs a user out of the dashboard everywhere (except the session kept): after disabling it, changing
-   * its password, or turning the Agent Key's dashboard access off.
-   */
-  endSessions: (accountId: number, userId: number, keepSessionId?: number) => Promise<void>;
 }) {
-  const { users, groups, clientGroups, roles, access, audit, clock, login, endSessions } = deps;
+  const { users, groups, clientGroups, roles, access, write, clock, login } = deps;
+
+  /** Updates a user and records the entry in one transaction; `endSessions` ends its sessions too (but `keepSessionId`). */
+  async function updateUser(
+    actor: Actor,
+    sourceAddress: string,
+    userId: number,
+    fields: Parameters<UserRepository['update']>[2],
+    entry: { action: string; detail: string; endSessions?: boolean; keepSessionId?: number },
+  ): Promise<void> {
+    await write(async ({ repos, audit }) => {
+      await repos.users.update(actor.accountId, userId, fields);
+      if (entry.endSessions) await repos.sessions.deleteByUser(actor.accountId, userId, entry.keepSessionId);
+      await audit.record(actor, sourceAddress, entry.action, entry.detail);
+    });
+  }
 
   async function resolveRole(accountId: number, name: string): Promise<ResolvedRole> {
     if ((ASSIGNABLE_SYSTEM_ROLES as readonly string[]).includes(name)) {
@@ -140,18 +156,20 @@ export function createUserService(deps: {
       // Without a group named, the new user sees what its creator sees: All Clients, or the creator's own group.
       const group = input.group ? await grantableGroup(actor, input.group, 'adding a user in') : await defaultGroupFor(actor);
       const passwordHash = input.password === undefined ? null : await checkedPasswordHash(input.password);
-      const user = await users.create({
-        accountId: actor.accountId,
-        email,
-        passwordHash,
-        role: role.role,
-        customRoleId: role.customRoleId,
-        userType: clientRole ? 'client' : 'staff',
-        clientGroupId: group.id,
-        now: epochSeconds(clock),
+      return write(async ({ repos, audit }) => {
+        const user = await repos.users.create({
+          accountId: actor.accountId,
+          email,
+          passwordHash,
+          role: role.role,
+          customRoleId: role.customRoleId,
+          userType: clientRole ? 'client' : 'staff',
+          clientGroupId: group.id,
+          now: epochSeconds(clock),
+        });
+        await audit.record(actor, sourceAddress, 'user.add', `${email} as ${role.label} (${user.user_type}), group "${group.name}"`);
+        return user;
       });
-      await audit.record(actor, sourceAddress, 'user.add', `${email} as ${role.label} (${user.user_type}), group "${group.name}"`);
-      return user;
     },
 
     /** Every user of the account with role and group names, for lists. */
@@ -180,8 +198,7 @@ export function createUserService(deps: {
       const user = await find(actor.accountId, userRef);
       await requireUserWithinReach(actor, user, 'changing the client group of');
       const group = await grantableGroup(actor, groupName, 'giving');
-      await users.update(actor.accountId, user.id, { client_group_id: group.id });
-      await audit.record(actor, sourceAddress, user.is_agent_key ? 'agent-key.set-group' : 'user.set-group', `${user.email} -> group "${group.name}"`);
+      await updateUser(actor, sourceAddress, user.id, { client_group_id: group.id }, { action: user.is_agent_key ? 'agent-key.set-group' : 'user.set-group', detail: `${user.email} -> group "${group.name}"` });
     },
 
     /** Changes a user's role. The Agent Key's role is fixed. */
@@ -194,8 +211,7 @@ export function createUserService(deps: {
       if ((role.baseRole === SystemRole.client) !== (user.user_type === 'client')) {
         throw invalid('a Client user keeps a Client role, and a Staff user a Staff role', 'role');
       }
-      await users.update(actor.accountId, user.id, { role: role.role, custom_role_id: role.customRoleId });
-      await audit.record(actor, sourceAddress, 'user.set-role', `${user.email} -> ${role.label}`);
+      await updateUser(actor, sourceAddress, user.id, { role: role.role, custom_role_id: role.customRoleId }, { action: 'user.set-role', detail: `${user.email} -> ${role.label}` });
     },
 
     async setEmail(actor: Actor, sourceAddress: string, userRef: string, email: string): Promise<void> {
@@ -203,8 +219,7 @@ export function createUserService(deps: {
       const user = await find(actor.accountId, userRef);
       await requireUserWithinReach(actor, user, 'changing the email of');
       const normalised = await checkNewEmail(email);
-      await users.update(actor.accountId, user.id, { email: normalised });
-      await audit.record(actor, sourceAddress, user.is_agent_key ? 'agent-key.set-email' : 'user.set-email', `${user.email} -> ${normalised}`);
+      await updateUser(actor, sourceAddress, user.id, { email: normalised }, { action: user.is_agent_key ? 'agent-key.set-email' : 'user.set-email', detail: `${user.email} -> ${normalised}` });
     },
 
     /** Sets a password (policy-checked). Users may set their own; others need User Accounts. */
@@ -212,10 +227,10 @@ export function createUserService(deps: {
       const user = await find(actor.accountId, userRef);
       if (user.id !== actor.userId) access.require(actor, Permission.userAccounts, "changing another user's password");
       await requireUserWithinReach(actor, user, 'changing the password of');
-      await users.update(actor.accountId, user.id, { password_hash: await checkedPasswordHash(password) });
       // Whoever knew the old password is signed out everywhere.
-      await endSessions(actor.accountId, user.id);
-      await audit.record(actor, sourceAddress, user.is_agent_key ? 'agent-key.set-password' : 'user.set-password', user.email);
+      await updateUser(actor, sourceAddress, user.id, { password_hash: await checkedPasswordHash(password) }, {
+        action: user.is_agent_key ? 'agent-key.set-password' : 'user.set-password', detail: user.email, endSessions: true,
+      });
     },
 
     /**
@@ -229,9 +244,9 @@ export function createUserService(deps: {
       const problem = passwordPolicyError(input.password);
       if (problem) throw invalid(problem, 'password');
       await login.verifyOwnPassword(user, input.current, sourceAddress, 'current');
-      await users.update(actor.accountId, user.id, { password_hash: await hashPassword(input.password) });
-      await endSessions(actor.accountId, user.id, input.keepSessionId);
-      await audit.record(actor, sourceAddress, 'user.change-password', `${user.email} (current password checked; other sessions ended)`);
+      await updateUser(actor, sourceAddress, user.id, { password_hash: await hashPassword(input.password) }, {
+        action: 'user.change-password', detail: `${user.email} (current password checked; other sessions ended)`, endSessions: true, keepSessionId: input.keepSessionId,
+      });
     },
 
     /** Deletes a user; the Agent Key cannot be deleted. */
@@ -241,8 +256,10 @@ export function createUserService(deps: {
       if (user.is_agent_key) throw invalid('the Agent Key user cannot be deleted');
       if (user.id === actor.userId) throw invalid('you cannot delete yourself');
       await requireUserWithinReach(actor, user, 'deleting');
-      await users.delete(actor.accountId, user.id);
-      await audit.record(actor, sourceAddress, 'user.delete', user.email);
+      await write(async ({ repos, audit }) => {
+        await repos.users.delete(actor.accountId, user.id);
+        await audit.record(actor, sourceAddress, 'user.delete', user.email);
+      });
     },
 
     /**
@@ -259,10 +276,8 @@ export function createUserService(deps: {
       if (!active && !(await someoneElseManagesUsers(actor.accountId, user.id))) {
         throw invalid(`${user.email} cannot be disabled: no other active user has the User Accounts permission`);
       }
-      await users.update(actor.accountId, user.id, { active: active ? 1 : 0 });
       // A disabled user's sessions already fail (checked per request); deleting them keeps the table clean.
-      if (!active) await endSessions(actor.accountId, user.id);
-      await audit.record(actor, sourceAddress, active ? 'user.enable' : 'user.disable', user.email);
+      await updateUser(actor, sourceAddress, user.id, { active: active ? 1 : 0 }, { action: active ? 'user.enable' : 'user.disable', detail: user.email, endSessions: !active });
     },
 
     /**
@@ -276,9 +291,9 @@ export function createUserService(deps: {
       if (!enabled && !(await someoneElseManagesUsers(actor.accountId, agentKey.id))) {
         throw invalid('Agent Key dashboard access cannot be turned off: no other active user has the User Accounts permission', 'enabled');
       }
-      await users.update(actor.accountId, agentKey.id, { dashboard_access: enabled ? 1 : 0 });
-      if (!enabled) await endSessions(actor.accountId, agentKey.id);
-      await audit.record(actor, sourceAddress, 'agent-key.access', enabled ? 'dashboard access enabled' : 'dashboard access disabled');
+      await updateUser(actor, sourceAddress, agentKey.id, { dashboard_access: enabled ? 1 : 0 }, {
+        action: 'agent-key.access', detail: enabled ? 'dashboard access enabled' : 'dashboard access disabled', endSessions: !enabled,
+      });
     },
   };
 }
