@@ -21,6 +21,8 @@ declare module 'fastify' {
     refusedForm?: RefusedForm;
     /** Set by `formRoute`: the form field of the password the route checks (each address's failed tries are limited). */
     passwordField?: string;
+    /** Set on the routes of the dashboard's authenticated scope, which a request without a session never reaches. */
+    signedIn?: boolean;
   }
 }
 
