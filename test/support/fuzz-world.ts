@@ -105,7 +105,13 @@ export async function createFuzzWorld(database: DatabaseHandle): Promise<FuzzWor
   const globexScope = { accountId: globex.account.id, clientGroupId: null };
   credentials.set('siteToken.other', (await globex.services.siteTokens.create(globexSystem, globexScope, SETUP_ADDRESS, globex.sites.alphaHq.id)).token);
 
-  const { app, logs } = await buildTestApp(database, { cookieSecret: COOKIE_SECRET, logLevel: 'warn', passwordTriesPerMinute: 5, sweepSeconds: 0 });
+  // The other account's key answers only from 10.0.0.0/8, so the allow-list sees every address the requests come from.
+  await globex.services.apiKeys.setAllowedNetworks(globexSystem, SETUP_ADDRESS, '10.0.0.0/8, 2001:db8::/32');
+  // X-Forwarded-For is believed from the loopback addresses and from the dashboard's 10.9.0.0/16, so its
+  // garbage reaches every control keyed on the client's address.
+  const { app, logs } = await buildTestApp(database, {
+    cookieSecret: COOKIE_SECRET, logLevel: 'warn', passwordTriesPerMinute: 5, sweepSeconds: 0, trustedProxies: ['127.0.0.1/32', '::1/128', '10.9.0.0/16'],
+  });
 
   const enrol = async (token: string, machineId: string) => {
     const facts = { hostname: machineId, deviceType: 'server', os: { name: 'Debian GNU/Linux 12', version: '12', family: 'linux' }, cpu: { model: 'Xeon', count: 2 }, memoryMb: 2048, agentVersion: '1.0.0' };
