@@ -70,7 +70,7 @@ const DATES = [
 ];
 
 /** Text of any kind: odd constants, random strings of any code point, numbers at and past every bound, dates. */
-export const junkText: fc.Arbitrary<string> = fc.oneof(
+const junkText: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...JUNK_STRINGS) },
   { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
@@ -108,6 +108,8 @@ const QUERY_TAILS = [
   '', '&', '&&', '=', '&=', '&==', '%', '&%', '&%G1=1', '&a=%C3%28', '&a=%FF%FE', '&%00=%00', '&a=%ED%A0%80', '&a=%E0%80%AF', '&a', '&a=', '&=a',
   '&a[b]=c', '&a[]=1&a[]=2', '&a.b=c', '&__proto__=x', '&__proto__[x]=1', '&constructor=x', '&hasOwnProperty=1', '&apikey', '&apikey=', ';apikey=x',
   '&%E2%80%AE=1', '&service', '&service=', '&service=%00', '&describe', '&+=+', '&%2B=%2B', '?', '??', '&#',
+  // Many parameters: past the query parser's 1,000 keys, and one name repeated thousands of times.
+  Array.from({ length: 3000 }, (_, i) => `&p${i}=${i}`).join(''), '&service=list_clients'.repeat(3000),
 ];
 
 const pairsOf = (...groups: fc.Arbitrary<Pair[]>[]) => fc.tuple(...groups).map((lists) => lists.flat());
@@ -165,11 +167,18 @@ const extraHeader: fc.Arbitrary<[string, string]> = fc.oneof(
   fc.tuple(fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-'), minLength: 1, maxLength: 20 }).map((n) => `x${n}`), headerValue),
 );
 
+const JSON_JUNK = [
+  '{', '{"a":', '[1,2', 'null', '"x"', '1e999', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', '{"a":1,"a":2}',
+  // Nested 100,000 deep: a recursive parser or validator would run out of stack.
+  `${'['.repeat(100_000)}${']'.repeat(100_000)}`, `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`,
+  `{"batchId":"deep-nesting-01","sentAt":1764167400,"checkResults":${'['.repeat(50_000)}${']'.repeat(50_000)}}`,
+];
+
 /** A body of another kind than the pairs: a JSON object of them, JSON that is not one, text, bytes, multipart. */
 const otherBody: fc.Arbitrary<Body> = fc.oneof(
   { weight: 3, arbitrary: fc.constant<Body>({ kind: 'json' }) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value): Body => ({ kind: 'json', value })) },
-  { weight: 2, arbitrary: fc.oneof(junkText, hugeText, fc.constantFrom('{', '{"a":', '[1,2', 'null', '"x"', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}')).map((text): Body => ({ kind: 'text', text })) },
+  { weight: 2, arbitrary: fc.oneof(junkText, hugeText, fc.constantFrom(...JSON_JUNK)).map((text): Body => ({ kind: 'text', text })) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((bytes): Body => ({ kind: 'bytes', bytes })) },
   {
     weight: 1,

@@ -34,6 +34,8 @@ export type FuzzStats = {
   /** Dashboard and agent answers below 400. */
   accepted: Record<'dashboard' | 'agent', number>;
   seconds: number;
+  /** CPU time of the process (main thread and scrypt's thread pool): what a loaded machine does not inflate. */
+  cpuSeconds: number;
 };
 
 export type FuzzRun = {
@@ -59,14 +61,19 @@ export type FuzzOptions = {
 /** Runs `cases` random requests against the world and judges every answer. */
 export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<FuzzRun> {
   const seed = options.seed ?? Date.now() % 2 ** 31;
-  const stats: FuzzStats = { cases: 0, byTarget: { api: 0, dashboard: 0, agent: 0 }, serverErrors: 0, malformed: 0, abandoned: 0, apiOk: 0, accepted: { dashboard: 0, agent: 0 }, seconds: 0 };
+  const stats: FuzzStats = { cases: 0, byTarget: { api: 0, dashboard: 0, agent: 0 }, serverErrors: 0, malformed: 0, abandoned: 0, apiOk: 0, accepted: { dashboard: 0, agent: 0 }, seconds: 0, cpuSeconds: 0 };
   const failures: FuzzFailure[] = [];
   let shrinking = false;
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
+  const elapsed = () => {
+    const cpu = process.cpuUsage(cpuAtStart);
+    return { seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  };
   const property = fc.asyncProperty(fuzzRequest(world.ids, world.routes), async (request) => {
     const outcome = await send(world, request);
     if (!shrinking) count(stats, request, outcome);
-    if (!shrinking && stats.cases % 1000 === 0) options.progress?.({ ...stats, seconds: (performance.now() - started) / 1000 });
+    if (!shrinking && stats.cases % 1000 === 0) options.progress?.({ ...stats, ...elapsed() });
     if (outcome.verdict.ok) return true;
     const failure = { request, wire: outcome.wire, verdict: outcome.verdict, status: outcome.status, body: outcome.body, logs: outcome.logs };
     if (options.keepGoing) {
@@ -79,7 +86,7 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
     return false;
   });
   const details = await fc.check(property, { numRuns: options.cases, seed, path: options.path });
-  stats.seconds = (performance.now() - started) / 1000;
+  Object.assign(stats, elapsed());
   return { stats, failures, seed, path: details.failed ? (details.counterexamplePath ?? undefined) : undefined };
 }
 
@@ -318,7 +325,7 @@ export function depthLine(stats: FuzzStats): string {
   const share = (n: number, of: number) => `${of ? Math.round((100 * n) / of) : 0} %`;
   return `fuzz depth: api ${stats.apiOk} OK documents (${share(stats.apiOk, stats.byTarget.api)}), dashboard ${stats.accepted.dashboard} answers below 400 ` +
     `(${share(stats.accepted.dashboard, stats.byTarget.dashboard)}), agent ${stats.accepted.agent} (${share(stats.accepted.agent, stats.byTarget.agent)}), ` +
-    `${stats.abandoned} long-polls hung up`;
+    `${stats.abandoned} long-polls hung up; ${stats.cpuSeconds.toFixed(1)} s of CPU`;
 }
 
 /** A long text shortened for a report, control characters visible. */
