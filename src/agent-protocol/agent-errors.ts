@@ -51,10 +51,13 @@ const APP_ERROR_STATUS: Record<ErrorCodeName, { status: number; code: string }> 
   internal: { status: 500, code: 'internal' },
 };
 
-/** Fastify's own request errors (a body it cannot parse, too large, an unknown content type). */
+/**
+ * Fastify's own request errors (a body it cannot parse, too large, an unknown content type), and a body
+ * the agent hung up in the middle of (Node's ECONNRESET, which fastify's body reader marks 400).
+ */
 function fastifyRequestError(error: unknown): AgentError | undefined {
   const e = error as { code?: unknown; statusCode?: unknown; message?: unknown } | null;
-  if (typeof e?.statusCode !== 'number' || e.statusCode >= 500 || typeof e.code !== 'string' || !e.code.startsWith('FST_')) return undefined;
+  if (typeof e?.statusCode !== 'number' || e.statusCode >= 500 || typeof e.code !== 'string' || !(e.code.startsWith('FST_') || e.code === 'ECONNRESET')) return undefined;
   if (e.statusCode === 413) return agentErrors.tooLarge('the request body is larger than this endpoint accepts');
   if (e.statusCode === 415) return new AgentError(415, 'unsupported_media_type', 'send the body as application/json');
   if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new AgentError(400, 'invalid_json', 'the body is not valid JSON');

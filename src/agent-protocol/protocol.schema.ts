@@ -21,7 +21,8 @@ export const MAX_ITEMS_PER_LIST = 20_000;
 export const MAX_COMMAND_WAIT_SECONDS = 60;
 
 const epoch = z.number().int().min(946_684_800); // 2000-01-01: anything older is a broken clock
-const text = (max = 255) => z.string().max(max);
+/** Text of at most `max` characters, without NUL (PostgreSQL text cannot hold one; the batch failed with a 500). */
+const text = (max = 255) => z.string().max(max).refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_ITEMS_PER_LIST);
 
 // ---------------------------------------------------------------------------------------------------

@@ -31,7 +31,13 @@ export function loadAssets() {
 export type Assets = ReturnType<typeof loadAssets>;
 
 /** What the dashboard knows about a request once the session hook has run. */
-export type DashboardState = { user: SessionUser | null; sessionToken: string | null; csrfSecret: string };
+export type DashboardState = {
+  user: SessionUser | null;
+  sessionToken: string | null;
+  csrfSecret: string;
+  /** Whether this request took one of its address's password tries (a right password gives it back). */
+  tookPasswordTry?: boolean;
+};
 
 declare module 'fastify' {
   interface FastifyRequest {

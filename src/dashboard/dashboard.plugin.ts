@@ -55,14 +55,16 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       }
       // Before any password is checked (scrypt is the costliest work a signed-out request can cause):
       // an address out of tries gets 429 without it. A right password gives its try back (onResponse).
-      const passwordField = request.routeOptions.config.passwordField;
-      if (passwordField) {
+      const { passwordField, signedIn } = request.routeOptions.config;
+      // A signed-out request to a signed-in form checks no password: the next hook sends it to log in.
+      if (passwordField && (user || !signedIn)) {
         const verdict = deps.passwordTries.take(request.ip);
         if (!verdict.ok) throw errors.tooManyRequests(verdict.retryAfterSeconds, passwordField);
+        request.dashboard.tookPasswordTry = true;
       }
     });
     scope.addHook('onResponse', async (request, reply) => {
-      if (request.routeOptions.config.passwordField && reply.statusCode < 400) deps.passwordTries.giveBack(request.ip);
+      if (request.dashboard?.tookPasswordTry && reply.statusCode < 400) deps.passwordTries.giveBack(request.ip);
     });
 
     // No framing (the Regenerate button must not be clickjacked), scripts only from this server, no sniffing.
@@ -84,6 +86,9 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     registerLoginRoutes(scope, { sessions: deps.sessions, assets, secure });
 
     await scope.register(async (signedIn) => {
+      signedIn.addHook('onRoute', (route) => {
+        route.config = { ...route.config, signedIn: true };
+      });
       signedIn.decorateRequest('sessionUser', {
         getter(this: FastifyRequest) {
           if (!this.dashboard?.user) throw new Error('request.sessionUser read outside the authenticated scope');

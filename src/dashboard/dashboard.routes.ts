@@ -48,7 +48,8 @@ export function decodeCursor(value: string | undefined): { name: string; id: num
   if (!value || value.length > 1400) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && Number.isSafeInteger(parsed[1])) return { name: parsed[0], id: parsed[1] };
+    // A NUL in the name would fail the query on PostgreSQL, whose text cannot hold one.
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && !parsed[0].includes('\u0000') && Number.isSafeInteger(parsed[1])) return { name: parsed[0], id: parsed[1] };
   } catch {
     // A mangled cursor starts from the first page.
   }

@@ -21,14 +21,20 @@ declare module 'fastify' {
     refusedForm?: RefusedForm;
     /** Set by `formRoute`: the form field of the password the route checks (each address's failed tries are limited). */
     passwordField?: string;
+    /** Set on the routes of the dashboard's authenticated scope, which a request without a session never reaches. */
+    signedIn?: boolean;
   }
 }
 
+/** No NUL characters: PostgreSQL text cannot hold one (the query failed, a 500), and no one types one. */
+const noNul = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'contains a character that is not allowed';
+
 /**
  * A text input. Absent reads as '' (a form without the field, a cleared select); bounded so no field
- * carries a megabyte. Rules about the value itself belong to the service that uses it.
+ * carries a megabyte, and without NUL characters. Rules about the value itself belong to the service that uses it.
  */
-export const text = (max: number) => z.string().max(max, `at most ${max} characters`).default('');
+export const text = (max: number) => z.string().max(max, `at most ${max} characters`).refine(noNul, NUL_MESSAGE).default('');
 
 /** A text input the form needs filled in before anything runs (a confirmation, an address to send to). */
 export const filled = (message: string, max: number) => text(max).refine((value) => value.trim() !== '', message);
@@ -43,7 +49,7 @@ export const ids = z
   .transform((value) => (value === undefined ? [] : [value].flat()).map(positiveId).filter((id): id is number => id !== undefined));
 
 /** A query parameter given at most once (a repeated one fails its schema: 400, not a crash further on). */
-export const single = (max: number) => z.string({ error: 'give this parameter once' }).max(max, `at most ${max} characters`).optional();
+export const single = (max: number) => z.string({ error: 'give this parameter once' }).max(max, `at most ${max} characters`).refine(noNul, NUL_MESSAGE).optional();
 
 /** Parses a page's query with its schema; a query that fails it is answered 400 by the error handler. */
 export function parseQuery<S extends z.ZodType>(schema: S, request: FastifyRequest): z.output<S> {

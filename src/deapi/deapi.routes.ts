@@ -83,8 +83,9 @@ export function presentedKey(request: FastifyRequest, raw: RawParams): string | 
 
 /**
  * Every error of an API call as the XML envelope: in the caller's timezone once the key is known, UTC
- * before. Fastify's own request errors (a body it cannot parse or that is too large) are not API calls
- * and keep fastify's answer, as they had before the API had a plugin of its own.
+ * before. Fastify's own request errors (a body it cannot parse or that is too large, or that the client
+ * stopped sending) are not API calls and keep fastify's answer, as they had before the API had a plugin
+ * of its own.
  */
 function sendError(deps: DeapiDeps, request: FastifyRequest, reply: FastifyReply, error: unknown) {
   if (isFastifyRequestError(error)) throw error;
@@ -102,7 +103,11 @@ function sendError(deps: DeapiDeps, request: FastifyRequest, reply: FastifyReply
   return reply.send(errorDocument(code, appError.message, deps.clock.now(), request.deapi?.caller?.timezone ?? 'UTC', deps.hostname));
 }
 
+/**
+ * Fastify's FST_ errors, and the error of a body the client hung up in the middle of (Node's ECONNRESET,
+ * which fastify's body reader marks 400): the client's doing, not an unexpected failure to log as one.
+ */
 function isFastifyRequestError(error: unknown): error is FastifyError {
   const e = error as Partial<FastifyError> | null;
-  return typeof e?.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number' && e.statusCode < 500;
+  return typeof e?.code === 'string' && (e.code.startsWith('FST_') || e.code === 'ECONNRESET') && typeof e.statusCode === 'number' && e.statusCode < 500;
 }

@@ -28,7 +28,9 @@ export function wantsDescribe(raw: RawParams): boolean {
 
 /**
  * Checks the parameters of a service in declaration order: an absent required one answers
- * "Missing parameter: NAME" (5), a malformed one "Invalid value for parameter: NAME" (4).
+ * "Missing parameter: NAME" (5), a malformed one "Invalid value for parameter: NAME" (4). A NUL
+ * character is malformed in every parameter: PostgreSQL text cannot hold one (the query failed, code 99)
+ * and XML 1.0 cannot show one.
  */
 export function parseParams(specs: Readonly<Record<string, ParamSpec>>, raw: RawParams): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -38,7 +40,7 @@ export function parseParams(specs: Readonly<Record<string, ParamSpec>>, raw: Raw
       if (spec.required) throw errors.missingParameter(name);
       continue;
     }
-    if (value.length > MAX_VALUE_LENGTH) throw errors.invalidValue(name);
+    if (value.length > MAX_VALUE_LENGTH || value.includes('\u0000')) throw errors.invalidValue(name);
     const parsed = spec.schema.safeParse(value);
     if (!parsed.success) throw errors.invalidValue(name);
     out[name] = parsed.data;

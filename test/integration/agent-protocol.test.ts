@@ -248,6 +248,11 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
       expectError(await call('POST', '/reports', device.secret, report('batch-0006', 987654)), 400, 'invalid', 'checkResults.0.checkId');
       expectError(await call('POST', '/reports', device.secret, { ...report('bad id!', check.id) }), 400, 'invalid', 'batchId');
       expectError(await call('POST', '/reports', device.secret, '<report/>', { 'content-type': 'application/xml' }), 415, 'unsupported_media_type');
+      // A NUL in any text (PostgreSQL text cannot hold one: the batch failed with a 500; found by the fuzzer).
+      const withNul = report('batch-0009', check.id);
+      withNul.checkResults[0]!.output = 'disk \u0000 full';
+      expectError(await call('POST', '/reports', device.secret, withNul), 400, 'invalid', 'checkResults.0.output');
+      expectError(await call('POST', '/reports', device.secret, { ...report('batch-0010', check.id), facts: { ...FACTS, hostname: 'web\u0000' } }), 400, 'invalid', 'facts.hostname');
 
       const oversized = JSON.stringify({ ...report('batch-0007', check.id), padding: 'x'.repeat(MAX_REPORT_BYTES) });
       expectError(await call('POST', '/reports', device.secret, oversized, json), 413, 'too_large');

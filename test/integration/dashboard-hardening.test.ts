@@ -52,6 +52,21 @@ describe.each(DIALECTS)('dashboard hardening on %s', (dialect) => {
     });
   });
 
+  describe('NUL characters (PostgreSQL text cannot hold one: these were 500s there; found by the fuzzer)', () => {
+    it('refuses one in a form field or a page query 400, and starts the device list over for a cursor holding one', async () => {
+      const form = await postForm(admin, '/settings/account/personal-keys', { name: 'Nul\u0000key', scope: 'read', expires: '' });
+      expect(form.statusCode).toBe(400);
+      expect(form.body).toContain('Contains a character that is not allowed');
+      const query = await getPage(admin, '/settings/users?tab=audit&user=a%00b');
+      expect(query.statusCode).toBe(400);
+      const cursor = Buffer.from(JSON.stringify(['A\u0000', 1])).toString('base64url');
+      const list = await getPage(admin, `/?after=${cursor}`);
+      expect(list.statusCode).toBe(200);
+      expect(list.body).toContain('ALPHA-DC01');
+      expect(t.logs.join('')).not.toContain('"level":50');
+    });
+  });
+
   describe('password hashing', () => {
     it('replaces a hash made at the old cost at the next successful log-in, and audits it', async () => {
       const salt = randomBytes(16);

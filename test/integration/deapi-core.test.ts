@@ -53,6 +53,18 @@ describe.each(DIALECTS)('DEAPI core on %s', (dialect) => {
     );
   });
 
+  it('answers a NUL character in any parameter with code 4, in reads and writes (was code 99 on PostgreSQL; found by the fuzzer)', async () => {
+    const calls: [string, Record<string, string>][] = [
+      ['productid', { service: 'list_av_definitions', productid: 'bit\u0000defender' }],
+      ['name', { service: 'add_client', name: 'Nul\u0000Client' }],
+    ];
+    for (const [name, params] of calls) {
+      const res = await callApi(t.app, { apikey: fleet.apiKey, ...params }, { method: 'POST' });
+      expect(res.body, name).toContain(`<errorcode>4</errorcode><message>Invalid value for parameter: ${name}</message>`);
+    }
+    expect(t.logs.join('')).not.toContain('"level":50');
+  });
+
   it('never writes the key to the log', async () => {
     await callApi(t.app, { apikey: fleet.apiKey, service: 'list_clients' });
     await callApi(t.app, { service: 'list_clients' }, { method: 'POST', headers: { 'x-api-key': fleet.apiKey } });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/lib/clock.js';
 import { LOGIN_RUN_MEMORY_SECONDS } from '../../src/throttle/throttle.service.js';
 import { buildTestApp, TEST_NOW, type TestApp } from '../support/app.js';
-import { tryLogIn } from '../support/browser.js';
+import { postForm, signedOut, tryLogIn } from '../support/browser.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { cheapPasswordHash } from '../support/passwords.js';
 import { makeFleet, type Fleet } from '../factories.js';
@@ -58,6 +58,18 @@ describe.each(DIALECTS)('unauthenticated load on %s', (dialect) => {
     expect((await attemptsOf('198.51.100.5')).map(([login]) => login).sort()).toEqual(spray.slice(0, 5));
     // Another address has its own tries.
     expect((await logIn('198.51.100.6', 'a@acme.test', 'Wrong1Password')).statusCode).toBe(401);
+  });
+
+  it('sends a signed-out post to a signed-in password form to log in, even from an address out of tries (was 500)', async () => {
+    // 198.51.100.5 spent its tries above. The forms that check the signed-in user's own password used to
+    // take a try before the sign-in check ran, and rendered the refusal for a user nobody was.
+    const browser = await signedOut(t.app, '198.51.100.5');
+    for (const [url, fields] of [['/settings/account/password', { current: 'x', password: 'Wrong1Password', repeat: 'Wrong1Password' }], ['/settings/users/groups', { confirm: 'x', name: 'G' }]] as const) {
+      const answer = await postForm(browser, url, fields);
+      expect(answer.statusCode, url).toBe(303);
+      expect(answer.headers.location, url).toBe('/login');
+    }
+    expect((await logIn('198.51.100.5', 'user@acme.test', PASSWORD)).statusCode).toBe(429);
   });
 
   it('a right password gives its try back, so people logging in never run out', async () => {

@@ -20,7 +20,8 @@ export const PG_ADMIN_URL = process.env.SIGHTLINE_TEST_PG_URL ?? 'postgres://pos
 
 export type TestDatabase = DatabaseHandle & { url: string; drop(): Promise<void> };
 
-export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+/** A fresh database of the dialect: a SQLite file in a temporary folder, or a database on the PostgreSQL server of `pgAdminUrl`. */
+export async function createTestDatabase(dialect: DialectName, pgAdminUrl = PG_ADMIN_URL): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'sightline-test-'));
     const url = join(dir, 'test.db');
@@ -35,18 +36,18 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     };
   }
   const name = `sightline_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  const admin = new pg.Client({ connectionString: pgAdminUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+  const url = pgAdminUrl.replace(/\/[^/]*$/, `/${name}`);
   const handle = await openDatabase(url);
   return {
     ...handle,
     url,
     async drop() {
       await handle.close().catch(() => {});
-      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+      const client = new pg.Client({ connectionString: pgAdminUrl });
       await client.connect();
       // pg-pool's end() resolves before its sockets have closed; a forced drop then kills connections
       // that are still ending, and pg raises that as an uncaught error. Wait for them first.
