@@ -1,30 +1,35 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckStatus } from '../../src/checks/check-status.js';
-import { MavEngine } from '../../src/mav/mav-codes.js';
+import type { DialectName } from '../../src/db/dialect.js';
 import { SERVICES } from '../../src/deapi/registry.js';
 import type { ServiceSpec } from '../../src/deapi/service-spec.js';
+import { MavEngine } from '../../src/mav/mav-codes.js';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { MISSING_ID, NEEDS, rowParamsOf, rowsShown, validParams, type IdKind } from '../support/scope-cases.js';
+import { MISSING_ID, NEEDS, rowParamsOf, rowsShown, validParams, type IdKind, type RowShown } from '../support/scope-cases.js';
 import {
   buildScopeWorld, GROUPS, KEY_KINDS, ROLE_PERMISSIONS, TOKEN_TABLES, USER_ROLES,
-  type AccountWorld, type DevicePath, type GroupName, type KeyKind, type Owner, type Role, type ScopeWorld,
+  type AccountWorld, type Change, type DevicePath, type GroupName, type KeyKind, type Owner, type Role, type ScopeWorld,
 } from '../support/scope-world.js';
 
 /**
- * Scope at scale (issue 12): random (account, group, role, key kind, service, ids) cases over every service
- * of the registry, reads and writes, against one world per database (scope-world.ts). Each case checks
- * that the answer names no row of a client outside the caller's scope or of another account (every id
- * element and every name, description, note and GUID, by the token it carries); that a call with every
- * id in scope answers OK (or a domain refusal the data justify, never an access error); that an id
- * outside the scope answers exactly like one that does not exist; and that a refused call changes no
- * row while an accepted write changes only rows of the caller's scope.
+ * Scope at scale (issue 12, docs/security.md "Scope at scale"): random (account, group, role, key kind,
+ * service, ids) cases over every service of the registry, reads and writes, against one world per database
+ * (test/support/scope-world.ts). Every case checks that
+ * - the answer names no row of a client outside the caller's scope or of another account: every id element
+ *   (ANSWER_ROWS) and every name, description, note and GUID (by the token it carries) is looked up in the
+ *   index of the world;
+ * - a call with every id in scope answers OK, or a domain refusal the data justify, never an access error;
+ *   a list names every row it should (COMPLETE_LISTS);
+ * - an id outside the scope answers error 4 exactly like an id that does not exist, byte for byte;
+ * - a refused call changes no row, and an accepted write changes only rows of the caller's scope.
  *
- * SCOPE_CASES (default 10,000) sets the number of cases, SCOPE_SEED replays a run (the world is built
- * the same way every time, so a seed replays the same calls), SCOPE_KEEP_GOING=1 lists every failure
- * instead of stopping at the first.
+ * SCOPE_CASES (default 10,000) sets the number of cases; SCOPE_SEED replays a run (the world is built the
+ * same way every time, so a seed replays the same calls); SCOPE_KEEP_GOING=1 lists every failure instead
+ * of stopping at the first.
  */
 const CASES = Number(process.env.SCOPE_CASES ?? 10_000);
 const SEED = process.env.SCOPE_SEED === undefined ? undefined : Number(process.env.SCOPE_SEED);
@@ -39,13 +44,14 @@ const MISSING_GUID = 'NOSUCHGUID';
 const caseArbitrary = fc.record({
   account: fc.nat({ max: WORLD.accounts - 1 }),
   keyKind: fc.constantFrom(...KEY_KINDS),
+  /** The user's role and group for a personal key; the group only for the Agent Key, whose role is fixed. */
   role: fc.constantFrom(...USER_ROLES),
   group: fc.constantFrom(...GROUPS),
   service: fc.constantFrom(...SERVICES),
   transport: fc.constantFrom('query', 'form', 'header', 'bearer'),
   /**
-   * Where the ids come from: all from the caller's scope; all but one (the others naming a path the caller
-   * sees, so a row of another client under a parent in scope is tried); or a source drawn per parameter.
+   * Where the ids come from: all from the caller's scope; all but one (so that a row of another client
+   * under a parent in scope is tried); or a source drawn per parameter.
    */
   ids: fc.oneof({ arbitrary: fc.constant('in' as const), weight: 9 }, { arbitrary: fc.constant('oneOut' as const), weight: 7 }, { arbitrary: fc.constant('mixed' as const), weight: 4 }),
   out: fc.constantFrom<Mode>('otherClient', 'otherClient', 'otherAccount', 'missing'),
@@ -60,38 +66,62 @@ const caseArbitrary = fc.record({
 type Case = typeof caseArbitrary extends fc.Arbitrary<infer T> ? T : never;
 
 type Expected = { kind: 'ok' } | { kind: 'denied'; message: string } | { kind: 'invalid'; params: string[] };
+type Params = Record<string, string | number>;
 
-type Db = TestDatabase['db'];
-const ids = (rows: Promise<{ v: number | string }[]>) => rows.then((r) => r.map((x) => x.v));
+const pick = <T>(list: readonly T[], n: number): T | undefined => (list.length === 0 ? undefined : list[n % list.length]);
+const values = (rows: Promise<{ v: number | string }[]>) => rows.then((r) => r.map((x) => x.v));
 
 /**
  * List services whose in-scope answer must name every row below the parent asked for, no fewer: the
- * answer's element naming each row, and the rows, read from the database (list_clients: the clients the
- * caller sees). A scope filter applied to the wrong column would drop rows the caller may see.
+ * element naming each row, and the rows read from the database (list_clients: the clients the caller
+ * sees). A scope filter applied to the wrong column would drop rows the caller may see.
  */
-const COMPLETE_LISTS: Record<string, { where: (params: Record<string, string | number>) => string; rows: (database: TestDatabase, params: Record<string, string | number>, visibleClients: number[]) => Promise<(number | string)[]> }> = {
+const COMPLETE_LISTS: Record<string, { where: (params: Params) => string; rows: (db: TestDatabase['db'], params: Params, visibleClients: number[]) => Promise<(number | string)[]> }> = {
   list_clients: {
     where: () => 'client/clientid',
     // devicetype keeps the clients with devices of that type.
-    rows: async ({ db }, p, visible) => (p.devicetype ? ids(db.selectFrom('devices').select('client_id as v').distinct().where('device_type', '=', String(p.devicetype) as 'server').execute()).then((has) => visible.filter((id) => has.includes(id))) : visible),
+    rows: async (db, p, visible) => {
+      if (!p.devicetype) return visible;
+      const having = await values(db.selectFrom('devices').select('client_id as v').distinct().where('device_type', '=', String(p.devicetype) as 'server').execute());
+      return visible.filter((id) => having.includes(id));
+    },
   },
-  list_sites: { where: () => 'site/siteid', rows: ({ db }, p) => ids(db.selectFrom('sites').select('id as v').where('client_id', '=', Number(p.clientid)).execute()) },
+  list_sites: { where: () => 'site/siteid', rows: (db, p) => values(db.selectFrom('sites').select('id as v').where('client_id', '=', Number(p.clientid)).execute()) },
   list_devices_at_client: {
     where: (p) => `${p.devicetype}/id`,
-    rows: ({ db }, p) => ids(db.selectFrom('devices').select('id as v').where('client_id', '=', Number(p.clientid)).where('device_type', '=', String(p.devicetype) as 'server').execute()),
+    rows: (db, p) => values(db.selectFrom('devices').select('id as v').where('client_id', '=', Number(p.clientid)).where('device_type', '=', String(p.devicetype) as 'server').execute()),
   },
-  list_servers: { where: () => 'server/serverid', rows: ({ db }, p) => devicesAtSite(db, Number(p.siteid), 'server') },
-  list_workstations: { where: () => 'workstation/workstationid', rows: ({ db }, p) => devicesAtSite(db, Number(p.siteid), 'workstation') },
-  list_checks: { where: () => 'check/checkid', rows: ({ db }, p) => ids(db.selectFrom('checks').select('id as v').where('device_id', '=', Number(p.deviceid)).execute()) },
-  patch_list_all: { where: () => 'patch/patchid', rows: ({ db }, p) => ids(db.selectFrom('device_patches').select('id as v').where('device_id', '=', Number(p.deviceid)).execute()) },
-  list_active_directory_users: { where: () => 'user@objectGUID', rows: ({ db }, p) => ids(db.selectFrom('ad_users').select('object_guid as v').where('site_id', '=', Number(p.siteid)).execute()) },
+  list_servers: { where: () => 'server/serverid', rows: (db, p) => values(db.selectFrom('devices').select('id as v').where('site_id', '=', Number(p.siteid)).where('device_type', '=', 'server').execute()) },
+  list_workstations: {
+    where: () => 'workstation/workstationid',
+    rows: (db, p) => values(db.selectFrom('devices').select('id as v').where('site_id', '=', Number(p.siteid)).where('device_type', '=', 'workstation').execute()),
+  },
+  list_checks: { where: () => 'check/checkid', rows: (db, p) => values(db.selectFrom('checks').select('id as v').where('device_id', '=', Number(p.deviceid)).execute()) },
+  patch_list_all: { where: () => 'patch/patchid', rows: (db, p) => values(db.selectFrom('device_patches').select('id as v').where('device_id', '=', Number(p.deviceid)).execute()) },
+  list_active_directory_users: { where: () => 'user@objectGUID', rows: (db, p) => values(db.selectFrom('ad_users').select('object_guid as v').where('site_id', '=', Number(p.siteid)).execute()) },
 };
 
-function devicesAtSite(db: Db, siteId: number, type: 'server' | 'workstation') {
-  return ids(db.selectFrom('devices').select('id as v').where('site_id', '=', siteId).where('device_type', '=', type).execute());
-}
+/** Who calls: the account, the key and the role and group it acts with, and what that group sees. */
+type Caller = {
+  account: AccountWorld;
+  other: AccountWorld;
+  role: Role;
+  key: string;
+  canWrite: boolean;
+  seesClient: (clientId: number) => boolean;
+  sees: (owner: Owner) => boolean;
+};
 
-const pick = <T>(list: readonly T[], n: number): T | undefined => (list.length === 0 ? undefined : list[n % list.length]);
+/** One call of a case: its parameters, where each row-naming one came from, and the answer expected. */
+type Call = {
+  label: string;
+  params: Params;
+  /** Each row-naming parameter's value, the same with what lies outside the scope replaced by what does not exist, and where it came from. */
+  ids: Map<string, { value: string; masked: string; mode: Mode }>;
+  expected: Expected;
+  /** The probe number its new client or site is named by (`zp<n>q`). */
+  probe: number;
+};
 
 describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
   let database: TestDatabase;
@@ -108,9 +138,14 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
     await database?.drop();
   });
 
-  it('has data of every kind a service reads in every account, and a caller of every kind', async () => {
-    for (const table of ['devices', 'checks', 'outages', 'check_notes', 'check_day_results', 'device_software', 'device_hardware', 'device_patches', 'mav_scans',
-      'mav_threats', 'mav_quarantine', 'ad_users', 'mob_sessions', 'client_license_counts', 'performance_monitors', 'storage_monitors', 'installation_templates'] as const) {
+  it('has data of every kind a service reads in every client, and a caller of every kind', async () => {
+    for (const table of ['checks', 'check_notes', 'device_software', 'device_hardware', 'mav_scans', 'mav_threats', 'mav_quarantine', 'ad_users', 'storage_monitors'] as const) {
+      for (const account of world.accounts) {
+        const { rows } = await sql`select distinct d.client_id from ${sql.table(table)} x join devices d on d.id = x.device_id where d.account_id = ${account.id}`.execute(database.db);
+        expect(rows.length, `${table} of ${account.name}`).toBe(account.clients.length);
+      }
+    }
+    for (const table of ['outages', 'check_day_results', 'device_patches', 'mob_sessions', 'client_license_counts', 'performance_monitors', 'installation_templates', 'license_groups'] as const) {
       for (const account of world.accounts) {
         const { n } = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account.id).executeTakeFirstOrThrow();
         expect(Number(n), `${table} of ${account.name}`).toBeGreaterThan(0);
@@ -120,34 +155,26 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
   });
 
   it(`${CASES} random cases: no row out of scope, no in-scope call failing`, async () => {
-    const tally = { reads: 0, writes: 0, inScope: 0, outOfScope: 0, denied: 0, justified: 0, valuesChecked: 0, listsCompared: 0, services: new Set<string>(), keyKinds: new Set<KeyKind>() };
+    const tally = {
+      reads: 0, writes: 0, inScope: 0, outOfScope: 0, denied: 0, justified: 0, valuesChecked: 0, listsCompared: 0,
+      /** Rows of a client outside the caller's scope or of another account, shown in an answer or written. */
+      leaks: 0,
+      inScopeFailures: 0,
+      /** Out-of-scope or refused calls answered otherwise than documented, or changing rows. */
+      wrongAnswers: 0,
+      services: new Set<string>(),
+      keyKinds: new Set<KeyKind>(),
+    };
     const failures: string[] = [];
-    let leaks = 0;
-    let inScopeFailures = 0;
     let probes = 0;
     const started = Date.now();
     const cpu = process.cpuUsage();
+    const serverCpu = await serverCpuMs(database, dialect);
 
-    /** Sends a call the way the case says: apikey in the query or the form body, X-API-Key, or Bearer. */
-    async function send(transport: Case['transport'], key: string, params: Record<string, string | number>) {
-      const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
-      const base = { remoteAddress: FROM };
-      const response =
-        transport === 'form'
-          ? await t.app.inject({ ...base, method: 'POST', url: '/api/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `${query}&apikey=${encodeURIComponent(key)}` })
-          : transport === 'query'
-            ? await t.app.inject({ ...base, method: 'GET', url: `/api/?${query}&apikey=${encodeURIComponent(key)}` })
-            : await t.app.inject({ ...base, method: 'GET', url: `/api/?${query}`, headers: transport === 'header' ? { 'x-api-key': key } : { authorization: `Bearer ${key}` } });
-      return response;
-    }
-
-    async function runCase(c: Case): Promise<string[]> {
-      const problems: string[] = [];
-      const spec = c.service;
+    /** The account, key, role and group of a case; moves the Agent Key to the case's group when it acts. */
+    async function callerOf(c: Case): Promise<Caller> {
       const account = world.accounts[c.account]!;
-      const other = world.accounts[(c.account + 1) % world.accounts.length]!;
       const agentKeyActs = c.keyKind === 'account' || c.keyKind === 'agent-key-personal';
-      const role: Role = agentKeyActs ? 'agent-key' : c.role;
       const holder =
         c.keyKind === 'account' ? { key: account.apiKey, canWrite: true }
         : c.keyKind === 'agent-key-personal' ? account.keys.get('agent-key-personal')!
@@ -159,78 +186,88 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
       }
       const members = account.groups.get(c.group)!.clients;
       const seesClient = (clientId: number) => members === null || members.has(clientId);
-      const sees = (owner: Owner) => owner.accountId === account.id && (owner.clientId === null || seesClient(owner.clientId));
-      const label = `${spec.name} as ${c.keyKind} (${role}, ${c.group}) of ${account.name} via ${c.transport}`;
+      return {
+        account, other: world.accounts[(c.account + 1) % world.accounts.length]!, role: agentKeyActs ? 'agent-key' : c.role, ...holder, seesClient,
+        sees: (owner) => owner.accountId === account.id && (owner.clientId === null || seesClient(owner.clientId)),
+      };
+    }
 
-      // The ids: an anchor in the caller's scope holding every kind the service names, then a source per parameter.
+    /**
+     * The call of a case: an anchor in the caller's scope holding every kind of row the service names (every
+     * other time a device given a row in every table), then per row-naming parameter a value from the
+     * anchor, from a client of the account the caller does not see, from the other account, or one that
+     * does not exist; the other parameters from scope-cases.ts, with names the index can follow.
+     */
+    function drawCall(c: Case, caller: Caller): Call {
+      const { account, seesClient } = caller;
+      const spec = c.service;
       const rowParams = rowParamsOf(spec);
       const kinds = new Set(rowParams.map((p) => p.kind));
-      const deviceLevel = ['device', 'check', 'patch', 'quarantine'].some((k) => kinds.has(k as IdKind));
       const holds = (d: DevicePath) => (!kinds.has('check') || d.checks.length > 0) && (!kinds.has('patch') || d.patches.length > 0) && (!kinds.has('quarantine') || d.guids.length > 0);
-      // Every other case anchors on a device with a row in every table, so that answers are seldom empty.
       const candidates = account.devices.filter((d) => seesClient(d.clientId) && holds(d));
       const complete = candidates.filter((d) => d.complete);
-      const anchorDevice = pick(c.picks[0]! % 2 === 0 && complete.length > 0 ? complete : candidates, c.picks[0]! >> 1);
-      const anchorSite = deviceLevel ? undefined : pick(account.sites.filter((s) => seesClient(s.clientId)), c.picks[0]!);
-      const anchorClient = pick(account.clients.filter(seesClient), c.picks[0]!);
+      const anchor = {
+        device: pick(c.picks[0]! % 2 === 0 && complete.length > 0 ? complete : candidates, c.picks[0]! >> 1),
+        site: ['device', 'check', 'patch', 'quarantine'].some((k) => kinds.has(k as IdKind)) ? undefined : pick(account.sites.filter((s) => seesClient(s.clientId)), c.picks[0]!),
+        client: pick(account.clients.filter(seesClient), c.picks[0]!),
+      };
+      const hidden = {
+        device: account.devices.filter((d) => !seesClient(d.clientId) && holds(d)),
+        site: account.sites.filter((s) => !seesClient(s.clientId)),
+        client: account.clients.filter((id) => !seesClient(id)),
+      };
       const checkOf = (d: DevicePath, n: number) => (spec.name === 'clear_check' && d.failing.length > 0 && n % 4 !== 0 ? pick(d.failing, n) : pick(d.checks, n));
-      /** A value of `kind` below a device, a site or a client, or of the account. */
-      const valueIn = (kind: IdKind | 'quarantine', world: AccountWorld, device: DevicePath | undefined, site: { id: number; clientId: number } | undefined, client: number | undefined, n: number): string | number | undefined => {
+      /** A value of `kind` below a device, site or client of `owner`, or of its account. */
+      const valueOf = (kind: IdKind | 'quarantine', owner: AccountWorld, at: { device?: DevicePath; site?: { id: number; clientId: number }; client?: number }, n: number) => {
         switch (kind) {
-          case 'client': return device?.clientId ?? site?.clientId ?? client;
-          case 'site': return device?.siteId ?? site?.id;
-          case 'device': return device?.id;
-          case 'check': return device && checkOf(device, n);
-          case 'patch': return device && pick(device.patches, n);
-          case 'quarantine': return device && pick(device.guids, n);
-          default: return pick(world.accountWide[kind], n);
+          case 'client': return at.device?.clientId ?? at.site?.clientId ?? at.client;
+          case 'site': return at.device?.siteId ?? at.site?.id;
+          case 'device': return at.device?.id;
+          case 'check': return at.device && checkOf(at.device, n);
+          case 'patch': return at.device && pick(at.device.patches, n);
+          case 'quarantine': return at.device && pick(at.device.guids, n);
+          default: return pick(owner.accountWide[kind], n);
         }
       };
-      const hiddenDevices = account.devices.filter((d) => !seesClient(d.clientId) && holds(d));
-      const hiddenSites = account.sites.filter((s) => !seesClient(s.clientId));
-      const hiddenClients = account.clients.filter((id) => !seesClient(id));
-      const anywhere = (w: AccountWorld, n: number) => ({ device: pick(w.devices.filter(holds), n), site: pick(w.sites, n), client: pick(w.clients, n) });
 
-      /** Each row-naming parameter's value, the same with what lies outside the scope replaced by what does not exist, and where it came from. */
-      const values = new Map<string, { value: string; masked: string; mode: Mode }>();
+      const ids: Call['ids'] = new Map();
       for (const [i, p] of rowParams.entries()) {
         let mode: Mode = c.ids === 'in' ? 'in' : c.ids === 'oneOut' ? (i === c.picks[5]! % rowParams.length ? c.out : 'in') : c.modes[i % c.modes.length]!;
         if (mode === 'absent' && p.required) mode = 'in';
         if (mode === 'absent') continue;
         const n = c.picks[1 + (i % 5)]!;
         let value: string | number | undefined;
-        if (mode === 'in') value = valueIn(p.kind, account, anchorDevice, anchorSite, anchorClient, n);
+        if (mode === 'in') value = valueOf(p.kind, account, anchor, n);
         if (value === undefined && mode === 'in') mode = 'otherClient';
         if (mode === 'otherClient') {
-          value = p.accountWide ? undefined : valueIn(p.kind, account, pick(hiddenDevices, n), pick(hiddenSites, n), pick(hiddenClients, n), n);
+          value = p.accountWide ? undefined : valueOf(p.kind, account, { device: pick(hidden.device, n), site: pick(hidden.site, n), client: pick(hidden.client, n) }, n);
           if (value === undefined) mode = 'otherAccount';
         }
         if (mode === 'otherAccount') {
-          const there = anywhere(other, n);
-          value = valueIn(p.kind, other, there.device, there.site, there.client, n);
+          const other = caller.other;
+          value = valueOf(p.kind, other, { device: pick(other.devices.filter(holds), n), site: pick(other.sites, n), client: pick(other.clients, n) }, n);
           if (value === undefined) mode = 'missing';
         }
         const missing = p.kind === 'quarantine' ? MISSING_GUID : MISSING_ID;
         if (mode === 'missing') value = missing;
         // A list (patchids, guids) naming a row of the device and, every other time, one of elsewhere: refused whole.
-        const own: readonly (string | number)[] | undefined = p.kind === 'patch' ? anchorDevice?.patches : p.kind === 'quarantine' ? anchorDevice?.guids : undefined;
+        const own: readonly (string | number)[] | undefined = p.kind === 'patch' ? anchor.device?.patches : p.kind === 'quarantine' ? anchor.device?.guids : undefined;
         const first = mode !== 'in' && own && own.length > 0 && n % 2 === 0 ? `${pick(own, n >> 1)},` : '';
-        values.set(p.name, { value: `${first}${value}`, masked: `${first}${mode === 'in' ? value : missing}`, mode });
+        ids.set(p.name, { value: `${first}${value}`, masked: `${first}${mode === 'in' ? value : missing}`, mode });
       }
       // A parameter with another name (groupid for license_group_id) is read only when the main one is absent:
       // one of the two is needed, and the alias's value does not matter when both are sent.
       for (const p of rowParams) {
         if (!p.aliasOf) continue;
-        if (!values.has(p.name) && !values.has(p.aliasOf)) {
-          const value = String(valueIn('licenseGroup', account, undefined, undefined, undefined, c.picks[5]!));
-          values.set(p.aliasOf, { value, masked: value, mode: 'in' });
-        }
-        else if (values.has(p.aliasOf)) values.delete(p.name);
+        if (!ids.has(p.name) && !ids.has(p.aliasOf)) {
+          const value = String(valueOf('licenseGroup', account, {}, c.picks[5]!));
+          ids.set(p.aliasOf, { value, masked: value, mode: 'in' });
+        } else if (ids.has(p.aliasOf)) ids.delete(p.name);
       }
 
-      const params: Record<string, string | number> = validParams(spec, Object.fromEntries(rowParams.map((p) => [p.kind, MISSING_ID])));
+      const params: Params = validParams(spec, Object.fromEntries(rowParams.map((p) => [p.kind, MISSING_ID])));
       for (const p of rowParams) delete params[p.name];
-      for (const [name, { value }] of values) params[name] = value;
+      for (const [name, { value }] of ids) params[name] = value;
       const probe = ++probes;
       if ('name' in params) params.name = `zp${probe}q`;
       if ('sitename' in params) params.sitename = `zp${probe}q`;
@@ -248,128 +285,136 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
       if (params.clear_type === 'untildatetime') params.clear_until = '2027-01-15 12:00:00';
 
       const permission = spec.permission ?? 'Devices';
-      const bad = [...values].filter(([, v]) => v.mode !== 'in').map(([name]) => name);
+      const outside = [...ids].filter(([, v]) => v.mode !== 'in').map(([name]) => name);
       const expected: Expected =
-        !ROLE_PERMISSIONS[role].has(permission) ? { kind: 'denied', message: `Permission denied: ${spec.name}` }
-        : spec.write && !holder.canWrite ? { kind: 'denied', message: 'Permission denied: this key is read-only' }
-        : bad.length > 0 ? { kind: 'invalid', params: bad }
+        !ROLE_PERMISSIONS[caller.role].has(permission) ? { kind: 'denied', message: `Permission denied: ${spec.name}` }
+        : spec.write && !caller.canWrite ? { kind: 'denied', message: 'Permission denied: this key is read-only' }
+        : outside.length > 0 ? { kind: 'invalid', params: outside }
         : { kind: 'ok' };
+      return { label: `${spec.name} as ${c.keyKind} (${caller.role}, ${c.group}) of ${account.name} via ${c.transport}`, params, ids, expected, probe };
+    }
 
-      const restore = spec.name === 'clear_check' && expected.kind === 'ok' ? await checkRow(Number(params.checkid)) : undefined;
-      const response = await send(c.transport, holder.key, params);
-      const body = response.body;
-      const changes = await world.tracker.take();
+    /** Sends a call the way the case says: apikey in the query or the form body, X-API-Key, or Bearer. */
+    async function send(transport: Case['transport'], key: string, params: Params) {
+      const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
+      const base = { remoteAddress: FROM };
+      if (transport === 'form') {
+        return t.app.inject({ ...base, method: 'POST', url: '/api/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `${query}&apikey=${encodeURIComponent(key)}` });
+      }
+      if (transport === 'query') return t.app.inject({ ...base, method: 'GET', url: `/api/?${query}&apikey=${encodeURIComponent(key)}` });
+      return t.app.inject({ ...base, method: 'GET', url: `/api/?${query}`, headers: transport === 'header' ? { 'x-api-key': key } : { authorization: `Bearer ${key}` } });
+    }
 
-      // 1. A refused call changed nothing; an accepted one changed only rows the caller may see (rows it created join the index).
-      const accepted = expected.kind === 'ok';
+    /** A refused call changed nothing; an accepted one only rows the caller may see (the rows it created join the index). */
+    async function checkChanges(c: Case, caller: Caller, call: Call, changes: Change[], problems: string[]) {
       for (const change of changes) {
-        if (!accepted) {
-          problems.push(`${label}: refused, yet ${change.op} ${change.tbl} ${change.row_id}`);
+        if (call.expected.kind !== 'ok') {
+          tally.wrongAnswers++;
+          problems.push(`${call.label}: refused, yet ${change.op} ${change.tbl} ${change.row_id} (${JSON.stringify(call.params)})`);
           continue;
         }
         const owner = world.index.ownerOf(change);
-        if (change.op === 'insert' && change.tbl === 'clients') await registerClient(account, c.group, change.row_id!, probe, problems, label);
+        if (change.op === 'insert' && change.tbl === 'clients') await registerClient(caller.account, c.group, change.row_id!, call, problems);
         else if (change.op === 'insert' && change.tbl === 'sites') {
           world.index.set('sites', change.row_id!, owner);
-          world.index.probes.set(probe, owner);
-          account.sites.push({ id: change.row_id!, clientId: owner.clientId! });
+          world.index.probes.set(call.probe, owner);
+          caller.account.sites.push({ id: change.row_id!, clientId: owner.clientId! });
         } else if (change.op === 'insert' && change.tbl === 'check_notes') world.index.set('check_notes', change.row_id!, owner);
-        if (!sees(world.index.ownerOf(change))) {
-          leaks++;
-          problems.push(`${label}: wrote ${change.tbl} ${change.row_id} of ${JSON.stringify(owner)} (${JSON.stringify(params)})`);
+        if (!caller.sees(world.index.ownerOf(change))) {
+          tally.leaks++;
+          problems.push(`${call.label}: wrote ${change.tbl} ${change.row_id} of ${JSON.stringify(owner)} (${JSON.stringify(call.params)})`);
         }
       }
-      // 2. Nothing of another client or account, by id element, by token, and parsed strictly.
-      const binary = response.headers['content-type']?.toString().startsWith('application/') === true && !body.startsWith('<?xml');
-      let shown: ReturnType<typeof rowsShown> = [];
-      if (!binary) {
-        try {
-          shown = rowsShown(body);
-        } catch (error) {
-          problems.push(`${label}: malformed answer (${String(error)}): ${body.slice(0, 300)}`);
-        }
-        for (const row of shown) {
-          tally.valuesChecked++;
-          if ('unplaced' in row) {
-            problems.push(`${label}: ${row.where} is not in ANSWER_ROWS (test/support/scope-cases.ts)`);
-            continue;
-          }
-          const owners = row.kinds.map((kind) => world.index.get(kind, row.value)).filter((o): o is Owner => o !== undefined);
-          if (owners.length === 0) problems.push(`${label}: ${row.where} ${row.value} names no known row`);
-          else if (!owners.some(sees)) {
-            leaks++;
-            problems.push(`${label}: LEAK ${row.where} ${row.value} of ${JSON.stringify(owners[0])}`);
-          }
-        }
-        for (const m of body.matchAll(/z([a-z])(\d+)q/g)) {
-          tally.valuesChecked++;
-          const owner = m[1] === 'p' ? world.index.probes.get(Number(m[2])) : world.index.get(TOKEN_TABLES[m[1]!] ?? '?', m[2]!);
-          if (!owner) {
-            // A probe name is in the answer of the call that created it, before the index knows the row.
-            if (!(m[1] === 'p' && Number(m[2]) === probe)) problems.push(`${label}: token ${m[0]} names no known row`);
-          } else if (!sees(owner)) {
-            leaks++;
-            problems.push(`${label}: LEAK ${m[0]} of ${JSON.stringify(owner)}`);
-          }
-        }
-      }
+    }
 
-      // 3. The answer the case expects.
+    /** Every id element and every token of an XML answer names a row the caller sees (strictly parsed). */
+    function checkRowsShown(caller: Caller, call: Call, body: string, problems: string[]): RowShown[] {
+      let shown: ReturnType<typeof rowsShown> = [];
+      try {
+        shown = rowsShown(body);
+      } catch (error) {
+        tally.wrongAnswers++;
+        problems.push(`${call.label}: malformed answer (${String(error)}): ${body.slice(0, 300)}`);
+      }
+      const found = (where: string, owner: Owner | undefined) => {
+        tally.valuesChecked++;
+        if (!owner) problems.push(`${call.label}: ${where} names no row the index knows`);
+        else if (!caller.sees(owner)) {
+          tally.leaks++;
+          problems.push(`${call.label}: LEAK ${where} of ${JSON.stringify(owner)} (${JSON.stringify(call.params)})`);
+        }
+      };
+      for (const row of shown) {
+        if (row.unplaced) problems.push(`${call.label}: ${row.where} is not in ANSWER_ROWS (test/support/scope-cases.ts)`);
+        else {
+          // quarantine_id is a guid or a row id: the row it names is whichever the index knows.
+          const owners = row.kinds.map((kind) => world.index.get(kind, row.value)).filter((o) => o !== undefined);
+          found(`${row.where} ${row.value}`, owners.find(caller.sees) ?? owners[0]);
+        }
+      }
+      for (const m of body.matchAll(/z([a-z])(\d+)q/g)) found(`token ${m[0]}`, m[1] === 'p' ? world.index.probes.get(Number(m[2])) : world.index.get(TOKEN_TABLES[m[1]!] ?? '?', m[2]!));
+      // The dashboard links get_take_control_connection_url answers name a device by id.
+      for (const m of body.matchAll(/\/devices\/(\d+)\//g)) found(`link to device ${m[1]}`, world.index.get('devices', m[1]!));
+      return shown;
+    }
+
+    /** The answer is the one expected: OK (or a refusal the data justify, and a complete list), error 6, or error 4 like a missing id. */
+    async function checkOutcome(c: Case, caller: Caller, call: Call, body: string, binary: boolean, shown: RowShown[], before: CheckRow | undefined, problems: string[]) {
+      const spec = c.service;
       const error = /<errorcode>(\d+)<\/errorcode><message>([^<]*)<\/message>/.exec(body);
+      const { expected } = call;
       if (expected.kind === 'ok') {
         tally.inScope++;
-        const refusal = binary ? undefined : await refusalJustified(spec, params, body, error, restore);
+        const refusal = binary ? undefined : await refusalJustified(spec, call.params, body, error, before);
         if (refusal === false || (refusal === undefined && (error || / status="FAIL"/.test(body)))) {
-          inScopeFailures++;
-          problems.push(`${label}: in scope but answered ${body.slice(0, 400)} (${JSON.stringify(params)})`);
+          tally.inScopeFailures++;
+          problems.push(`${call.label}: in scope but answered ${body.slice(0, 400)} (${JSON.stringify(call.params)})`);
         } else if (refusal) tally.justified++;
         else if (spec.name in COMPLETE_LISTS) {
-          // Not too little either: a list names every row of its parent (or, for list_clients, every client the caller sees).
           const list = COMPLETE_LISTS[spec.name]!;
-          const listed = shown.filter((r) => r.where === list.where(params)).map((r) => r.value).sort();
-          const all = (await list.rows(database, params, account.clients.filter(seesClient))).map(String).sort();
-          if (JSON.stringify(listed) !== JSON.stringify(all)) {
-            inScopeFailures++;
-            problems.push(`${label}: lists ${list.where(params)} [${listed}], expected [${all}] (${JSON.stringify(params)})`);
-          }
+          const listed = shown.filter((r) => r.where === list.where(call.params)).map((r) => r.value).sort();
+          const all = (await list.rows(database.db, call.params, caller.account.clients.filter(caller.seesClient))).map(String).sort();
           tally.listsCompared++;
+          if (JSON.stringify(listed) !== JSON.stringify(all)) {
+            tally.inScopeFailures++;
+            problems.push(`${call.label}: lists ${list.where(call.params)} [${listed}], expected [${all}] (${JSON.stringify(call.params)})`);
+          }
         }
-      } else if (expected.kind === 'denied') {
-        tally.denied++;
-        if (error?.[1] !== '6' || error[2] !== expected.message) problems.push(`${label}: expected "${expected.message}", answered ${body.slice(0, 300)}`);
-      } else {
-        tally.outOfScope++;
-        if (error?.[1] !== '4' || !expected.params.some((name) => error[2] === `Invalid value for parameter: ${name}`)) {
-          problems.push(`${label}: expected error 4 on ${expected.params.join(' or ')}, answered ${body.slice(0, 400)} (${JSON.stringify(params)})`);
-        }
-        // An id outside the scope is answered byte for byte like an id that does not exist.
-        const hidden = [...values].filter(([, v]) => v.mode === 'otherClient' || v.mode === 'otherAccount');
-        if (hidden.length > 0) {
-          const masked = { ...params, ...Object.fromEntries(hidden.map(([name, v]) => [name, v.masked])) };
-          const answer = await send(c.transport, holder.key, masked);
-          if (answer.body !== body) problems.push(`${label}: an id outside the scope answers ${body.slice(0, 300)}, a missing one ${answer.body.slice(0, 300)}`);
-          for (const change of await world.tracker.take()) problems.push(`${label}: a missing id, yet ${change.op} ${change.tbl} ${change.row_id}`);
-        }
+        return;
       }
-
-      if (restore) await restoreCheck(restore);
-      await emptyTheEmptyGroup(account);
-
-      tally[spec.write ? 'writes' : 'reads']++;
-      tally.services.add(spec.name);
-      tally.keyKinds.add(c.keyKind);
-      return problems;
+      if (expected.kind === 'denied') {
+        tally.denied++;
+        if (error?.[1] !== '6' || error[2] !== expected.message) {
+          tally.wrongAnswers++;
+          problems.push(`${call.label}: expected "${expected.message}", answered ${body.slice(0, 300)}`);
+        }
+        return;
+      }
+      tally.outOfScope++;
+      if (error?.[1] !== '4' || !expected.params.some((name) => error[2] === `Invalid value for parameter: ${name}`)) {
+        tally.wrongAnswers++;
+        problems.push(`${call.label}: expected error 4 on ${expected.params.join(' or ')}, answered ${body.slice(0, 400)} (${JSON.stringify(call.params)})`);
+      }
+      // An id outside the scope is answered byte for byte like an id that does not exist, which changes nothing either.
+      const hidden = [...call.ids].filter(([, v]) => v.mode === 'otherClient' || v.mode === 'otherAccount');
+      if (hidden.length === 0) return;
+      const masked = await send(c.transport, caller.key, { ...call.params, ...Object.fromEntries(hidden.map(([name, v]) => [name, v.masked])) });
+      if (masked.body !== body) {
+        tally.wrongAnswers++;
+        problems.push(`${call.label}: an id outside the scope answers ${body.slice(0, 300)}, a missing one ${masked.body.slice(0, 300)}`);
+      }
+      await checkChanges(c, caller, call, await world.tracker.take(), problems);
     }
 
     /** A client an accepted add_client created: in All Clients, and in the creator's group when that is not All Clients. */
-    async function registerClient(account: AccountWorld, group: GroupName, clientId: number, probe: number, problems: string[], label: string) {
+    async function registerClient(account: AccountWorld, group: GroupName, clientId: number, call: Call, problems: string[]) {
       const owner = { accountId: account.id, clientId };
       world.index.set('clients', clientId, owner);
-      world.index.probes.set(probe, owner);
+      world.index.probes.set(call.probe, owner);
       account.clients.push(clientId);
       const inGroups = (await database.db.selectFrom('client_group_members').select('client_group_id').where('client_id', '=', clientId).execute()).map((r) => r.client_group_id);
       const expectedGroups = group === 'All Clients' ? [] : [account.groups.get(group)!.id];
-      if (JSON.stringify(inGroups) !== JSON.stringify(expectedGroups)) problems.push(`${label}: the new client is in groups ${inGroups}, expected ${expectedGroups}`);
+      if (JSON.stringify(inGroups) !== JSON.stringify(expectedGroups)) problems.push(`${call.label}: the new client is in groups [${inGroups}], expected [${expectedGroups}]`);
       if (group !== 'All Clients') account.groups.get(group)!.clients!.add(clientId);
     }
 
@@ -382,12 +427,13 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
       empty.clients!.clear();
     }
 
+    type CheckRow = Awaited<ReturnType<typeof checkRow>>;
     async function checkRow(checkId: number) {
       return database.db.selectFrom('checks').selectAll().where('id', '=', checkId).executeTakeFirstOrThrow();
     }
 
     /** Puts a check a clear_check cleared back as it was, so later cases can clear it again. */
-    async function restoreCheck(row: Awaited<ReturnType<typeof checkRow>>) {
+    async function restoreCheck(row: CheckRow) {
       await database.db.updateTable('checks').set(row).where('id', '=', row.id).execute();
       await world.tracker.take();
     }
@@ -397,9 +443,9 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
      * `<msg>`) matching the device's scans and pending commands, or clear_check on a check that is not
      * failing. undefined when the answer is no refusal at all.
      */
-    async function refusalJustified(spec: ServiceSpec, params: Record<string, string | number>, body: string, error: RegExpExecArray | null, before?: { statusid: number }) {
-      const msg = /<result [^>]*status="FAIL"><msg>([^<]*)<\/msg>/.exec(body)?.[1];
+    async function refusalJustified(spec: ServiceSpec, params: Params, body: string, error: RegExpExecArray | null, before?: CheckRow) {
       if (spec.name === 'clear_check' && error) return error[1] === '4' && error[2] === 'Check is not failing: only a failing check can be cleared' && before?.statusid !== CheckStatus.fail;
+      const msg = /<result [^>]*status="FAIL"><msg>([^<]*)<\/msg>/.exec(body)?.[1];
       if (msg === undefined) return undefined;
       const deviceId = Number(params.deviceid);
       const scans = await database.db.selectFrom('mav_scans').select(['state', 'engine']).where('device_id', '=', deviceId).orderBy('started_at', 'desc').orderBy('id', 'desc').execute();
@@ -411,11 +457,29 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
         case 'mav_scan_cancel': return msg === 'An error has occurred' && !inState('running', 'paused');
         case 'mav_definitions_update': {
           if (msg === 'Unsupported action type') return scans[0]?.engine === MavEngine.vipre;
-          const pending = await sql<{ n: number }>`select count(*) as n from agent_commands where device_id = ${deviceId} and kind = 'mav_definitions_update' and status in ('queued', 'delivered')`.execute(database.db);
-          return msg === 'There is already a MAV definition update pending' && Number(pending.rows[0]!.n) > 0;
+          const pending = await database.db.selectFrom('agent_commands').select('id').where('device_id', '=', deviceId).where('kind', '=', 'mav_definitions_update').where('status', 'in', ['queued', 'delivered']).execute();
+          return msg === 'There is already a MAV definition update pending' && pending.length > 0;
         }
         default: return false;
       }
+    }
+
+    async function runCase(c: Case): Promise<string[]> {
+      const problems: string[] = [];
+      const caller = await callerOf(c);
+      const call = drawCall(c, caller);
+      const before = c.service.name === 'clear_check' && call.expected.kind === 'ok' ? await checkRow(Number(call.params.checkid)) : undefined;
+      const response = await send(c.transport, caller.key, call.params);
+      await checkChanges(c, caller, call, await world.tracker.take(), problems);
+      const binary = response.headers['content-type']?.toString().startsWith('application/') === true && !response.body.startsWith('<?xml');
+      const shown = binary ? [] : checkRowsShown(caller, call, response.body, problems);
+      await checkOutcome(c, caller, call, response.body, binary, shown, before, problems);
+      if (before) await restoreCheck(before);
+      await emptyTheEmptyGroup(caller.account);
+      tally[c.service.write ? 'writes' : 'reads']++;
+      tally.services.add(c.service.name);
+      tally.keyKinds.add(c.keyKind);
+      return problems;
     }
 
     await fc.assert(
@@ -427,19 +491,44 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
       { numRuns: CASES, seed: SEED, endOnFailure: true },
     );
     const seconds = (Date.now() - started) / 1000;
-    const cpuMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000;
+    const used = process.cpuUsage(cpu);
+    const perCase = (ms: number) => (ms / CASES).toFixed(2);
+    const server = dialect === 'postgres' ? `, ${perCase((await serverCpuMs(database, dialect)) - serverCpu)} in PostgreSQL` : '';
     console.log(
       `scope (${dialect}): ${CASES} cases (reads ${tally.reads}, writes ${tally.writes}; ${tally.services.size} services, ${tally.keyKinds.size} key kinds), ` +
-        `${leaks} rows out of scope, ${inScopeFailures} in-scope failures, in ${seconds.toFixed(0)} s ` +
-        `(${(cpuMs / CASES).toFixed(2)} CPU ms per case in the test process)\n` +
-        `  in scope ${tally.inScope} (of which ${tally.justified} refusals the data justify), out of scope ${tally.outOfScope}, refused by role or read-only key ${tally.denied}; ` +
-        `${tally.valuesChecked} identifying values checked, ${tally.listsCompared} lists compared whole with the database`,
+        `${tally.leaks} rows out of scope, ${tally.inScopeFailures} in-scope failures, ${tally.wrongAnswers} wrong refusals, in ${seconds.toFixed(0)} s ` +
+        `(CPU ms per case: ${perCase((used.user + used.system) / 1000)} in the test process${server})\n` +
+        `  in scope ${tally.inScope} (${tally.justified} refused as their data justify, ${tally.listsCompared} lists compared whole with the database), ` +
+        `out of scope ${tally.outOfScope}, refused by role or read-only key ${tally.denied}; ${tally.valuesChecked} identifying values looked up`,
     );
     if (failures.length > 0) console.log(failures.slice(0, 200).join('\n'));
     expect(failures).toEqual([]);
     // Not vacuous: every service and key kind was drawn, and each outcome was seen many times.
     if (CASES >= 2000) expect(tally.services.size).toBe(SERVICES.length);
-    expect(tally.keyKinds.size).toBe(KEY_KINDS.length);
-    for (const n of [tally.inScope, tally.outOfScope, tally.denied]) expect(n).toBeGreaterThan(CASES / 10);
-  }, 600_000);
+    if (CASES >= 200) {
+      expect(tally.keyKinds.size).toBe(KEY_KINDS.length);
+      for (const n of [tally.inScope, tally.outOfScope, tally.denied]) expect(n).toBeGreaterThan(CASES / 10);
+    }
+  }, 900_000);
 });
+
+/**
+ * CPU milliseconds PostgreSQL's backends have spent serving this test's database so far (from /proc, as
+ * the server runs on this machine; 0 where /proc does not show them), so the figure counts the server's
+ * share of each case too. 0 on SQLite, which runs inside the test process.
+ */
+async function serverCpuMs(database: TestDatabase, dialect: DialectName): Promise<number> {
+  if (dialect !== 'postgres') return 0;
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(database.db);
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // A backend that ended meanwhile.
+    }
+  }
+  return ticks * 10;
+}

@@ -88,7 +88,7 @@ const TOKENISED: readonly [table: string, letter: string, columns: readonly stri
   ['clients', 'c', ['name']],
   ['sites', 's', ['name']],
   ['devices', 'd', ['name', 'description', 'wins_name', 'guid']],
-  ['checks', 'k', ['description']],
+  ['checks', 'k', ['description', 'formatted_output', 'extra']],
   ['check_notes', 'n', ['private_note', 'public_note']],
   ['outages', 'o', ['cause']],
   ['device_hardware', 'h', ['name']],
