@@ -76,14 +76,24 @@ const values = (rows: Promise<{ v: number | string }[]>) => rows.then((r) => r.m
  * element naming each row, and the rows read from the database (list_clients: the clients the caller
  * sees). A scope filter applied to the wrong column would drop rows the caller may see.
  */
-const COMPLETE_LISTS: Record<string, { where: (params: Params) => string; rows: (db: TestDatabase['db'], params: Params, visibleClients: number[]) => Promise<(number | string)[]> }> = {
+type Sight = { accountId: number; clients: number[] };
+const COMPLETE_LISTS: Record<string, { where: (params: Params) => string; rows: (db: TestDatabase['db'], params: Params, sight: Sight) => Promise<(number | string)[]> }> = {
   list_clients: {
     where: () => 'client/clientid',
     // devicetype keeps the clients with devices of that type.
-    rows: async (db, p, visible) => {
-      if (!p.devicetype) return visible;
+    rows: async (db, p, { clients }) => {
+      if (!p.devicetype) return clients;
       const having = await values(db.selectFrom('devices').select('client_id as v').distinct().where('device_type', '=', String(p.devicetype) as 'server').execute());
-      return visible.filter((id) => having.includes(id));
+      return clients.filter((id) => having.includes(id));
+    },
+  },
+  // The account's own, whatever the client group.
+  list_license_groups: { where: () => 'license_group/license_group_id', rows: (db, _p, { accountId }) => values(db.selectFrom('license_groups').select('id as v').where('account_id', '=', accountId).execute()) },
+  list_templates: {
+    where: () => 'installation_template/templateid',
+    rows: (db, p, { accountId }) => {
+      const q = db.selectFrom('installation_templates').select('id as v').where('account_id', '=', accountId);
+      return values((p.devicetype ? q.where('device_type', '=', String(p.devicetype) as 'server') : q).execute());
     },
   },
   list_sites: { where: () => 'site/siteid', rows: (db, p) => values(db.selectFrom('sites').select('id as v').where('client_id', '=', Number(p.clientid)).execute()) },
@@ -373,7 +383,7 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
         else if (spec.name in COMPLETE_LISTS) {
           const list = COMPLETE_LISTS[spec.name]!;
           const listed = shown.filter((r) => r.where === list.where(call.params)).map((r) => r.value).sort();
-          const all = (await list.rows(database.db, call.params, caller.account.clients.filter(caller.seesClient))).map(String).sort();
+          const all = (await list.rows(database.db, call.params, { accountId: caller.account.id, clients: caller.account.clients.filter(caller.seesClient) })).map(String).sort();
           tally.listsCompared++;
           if (JSON.stringify(listed) !== JSON.stringify(all)) {
             tally.inScopeFailures++;
