@@ -120,25 +120,19 @@ export function validParams(spec: SpecLike, ids: Ids): Record<string, string | n
   return { ...params, ...NEEDS[spec.name] };
 }
 
-/** Answer elements and attributes whose number is the id of a row of these kinds. */
-export const ID_ELEMENTS: Readonly<Record<string, readonly IdKind[]>> = {
-  clientid: ['client'],
-  siteid: ['site'],
-  deviceid: ['device'], serverid: ['device'], workstationid: ['device'], assetid: ['device'], device: ['device'],
-  checkid: ['check'], check_id: ['check'],
-  license_group_id: ['licenseGroup'], swgrpid: ['licenseGroup'],
-  templateid: ['serverTemplate', 'workstationTemplate'],
+/** The parameter kinds of the rows ANSWER_ROWS names, for tests that track hidden rows by parameter kind. */
+const ID_KINDS_OF_ROWS: Partial<Record<RowKind, readonly IdKind[]>> = {
+  clients: ['client'], sites: ['site'], devices: ['device'], checks: ['check'], device_patches: ['patch'],
+  license_groups: ['licenseGroup'], installation_templates: ['serverTemplate', 'workstationTemplate'],
 };
 
-/** Every id an answer shows in an element or attribute of ID_ELEMENTS, with the kinds it may be. */
+/** Every id an XML answer shows (rowsShown) of a row a parameter can name, with the kinds it may be; none for a file answer. */
 export function idsShown(body: string): { where: string; id: number; kinds: readonly IdKind[] }[] {
-  const shown = [];
-  for (const [name, kinds] of Object.entries(ID_ELEMENTS)) {
-    for (const m of body.matchAll(new RegExp(`<${name}>(\\d+)</${name}>| ${name}="(\\d+)"`, 'g'))) {
-      shown.push({ where: name, id: Number(m[1] ?? m[2]), kinds });
-    }
-  }
-  return shown;
+  if (!body.startsWith('<?xml')) return [];
+  return rowsShown(body).flatMap(({ where, value, kinds }) => {
+    const idKinds = kinds.flatMap((kind) => ID_KINDS_OF_ROWS[kind] ?? []);
+    return idKinds.length > 0 && /^\d+$/.test(value) ? [{ where, id: Number(value), kinds: idKinds }] : [];
+  });
 }
 
 /**
