@@ -48,7 +48,8 @@ const caseArbitrary = fc.record({
   role: fc.constantFrom(...USER_ROLES),
   group: fc.constantFrom(...GROUPS),
   service: fc.constantFrom(...SERVICES),
-  transport: fc.constantFrom('query', 'form', 'header', 'bearer'),
+  /** The key in the query, in a form body, in the query of a form post, in X-API-Key, or as a Bearer token. */
+  transport: fc.constantFrom('query', 'form', 'form-query-key', 'header', 'bearer'),
   /**
    * Where the ids come from: all from the caller's scope; all but one (so that a row of another client
    * under a parent in scope is tried); or a source drawn per parameter.
@@ -218,7 +219,8 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
       const complete = candidates.filter((d) => d.complete);
       const anchor = {
         device: pick(c.picks[0]! % 2 === 0 && complete.length > 0 ? complete : candidates, c.picks[0]! >> 1),
-        site: ['device', 'check', 'patch', 'quarantine'].some((k) => kinds.has(k as IdKind)) ? undefined : pick(account.sites.filter((s) => seesClient(s.clientId)), c.picks[0]!),
+        // A service naming a client but no site or device anchors on any client, those add_client created too.
+        site: kinds.has('site') && !['device', 'check', 'patch', 'quarantine'].some((k) => kinds.has(k as IdKind)) ? pick(account.sites.filter((s) => seesClient(s.clientId)), c.picks[0]!) : undefined,
         client: pick(account.clients.filter(seesClient), c.picks[0]!),
       };
       const hidden = {
@@ -304,13 +306,13 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
       return { label: `${spec.name} as ${c.keyKind} (${caller.role}, ${c.group}) of ${account.name} via ${c.transport}`, params, ids, expected, probe };
     }
 
-    /** Sends a call the way the case says: apikey in the query or the form body, X-API-Key, or Bearer. */
+    /** Sends a call the way the case says (caseArbitrary's transport). */
     async function send(transport: Case['transport'], key: string, params: Params) {
       const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
       const base = { remoteAddress: FROM };
-      if (transport === 'form') {
-        return t.app.inject({ ...base, method: 'POST', url: '/api/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `${query}&apikey=${encodeURIComponent(key)}` });
-      }
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      if (transport === 'form') return t.app.inject({ ...base, method: 'POST', url: '/api/', headers: form, payload: `${query}&apikey=${encodeURIComponent(key)}` });
+      if (transport === 'form-query-key') return t.app.inject({ ...base, method: 'POST', url: `/api/?apikey=${encodeURIComponent(key)}`, headers: form, payload: `${query}` });
       if (transport === 'query') return t.app.inject({ ...base, method: 'GET', url: `/api/?${query}&apikey=${encodeURIComponent(key)}` });
       return t.app.inject({ ...base, method: 'GET', url: `/api/?${query}`, headers: transport === 'header' ? { 'x-api-key': key } : { authorization: `Bearer ${key}` } });
     }
