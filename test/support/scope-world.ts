@@ -74,16 +74,14 @@ export type AccountWorld = {
   devices: DevicePath[];
   accountWide: { licenseGroup: number[]; serverTemplate: number[]; workstationTemplate: number[] };
   /** Personal keys by `kind|role|group`, and the Agent Key's own by `agent-key-personal`. */
-  keys: Map<string, { key: string; userId: number; canWrite: boolean }>;
+  keys: Map<string, { key: string; canWrite: boolean }>;
 };
 
-/** Token letters: `z<letter><row id>q` names a row of the table. Probes (`zp<n>q`) are names the test gave new rows. */
-export const TOKEN_TABLES: Readonly<Record<string, string>> = {
-  c: 'clients', s: 'sites', d: 'devices', k: 'checks', n: 'check_notes', o: 'outages', h: 'device_hardware', t: 'mav_threats',
-  v: 'mav_quarantine', u: 'ad_users', l: 'license_groups', m: 'installation_templates',
-};
-
-/** The tables and text columns given a token, and the token's letter. Names, descriptions, notes and GUIDs. */
+/**
+ * The tables whose names, descriptions, notes and GUIDs carry a token, `z<letter><row id>q`: the letter, the
+ * columns the token is appended to, and the columns it replaces (GUIDs). `zp<n>q` (probe) is a name the
+ * test gave a client or site it created.
+ */
 const TOKENISED: readonly [table: string, letter: string, columns: readonly string[], replace?: readonly string[]][] = [
   ['clients', 'c', ['name']],
   ['sites', 's', ['name']],
@@ -98,6 +96,9 @@ const TOKENISED: readonly [table: string, letter: string, columns: readonly stri
   ['license_groups', 'l', ['name']],
   ['installation_templates', 'm', ['name']],
 ];
+
+/** The table a token's letter names a row of. */
+export const TOKEN_TABLES: Readonly<Record<string, string>> = Object.fromEntries(TOKENISED.map(([table, letter]) => [letter, table]));
 
 /** Tables whose rows belong to a client through a `client_id` column, indexed by id. */
 const CLIENT_TABLES = [
@@ -142,7 +143,7 @@ export class RowIndex {
 
 /** One row a statement inserted, updated (its old and its new values) or deleted, with its owner columns. */
 export type Change = {
-  tbl: string; op: string; row_id: number | null; account_id: number | null; client_id: number | null; device_id: number | null; check_id: number | null; site_id: number | null;
+  tbl: string; op: 'insert' | 'update' | 'delete'; row_id: number | null; account_id: number | null; client_id: number | null; device_id: number | null; check_id: number | null; site_id: number | null;
 };
 
 const OWNER_COLUMNS = ['id', 'account_id', 'client_id', 'device_id', 'check_id', 'site_id'] as const;
@@ -150,7 +151,7 @@ const OWNER_COLUMNS = ['id', 'account_id', 'client_id', 'device_id', 'check_id',
  * Not tracked: the record itself, the migrations, and a personal key's usage counts, which every call it
  * is allowed to make updates (before its parameters are read, so a refused call counts too).
  */
-export const UNTRACKED = new Set(['scope_changes', 'sightline_migrations', 'sightline_migrations_lock', 'personal_api_key_usage', 'personal_api_keys']);
+const UNTRACKED = new Set(['scope_changes', 'sightline_migrations', 'sightline_migrations_lock', 'personal_api_key_usage', 'personal_api_keys']);
 
 /**
  * Triggers on every table that record each row changed into `scope_changes`, so a test can show that a
@@ -185,13 +186,10 @@ export async function trackChanges(database: TestDatabase, dialect: DialectName)
   return {
     /** The rows changed since the last call, and forgets them. */
     async take(): Promise<Change[]> {
-      const { rows } = await sql<Change>`delete from scope_changes returning *`.execute(db);
-      return rows.map((r) => ({ ...r, ...Object.fromEntries(OWNER_COLUMNS.map((c) => [c === 'id' ? 'row_id' : c, nullableNumber(r[c === 'id' ? 'row_id' : c])])) }));
+      return (await sql<Change>`delete from scope_changes returning *`.execute(db)).rows;
     },
   };
 }
-
-const nullableNumber = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 export type ScopeWorld = Awaited<ReturnType<typeof buildScopeWorld>>;
 
@@ -220,10 +218,10 @@ export async function buildScopeWorld(database: TestDatabase, dialect: DialectNa
     }
     await s.roles.create(system, from, { name: CLIENT_DEVICES_ROLE, base: 'client', allow: ['Devices'] });
 
-    const keys = new Map<string, { key: string; userId: number; canWrite: boolean }>();
+    const keys = new Map<string, { key: string; canWrite: boolean }>();
     const agentKeyUser = await s.repos.users.agentKeyOf(made.account.id);
     const agentKey = await s.personalKeys.create(system, from, agentKeyUser, { name: 'agent', scope: 'read-write' });
-    keys.set('agent-key-personal', { key: agentKey.key, userId: agentKeyUser.id, canWrite: true });
+    keys.set('agent-key-personal', { key: agentKey.key, canWrite: true });
     for (const role of USER_ROLES) {
       for (const group of GROUPS) {
         const owner = await s.users.add(system, from, { email: `${role}.${group.replace(' ', '-').toLowerCase()}@${name}.test`, role: role === 'client-devices' ? CLIENT_DEVICES_ROLE : role, group });
@@ -234,7 +232,7 @@ export async function buildScopeWorld(database: TestDatabase, dialect: DialectNa
         ];
         for (const [kind, scope, expiresAt] of kinds) {
           const made = await s.personalKeys.create(system, from, owner, { name: kind, scope, expiresAt });
-          keys.set(`${kind}|${role}|${group}`, { key: made.key, userId: owner.id, canWrite: scope === 'read-write' });
+          keys.set(`${kind}|${role}|${group}`, { key: made.key, canWrite: scope === 'read-write' });
         }
       }
     }
@@ -260,8 +258,7 @@ export async function buildScopeWorld(database: TestDatabase, dialect: DialectNa
 async function completeEveryClient(database: TestDatabase, accountId: number) {
   const db = database.db;
   const devices = await db.selectFrom('devices').select(['id', 'client_id', 'site_id']).where('account_id', '=', accountId).orderBy('id').execute();
-  const firsts = devices.filter((d, i) => devices.findIndex((e) => e.client_id === d.client_id) === i);
-  for (const [i, d] of firsts.entries()) {
+  for (const [i, d] of firstOfEachClient(devices).entries()) {
     const on = { account_id: accountId, client_id: d.client_id, device_id: d.id };
     const at = { accountId, clientId: d.client_id, siteId: d.site_id, deviceId: d.id };
     await db.insertInto('ad_users').values([0, 1].map((n) => ({
@@ -288,6 +285,11 @@ async function completeEveryClient(database: TestDatabase, accountId: number) {
     }).returning('id').executeTakeFirstOrThrow();
     await createHistoryRepository(db).upsertStorageDays(dayRows(accountId, [0, 1, 2].map((n) => ({ monitorId: store.id, at: NOW - n * 86400, sizeMb: 5000 + n }))));
   }
+}
+
+/** The first of each client's devices (in id order): the seeder makes it a server. */
+function firstOfEachClient<D extends { client_id: number }>(devices: D[]): D[] {
+  return devices.filter((d, i) => devices.findIndex((e) => e.client_id === d.client_id) === i);
 }
 
 /** Gives every identifying name, description, note and GUID its row's token (appended, or as the whole GUID). */
@@ -317,11 +319,12 @@ async function loadPaths(database: TestDatabase, account: AccountWorld) {
   const failing = byDevice((await db.selectFrom('checks').select(['device_id', 'id as v']).where('account_id', '=', a).where('statusid', '=', CheckStatus.fail).orderBy('id').execute()));
   const patches = byDevice((await db.selectFrom('device_patches').select(['device_id', 'id as v']).where('account_id', '=', a).orderBy('id').execute()));
   const guids = byDevice((await db.selectFrom('mav_quarantine').select(['device_id', 'guid as v']).where('account_id', '=', a).where('statusid', 'in', ACTIONABLE_QUARANTINE).orderBy('id').execute()));
-  const seen = new Set<number>();
-  account.devices = (await db.selectFrom('devices').select(['id', 'client_id', 'site_id']).where('account_id', '=', a).orderBy('id').execute()).map((d) => ({
+  const devices = await db.selectFrom('devices').select(['id', 'client_id', 'site_id']).where('account_id', '=', a).orderBy('id').execute();
+  const complete = new Set(firstOfEachClient(devices));
+  account.devices = devices.map((d) => ({
     id: d.id, clientId: d.client_id, siteId: d.site_id,
     checks: checks.get(d.id) ?? [], failing: failing.get(d.id) ?? [], patches: patches.get(d.id) ?? [], guids: guids.get(d.id) ?? [],
-    complete: !seen.has(d.client_id) && seen.add(d.client_id) !== undefined,
+    complete: complete.has(d),
   }));
   const templates = await db.selectFrom('installation_templates').select(['id', 'device_type']).where('account_id', '=', a).orderBy('id').execute();
   account.accountWide = {
