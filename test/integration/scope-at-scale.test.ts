@@ -217,15 +217,18 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
       const holds = (d: DevicePath) => (!kinds.has('check') || d.checks.length > 0) && (!kinds.has('patch') || d.patches.length > 0) && (!kinds.has('quarantine') || d.guids.length > 0);
       const candidates = account.devices.filter((d) => seesClient(d.clientId) && holds(d));
       const complete = candidates.filter((d) => d.complete);
+      // The deepest kind named decides what the path starts from: a service naming a client but no site or
+      // device starts from any client, those add_client created too.
+      const deviceLevel = ['device', 'check', 'patch', 'quarantine'].some((k) => kinds.has(k as IdKind));
+      const siteLevel = !deviceLevel && kinds.has('site');
       const anchor = {
-        device: pick(c.picks[0]! % 2 === 0 && complete.length > 0 ? complete : candidates, c.picks[0]! >> 1),
-        // A service naming a client but no site or device anchors on any client, those add_client created too.
-        site: kinds.has('site') && !['device', 'check', 'patch', 'quarantine'].some((k) => kinds.has(k as IdKind)) ? pick(account.sites.filter((s) => seesClient(s.clientId)), c.picks[0]!) : undefined,
+        device: deviceLevel ? pick(c.picks[0]! % 2 === 0 && complete.length > 0 ? complete : candidates, c.picks[0]! >> 1) : undefined,
+        site: siteLevel ? pick(account.sites.filter((s) => seesClient(s.clientId)), c.picks[0]!) : undefined,
         client: pick(account.clients.filter(seesClient), c.picks[0]!),
       };
       const hidden = {
-        device: account.devices.filter((d) => !seesClient(d.clientId) && holds(d)),
-        site: account.sites.filter((s) => !seesClient(s.clientId)),
+        device: deviceLevel ? account.devices.filter((d) => !seesClient(d.clientId) && holds(d)) : [],
+        site: siteLevel ? account.sites.filter((s) => !seesClient(s.clientId)) : [],
         client: account.clients.filter((id) => !seesClient(id)),
       };
       const checkOf = (d: DevicePath, n: number) => (spec.name === 'clear_check' && d.failing.length > 0 && n % 4 !== 0 ? pick(d.failing, n) : pick(d.checks, n));
@@ -257,7 +260,7 @@ describe.each(DIALECTS)('scope at scale on %s', (dialect) => {
         }
         if (mode === 'otherAccount') {
           const other = caller.other;
-          value = valueOf(p.kind, other, { device: pick(other.devices.filter(holds), n), site: pick(other.sites, n), client: pick(other.clients, n) }, n);
+          value = valueOf(p.kind, other, { device: deviceLevel ? pick(other.devices.filter(holds), n) : undefined, site: siteLevel ? pick(other.sites, n) : undefined, client: pick(other.clients, n) }, n);
           if (value === undefined) mode = 'missing';
         }
         const missing = p.kind === 'quarantine' ? MISSING_GUID : MISSING_ID;

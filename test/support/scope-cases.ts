@@ -120,21 +120,6 @@ export function validParams(spec: SpecLike, ids: Ids): Record<string, string | n
   return { ...params, ...NEEDS[spec.name] };
 }
 
-/** The parameter kinds of the rows ANSWER_ROWS names, for tests that track hidden rows by parameter kind. */
-const ID_KINDS_OF_ROWS: Partial<Record<RowKind, readonly IdKind[]>> = {
-  clients: ['client'], sites: ['site'], devices: ['device'], checks: ['check'], device_patches: ['patch'],
-  license_groups: ['licenseGroup'], installation_templates: ['serverTemplate', 'workstationTemplate'],
-};
-
-/** Every id an XML answer shows (rowsShown) of a row a parameter can name, with the kinds it may be; none for a file answer. */
-export function idsShown(body: string): { where: string; id: number; kinds: readonly IdKind[] }[] {
-  if (!body.startsWith('<?xml')) return [];
-  return rowsShown(body).flatMap(({ where, value, kinds }) => {
-    const idKinds = kinds.flatMap((kind) => ID_KINDS_OF_ROWS[kind] ?? []);
-    return idKinds.length > 0 && /^\d+$/.test(value) ? [{ where, id: Number(value), kinds: idKinds }] : [];
-  });
-}
-
 /**
  * A MAV action refused for the device's state (N-sight's status="FAIL" with a <msg> and no <error>: a scan
  * is already running, the engine is VIPRE…) answers after the device was found, so it passed the scope.
@@ -254,4 +239,19 @@ export function rowsShown(body: string): (RowShown & { unplaced?: true })[] {
   });
   parser.write(body).close();
   return shown;
+}
+
+/** The parameter kinds of the rows ANSWER_ROWS names, for tests that track hidden rows by parameter kind. */
+const ID_KINDS_OF_ROWS: Partial<Record<RowKind, readonly IdKind[]>> = {
+  clients: ['client'], sites: ['site'], devices: ['device'], checks: ['check'], device_patches: ['patch'],
+  license_groups: ['licenseGroup'], installation_templates: ['serverTemplate', 'workstationTemplate'],
+};
+
+/** Every id an XML answer shows (rowsShown) of a row a parameter can name, with the kinds it may be; none for a file answer. */
+export function idsShown(body: string): { where: string; id: number; kinds: readonly IdKind[] }[] {
+  if (!body.startsWith('<?xml')) return [];
+  return rowsShown(body).flatMap(({ where, value, kinds }) => {
+    const idKinds = kinds.flatMap((kind) => ID_KINDS_OF_ROWS[kind] ?? []);
+    return idKinds.length > 0 && /^\d+$/.test(value) ? [{ where, id: Number(value), kinds: idKinds }] : [];
+  });
 }
