@@ -4,6 +4,7 @@
  * registered service without a hand-written list. A service whose parameters these tables cannot place
  * fails those tests with a message saying what to add here.
  */
+import { SaxesParser } from 'saxes';
 import { expect } from 'vitest';
 
 /** The kinds of row an id parameter names. */
@@ -119,27 +120,6 @@ export function validParams(spec: SpecLike, ids: Ids): Record<string, string | n
   return { ...params, ...NEEDS[spec.name] };
 }
 
-/** Answer elements and attributes whose number is the id of a row of these kinds. */
-export const ID_ELEMENTS: Readonly<Record<string, readonly IdKind[]>> = {
-  clientid: ['client'],
-  siteid: ['site'],
-  deviceid: ['device'], serverid: ['device'], workstationid: ['device'], assetid: ['device'], device: ['device'],
-  checkid: ['check'], check_id: ['check'],
-  license_group_id: ['licenseGroup'], swgrpid: ['licenseGroup'],
-  templateid: ['serverTemplate', 'workstationTemplate'],
-};
-
-/** Every id an answer shows in an element or attribute of ID_ELEMENTS, with the kinds it may be. */
-export function idsShown(body: string): { where: string; id: number; kinds: readonly IdKind[] }[] {
-  const shown = [];
-  for (const [name, kinds] of Object.entries(ID_ELEMENTS)) {
-    for (const m of body.matchAll(new RegExp(`<${name}>(\\d+)</${name}>| ${name}="(\\d+)"`, 'g'))) {
-      shown.push({ where: name, id: Number(m[1] ?? m[2]), kinds });
-    }
-  }
-  return shown;
-}
-
 /**
  * A MAV action refused for the device's state (N-sight's status="FAIL" with a <msg> and no <error>: a scan
  * is already running, the engine is VIPRE…) answers after the device was found, so it passed the scope.
@@ -163,3 +143,115 @@ export const NOWHERE: Required<Ids> = {
   client: MISSING_ID, site: MISSING_ID, device: MISSING_ID, check: MISSING_ID,
   licenseGroup: MISSING_ID, serverTemplate: MISSING_ID, workstationTemplate: MISSING_ID, patch: MISSING_ID,
 };
+
+/**
+ * Parameters naming a row by text rather than by number (the MAV quarantine actions' `guids`): the scope
+ * property draws them like ids. Kept apart from ID_PARAMS, whose numeric paths scope.test.ts builds.
+ */
+export const TEXT_ID_PARAMS: Readonly<Record<string, 'quarantine'>> = { guids: 'quarantine' };
+
+/** The row-naming parameters of a service: its id parameters and its TEXT_ID_PARAMS. */
+export function rowParamsOf(spec: SpecLike): { name: string; kind: IdKind | 'quarantine'; required: boolean; accountWide: boolean; aliasOf?: string }[] {
+  const text = Object.entries(spec.params)
+    .filter(([name]) => name in TEXT_ID_PARAMS)
+    .map(([name, p]) => ({ name, kind: TEXT_ID_PARAMS[name]!, required: p.required, accountWide: false }));
+  return [...idParamsOf(spec), ...text];
+}
+
+/**
+ * The rows an answer names: a table, or `table.column` for a text identifier (a GUID). An id-like element
+ * or attribute of any answer shape (a name ending in `id` or `guid`, or `device`) must be listed here,
+ * with the rows it may name, or with none when its number names no row (a code, a catalog entry shared by
+ * every account); scope-cases.test.ts walks every shape of the registry to keep this complete. Keys are
+ * `parent/name` for an element, `parent@name` for an attribute, or the bare `name` / `@name` anywhere.
+ */
+export const ANSWER_ROWS: Readonly<Record<string, readonly RowKind[]>> = {
+  clientid: ['clients'], 'client/id': ['clients'],
+  siteid: ['sites'], 'site/id': ['sites'],
+  deviceid: ['devices'], assetid: ['devices'], serverid: ['devices'], workstationid: ['devices'],
+  'server/id': ['devices'], 'workstation/id': ['devices'], 'mobile_device/id': ['devices'], 'user@device': ['devices'],
+  'server/guid': ['devices.guid'], 'workstation/guid': ['devices.guid'], 'mobile_device/guid': ['devices.guid'],
+  checkid: ['checks'], check_id: ['checks'],
+  noteid: ['check_notes'],
+  outage_id: ['outages'], 'outage/id': ['outages'],
+  hardwareid: ['device_hardware'], softwareid: ['device_software'], patchid: ['device_patches'],
+  threateventid: ['mav_scans'], session_id: ['mob_sessions'], license_count_id: ['client_license_counts'],
+  quarantineguid: ['mav_quarantine.guid'], 'quarantined_item/guid': ['mav_quarantine.guid'], 'item/guid': ['mav_quarantine.guid'],
+  // Bitdefender's quarantine id is its guid, VIPRE's the row id.
+  quarantine_id: ['mav_quarantine.guid', 'mav_quarantine'],
+  'user@objectGUID': ['ad_users.object_guid'],
+  license_group_id: ['license_groups'], swgrpid: ['license_groups'], templateid: ['installation_templates'],
+  // Codes and shared catalogs: no row of an account.
+  statusid: [], psaticketstatusid: [], uid: [], '@uid': [], descriptorid: [], checkdescriptorid: [], cpu_id: [], slotid: [],
+  catalogid: [], 'product/id': [], storage_account_id: [],
+};
+
+/** A table, or `table.column` for rows named by a text identifier. */
+export type RowKind =
+  | 'clients' | 'sites' | 'devices' | 'devices.guid' | 'checks' | 'check_notes' | 'outages' | 'device_hardware' | 'device_software'
+  | 'device_patches' | 'mav_scans' | 'mav_quarantine' | 'mav_quarantine.guid' | 'mob_sessions' | 'client_license_counts'
+  | 'ad_users.object_guid' | 'license_groups' | 'installation_templates';
+
+/** Whether an element or attribute name looks like it names a row (so ANSWER_ROWS must place it). */
+export const looksLikeRowName = (name: string) => /id$|guid$/i.test(name) || name === 'device';
+
+/** The rows an element (`attribute` unset) or attribute under `parent` names; undefined when ANSWER_ROWS does not place it. */
+export function answerRowsOf(parent: string, name: string, attribute = false): readonly RowKind[] | undefined {
+  return attribute ? (ANSWER_ROWS[`${parent}@${name}`] ?? ANSWER_ROWS[`@${name}`]) : (ANSWER_ROWS[`${parent}/${name}`] ?? ANSWER_ROWS[name]);
+}
+
+/** One value an answer shows in a row-naming element or attribute. */
+export type RowShown = { where: string; value: string; kinds: readonly RowKind[] };
+
+/**
+ * Every value an XML answer shows in an element or attribute of ANSWER_ROWS, parsed with saxes (a strict
+ * parser: a malformed answer throws). An id-like name ANSWER_ROWS does not place is returned with no kinds
+ * and `unplaced` set, so the caller can fail on it.
+ */
+export function rowsShown(body: string): (RowShown & { unplaced?: true })[] {
+  const shown: (RowShown & { unplaced?: true })[] = [];
+  const parser = new SaxesParser();
+  const stack: { name: string; text: string }[] = [];
+  const place = (parent: string, name: string, value: string, attribute: boolean) => {
+    if (!looksLikeRowName(name)) return;
+    const kinds = answerRowsOf(parent, name, attribute);
+    const where = `${parent}${attribute ? '@' : '/'}${name}`;
+    if (kinds === undefined) shown.push({ where, value, kinds: [], unplaced: true });
+    // Empty, or 0 for none (an outage of the device itself has checkid 0): no row.
+    else if (kinds.length > 0 && value !== '' && value !== '0') shown.push({ where, value, kinds });
+  };
+  parser.on('error', (error) => {
+    throw error;
+  });
+  parser.on('opentag', (tag) => {
+    for (const [name, value] of Object.entries(tag.attributes)) place(tag.name, name, String(value), true);
+    stack.push({ name: tag.name, text: '' });
+  });
+  parser.on('text', (text) => {
+    if (stack.length > 0) stack[stack.length - 1]!.text += text;
+  });
+  parser.on('cdata', (text) => {
+    if (stack.length > 0) stack[stack.length - 1]!.text += text;
+  });
+  parser.on('closetag', () => {
+    const element = stack.pop()!;
+    place(stack[stack.length - 1]?.name ?? '', element.name, element.text.trim(), false);
+  });
+  parser.write(body).close();
+  return shown;
+}
+
+/** The parameter kinds of the rows ANSWER_ROWS names, for tests that track hidden rows by parameter kind. */
+const ID_KINDS_OF_ROWS: Partial<Record<RowKind, readonly IdKind[]>> = {
+  clients: ['client'], sites: ['site'], devices: ['device'], checks: ['check'], device_patches: ['patch'],
+  license_groups: ['licenseGroup'], installation_templates: ['serverTemplate', 'workstationTemplate'],
+};
+
+/** Every id an XML answer shows (rowsShown) of a row a parameter can name, with the kinds it may be; none for a file answer. */
+export function idsShown(body: string): { where: string; id: number; kinds: readonly IdKind[] }[] {
+  if (!body.startsWith('<?xml')) return [];
+  return rowsShown(body).flatMap(({ where, value, kinds }) => {
+    const idKinds = kinds.flatMap((kind) => ID_KINDS_OF_ROWS[kind] ?? []);
+    return idKinds.length > 0 && /^\d+$/.test(value) ? [{ where, id: Number(value), kinds: idKinds }] : [];
+  });
+}
