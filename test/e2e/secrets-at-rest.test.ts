@@ -12,40 +12,13 @@ import { Prng } from '../../src/seed/prng.js';
 import { SimulatedDevice } from '../../src/simulator/simulated-device.js';
 import { cli, lastLine, serve, type Server } from '../support/cli.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { browse, httpBrowser, logInOverHttp, type HttpBrowser } from '../support/http-browser.js';
 import { startSmtpServer, type SmtpServer } from '../support/mail.js';
 import { scanForSecrets, scanSummary, secretCollector, storedHashesOf, type Haystack, type SecretKind } from '../support/secret-scan.js';
 
 const ACCOUNT = 'acme';
 const ADMIN = 'admin@acme.test';
 const TECH = 'tech@acme.test';
-
-/** A dashboard browser over real HTTP: its cookies, and the CSRF token of the last page that carried one. */
-type HttpBrowser = { base: string; cookies: Map<string, string>; csrf: string };
-type HttpAnswer = { status: number; body: string; bytes: Buffer; headers: Headers };
-
-async function browse(browser: HttpBrowser, method: 'GET' | 'POST', path: string, fields?: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpAnswer> {
-  const response = await fetch(browser.base + path, {
-    method,
-    redirect: 'manual',
-    headers: {
-      cookie: [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-      ...(fields ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      ...headers,
-    },
-    body: fields ? new URLSearchParams({ _csrf: browser.csrf, ...fields }).toString() : undefined,
-  });
-  for (const line of response.headers.getSetCookie()) {
-    const pair = line.split(';')[0]!;
-    const name = pair.slice(0, pair.indexOf('='));
-    const value = pair.slice(pair.indexOf('=') + 1);
-    if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) browser.cookies.delete(name);
-    else browser.cookies.set(name, value);
-  }
-  const bytes = Buffer.from(await response.arrayBuffer());
-  const body = bytes.toString('utf8');
-  browser.csrf = /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? browser.csrf;
-  return { status: response.status, body, bytes, headers: response.headers };
-}
 
 /** What a page shows once between `<code … data-testid="NAME">` and `</code>` (a new key or token). */
 const shownOnce = (body: string, testid: string) => {
@@ -99,14 +72,12 @@ describe.each(DIALECTS)('secrets at rest and in logs on %s', { timeout: 300_000 
   }
 
   async function signIn(base: string, email: string, secret: string): Promise<HttpBrowser> {
-    const browser: HttpBrowser = { base, cookies: new Map(), csrf: '' };
-    await browse(browser, 'GET', '/login');
-    const login = await browse(browser, 'POST', '/login', { email, password: secret });
+    const browser = httpBrowser(base);
+    const login = await logInOverHttp(browser, email, secret);
     expect(login.status, login.body.slice(0, 300)).toBe(303);
     // The signed cookie is `token.signature`: the token is the secret.
     const cookie = decodeURIComponent(browser.cookies.get('sl_session')!);
     add('session token', cookie.slice(0, cookie.lastIndexOf('.')), `session of ${email}`);
-    await browse(browser, 'GET', '/settings');
     return browser;
   }
 
@@ -165,7 +136,7 @@ describe.each(DIALECTS)('secrets at rest and in logs on %s', { timeout: 300_000 
 
   it('the dashboard: log-ins right and wrong, Generate and Email Token over SMTP, personal keys, a new user who changes the password', async () => {
     const base = withSmtp.url;
-    const refused = { base, cookies: new Map(), csrf: '' } satisfies HttpBrowser;
+    const refused = httpBrowser(base);
     await browse(refused, 'GET', '/login');
     expect((await browse(refused, 'POST', '/login', { email: ADMIN, password: password('wrong password at log-in') })).status).toBe(401);
     // The classic slip: the password typed into the email field.
