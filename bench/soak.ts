@@ -7,13 +7,13 @@
 // bench/results/soak-<dialect>-<minutes>min.md (and prints it) for docs/security.md "## Soak".
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { simulateFleet, type SiteToken } from '../src/simulator/fleet-simulator.js';
 import { browse, httpBrowser, logInOverHttp, type HttpBrowser } from '../test/support/http-browser.js';
-import { recreatePostgresDatabase } from './fixture.js';
+import { freshDatabase } from './fixture.js';
 import { cpuMsOf, memoryOf, ROOT, runCli, sleep, startProcess } from './processes.js';
 
 const { values: args } = parseArgs({
@@ -73,14 +73,8 @@ const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math
 // The database, the server and what the load needs (keys, a dashboard user, site tokens)
 // ---------------------------------------------------------------------------------------------------------
 execFileSync(process.execPath, [join(ROOT, 'scripts/build-if-needed.mjs')], { stdio: 'inherit' });
-const postgres = args.db !== undefined && /^postgres(ql)?:\/\//.test(args.db);
-const db = postgres ? args.db! : join(ROOT, 'bench', 'data', 'soak.db');
 // The soak writes (agents report, users log in): it always starts from a fresh database of its own.
-if (postgres) await recreatePostgresDatabase(db);
-else {
-  mkdirSync(join(db, '..'), { recursive: true });
-  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-}
+const { db, postgres } = await freshDatabase(args.db, 'soak.db');
 console.error(`soak: seeding ${args.devices} devices…`);
 await runCli(['seed', '--db', db, '--account', ACCOUNT, '--clients', '20', '--devices', args.devices!]);
 const lastLine = (text: string) => text.trim().split('\n').pop()!;
