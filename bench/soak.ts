@@ -51,7 +51,8 @@ const USER = 'soak@soak.test';
 /** What one area did in one window: requests answered as expected, errors, requests skipped, latencies (ms). */
 type Window = { requests: number; errors: number; skipped: number; latencies: number[]; lastError?: string };
 const emptyWindow = (): Window => ({ requests: 0, errors: 0, skipped: 0, latencies: [] });
-let windows: Record<Area, Window> = { api: emptyWindow(), dashboard: emptyWindow(), agent: emptyWindow() };
+const emptyWindows = (): Record<Area, Window> => ({ api: emptyWindow(), dashboard: emptyWindow(), agent: emptyWindow() });
+let windows = emptyWindows();
 
 /** Times one request of an area: an answer that `expected` refuses, or a failure to answer, is an error. */
 async function timed(area: Area, request: () => Promise<boolean>): Promise<void> {
@@ -245,7 +246,7 @@ console.error(`soak: driving API ${perSecond(rates.api)}/s, dashboard ${perSecon
 type Row = { minute: number; loadAverage: number; rssMb: number; serverCpuPercent: number; driverCpuPercent: number } & Record<Area, { requests: number; errors: number; skipped: number; p50: number; p99: number }>;
 const rows: Row[] = [];
 const stop = new AbortController();
-windows = { api: emptyWindow(), dashboard: emptyWindow(), agent: emptyWindow() };
+windows = emptyWindows();
 let lastCpuMs = cpuMsOf(server.pid);
 let lastDriverCpu = process.cpuUsage();
 let lastSample = performance.now();
@@ -258,7 +259,7 @@ function sample(): void {
   const cpuMs = cpuMsOf(server.pid);
   const driver = process.cpuUsage(lastDriverCpu);
   const closed = windows;
-  windows = { api: emptyWindow(), dashboard: emptyWindow(), agent: emptyWindow() };
+  windows = emptyWindows();
   const row = {
     minute: rows.length + 1,
     loadAverage: loadavg()[0]!,
