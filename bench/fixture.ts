@@ -84,7 +84,21 @@ async function regenerateKey(db: string, account: string): Promise<string> {
   return out.trim().split('\n').pop()!;
 }
 
-/** Drops and creates the bench's own PostgreSQL database; refuses any database not named sightline_bench*. */
+/**
+ * An empty database for a run that writes (ingestion, the soak): the PostgreSQL URL given, dropped and
+ * created again, or `bench/data/<sqliteFile>` removed with its -wal and -shm.
+ */
+export async function freshDatabase(url: string | undefined, sqliteFile: string): Promise<{ db: string; postgres: boolean }> {
+  const postgres = url !== undefined && /^postgres(ql)?:\/\//.test(url);
+  const db = postgres ? url : join(ROOT, 'bench', 'data', sqliteFile);
+  if (postgres) await recreatePostgresDatabase(db);
+  else {
+    mkdirSync(join(db, '..'), { recursive: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  }
+  return { db, postgres };
+}
+
 /** Drops and creates a bench database (only one named sightline_bench*, so no other database is ever dropped). */
 export async function recreatePostgresDatabase(url: string): Promise<void> {
   const parsed = new URL(url);

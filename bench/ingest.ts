@@ -5,11 +5,11 @@
 // enrolled device and measures its latency. Prints check results per second (as acknowledged by the
 // server), reports per second, the list_checks p99 and the server's CPU, and writes bench/results/ingest-*.json.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db/database.js';
-import { recreatePostgresDatabase } from './fixture.js';
+import { freshDatabase } from './fixture.js';
 import { cpuMsOf, fetchTimed, memoryOf, ROOT, runCli, runTs, sleep, startProcess } from './processes.js';
 import type { LoadResult } from './report.js';
 
@@ -42,13 +42,7 @@ export type IngestResult = {
 
 /** Runs the ingestion benchmark and returns (and prints) its figures. */
 export async function benchIngest(options: IngestOptions): Promise<IngestResult> {
-  const postgres = options.db !== undefined && /^postgres(ql)?:\/\//.test(options.db);
-  const db = postgres ? options.db! : join(ROOT, 'bench', 'data', 'ingest.db');
-  if (postgres) await recreatePostgresDatabase(db);
-  else {
-    mkdirSync(join(db, '..'), { recursive: true });
-    for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-  }
+  const { db, postgres } = await freshDatabase(options.db, 'ingest.db');
   const account = 'ingest-bench';
   // A small demo account gives the clients, sites and templates the simulated devices enrol into.
   await runCli(['seed', '--db', db, '--account', account, '--clients', '20', '--devices', '20']);

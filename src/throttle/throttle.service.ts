@@ -1,5 +1,6 @@
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
+import { sha256Hex } from '../lib/secrets.js';
 import type { ThrottleRepository } from './throttle.repository.js';
 
 export type Blocked = { blocked: true; retryAfterSeconds: number };
@@ -50,6 +51,13 @@ export const LOGIN_BLOCK_SECONDS = 5 * 60;
 /** A run of failed logins nobody continues for this long is forgotten (its row pruned). */
 export const LOGIN_RUN_MEMORY_SECONDS = 24 * 3600;
 
+/**
+ * How `login_attempts` holds a login name: the sha256 of it, trimmed and in lower case. What is typed into
+ * the email field is not always an email address: a password typed there by mistake must not rest in the
+ * database readable (the lockout needs only to tell names apart).
+ */
+export const storedLogin = (login: string) => sha256Hex(login.trim().toLowerCase());
+
 /** A password check the lockout has let through: its place in the pair's run of attempts. */
 export type LoginAttempt = { blocked: false; login: string; address: string; attempts: number };
 
@@ -61,7 +69,7 @@ export type LoginAttempt = { blocked: false; login: string; address: string; att
  */
 export function createLoginAttempts(deps: { throttle: ThrottleRepository; clock: Clock }) {
   const { throttle, clock } = deps;
-  const key = (login: string) => login.trim().toLowerCase().slice(0, 320);
+  const key = storedLogin;
 
   async function block(login: string, address: string): Promise<Blocked> {
     await throttle.blockLogin(key(login), address, epochSeconds(clock) + LOGIN_BLOCK_SECONDS);

@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -14,6 +13,7 @@ import type { Clock } from '../../src/lib/clock.js';
 import { createSmtpMailer } from '../../src/mail/mailer.js';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { TEST_NOW } from '../support/app.js';
+import { startSmtpServer, type SmtpServer } from '../support/mail.js';
 import { cheapPasswordHash } from '../support/passwords.js';
 import { makeClient, makeFleet, type Fleet } from '../factories.js';
 
@@ -34,8 +34,7 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
   let app: FastifyInstance;
   let base: string;
   let browser: Browser;
-  let smtp: SMTPServer;
-  const received: Buffer[] = [];
+  let smtp: SmtpServer;
   /** A clock the lockout test can move forward. */
   let now = new Date(TEST_NOW);
   const clock: Clock = { now: () => new Date(now) };
@@ -56,20 +55,7 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     // The lockout test checks 50 wrong passwords: at a cheap stored cost, so it is about the lockout, not scrypt.
     await services.repos.users.update(account.id, forgetful.id, { password_hash: cheapPasswordHash(PASSWORD) });
 
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, done) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          received.push(Buffer.concat(chunks));
-          done();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    smtp = await startSmtpServer();
 
     // Any free port; the account's public URL then names it, so the API page and the email show it.
     // Every browser here comes from 127.0.0.1: the lockout test's 50 wrong passwords need more than the
@@ -77,7 +63,7 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     const config = loadConfig({}, { port: 0, host: '127.0.0.1', logLevel: 'silent', passwordTriesPerMinute: 1000 });
     app = await buildApp({
       config, database, clock, logger: createLogger('silent'),
-      mailer: createSmtpMailer(`smtp://127.0.0.1:${smtpPort}`, 'Sightline <no-reply@sightline.test>'),
+      mailer: createSmtpMailer(smtp.url, 'Sightline <no-reply@sightline.test>'),
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -88,7 +74,7 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await smtp?.close();
     await database?.drop();
   });
 
@@ -178,13 +164,13 @@ describe.each(DIALECTS)('dashboard in a browser on %s', (dialect) => {
     await page.getByLabel('Email API Token to').fill('not-an-address');
     await page.getByRole('button', { name: 'Email Token' }).click();
     await expect.poll(() => page.locator('#email-token-error').innerText()).toContain('not a valid email address');
-    expect(received).toHaveLength(0);
+    expect(smtp.received).toHaveLength(0);
 
     await page.getByLabel('Email API Token to').fill('ops@customer.test');
     await page.getByRole('button', { name: 'Email Token' }).click();
     await expect.poll(() => page.getByRole('dialog').innerText()).toContain('were sent to ops@customer.test');
-    expect(received).toHaveLength(1);
-    const mail = await simpleParser(received[0]!);
+    expect(smtp.received).toHaveLength(1);
+    const mail = await simpleParser(smtp.received[0]!);
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('ops@customer.test');
     expect(mail.text).toContain(newKey);
     expect(mail.text).toContain(`${base}/api/`);

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import type { Actor } from '../../src/access/access.service.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { createSmtpMailer } from '../../src/mail/mailer.js';
@@ -10,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { buildTestApp, callApi, TEST_NOW, type TestApp } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { startSmtpServer } from '../support/mail.js';
 import { makeFleet, type Fleet } from '../factories.js';
 
 const FROM = '192.0.2.44';
@@ -131,41 +130,27 @@ describe.each(DIALECTS)('account API key lifecycle on %s', (dialect) => {
     });
 
     it('sends through a real SMTP server: the parsed message holds the key and the account URL to query', async () => {
-      const received: Buffer[] = [];
-      const smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS'],
-        onData(stream, _session, done) {
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            received.push(Buffer.concat(chunks));
-            done();
-          });
-        },
-      });
-      await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+      const smtp = await startSmtpServer();
       try {
-        const port = (smtp.server.address() as AddressInfo).port;
         await database.db.updateTable('accounts').set({ public_url: 'https://rmm.acme.example/' }).where('id', '=', fleet.account.id).execute();
         const services = createServices({
           config: loadConfig({}),
           database,
           clock: fixedClock(TEST_NOW),
-          mailer: createSmtpMailer(`smtp://127.0.0.1:${port}`, 'Sightline <no-reply@sightline.test>'),
+          mailer: createSmtpMailer(smtp.url, 'Sightline <no-reply@sightline.test>'),
         });
         const key = await services.apiKeys.generate(services.access.systemActor(fleet.account.id), FROM);
         fleet.apiKey = key;
         expect((await services.apiKeys.email(services.access.systemActor(fleet.account.id), FROM, { to: 'ops@customer.test', key })).delivery).toBe('smtp');
-        expect(received).toHaveLength(1);
-        const mail = await simpleParser(received[0]!);
+        expect(smtp.received).toHaveLength(1);
+        const mail = await simpleParser(smtp.received[0]!);
         expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('ops@customer.test');
         expect(mail.text).toContain(key);
         expect(mail.text).toContain('https://rmm.acme.example/api/');
         const audit = await services.audit.list(fleet.account.id, 1);
         expect(audit[0]).toMatchObject({ action: 'apikey.email', detail: 'to ops@customer.test (smtp)' });
       } finally {
-        await new Promise<void>((resolve) => smtp.close(() => resolve()));
+        await smtp.close();
       }
     });
   });

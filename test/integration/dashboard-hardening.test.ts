@@ -4,7 +4,7 @@ import type { Actor } from '../../src/access/access.service.js';
 import { buildTestApp, callApi, TEST_NOW, type TestApp } from '../support/app.js';
 import { getPage, postForm, signIn, type Browser } from '../support/browser.js';
 import { cheapPasswordHash } from '../support/passwords.js';
-import { LOGIN_FAILURE_LIMIT } from '../../src/throttle/throttle.service.js';
+import { LOGIN_FAILURE_LIMIT, storedLogin } from '../../src/throttle/throttle.service.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeFleet, type Fleet } from '../factories.js';
 
@@ -122,7 +122,7 @@ describe.each(DIALECTS)('dashboard hardening on %s', (dialect) => {
         const refused = await addGroup(PASSWORD);
         expect(refused.statusCode).toBe(429);
         expect(errorOf(refused.body, 'add-group-confirm')).toBe('Too many failed logins, try again later');
-        const attempts = await database.db.selectFrom('login_attempts').select('consecutive_failures').where('login', '=', 'admin@acme.test').where('address', '=', '192.0.2.92').executeTakeFirstOrThrow();
+        const attempts = await database.db.selectFrom('login_attempts').select('consecutive_failures').where('login', '=', storedLogin('admin@acme.test')).where('address', '=', '192.0.2.92').executeTakeFirstOrThrow();
         expect(Number(attempts.consecutive_failures)).toBe(2);
       } finally {
         await limited.app.close();

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -10,10 +11,10 @@ const BIN = join(ROOT, 'bin', 'sightline');
 const SERVE_ENV = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'SIGHTLINE_DB'));
 const run = promisify(execFile);
 
-/** Runs `./bin/sightline ARGS` and returns its exit code and output. */
-export async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `./bin/sightline ARGS` (with `env` added to the environment) and returns its exit code and output. */
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(BIN, args, { env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const { stdout, stderr } = await run(BIN, args, { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -26,16 +27,26 @@ export const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)!;
 
 export type Server = { url: string; process: ChildProcess; stop(): Promise<void> };
 
-/** `serve --port 0`, waiting for the line that says `listening` and carries the URL. */
-export async function serve(db: string, env: NodeJS.ProcessEnv = {}, port = 0): Promise<Server> {
+/**
+ * `serve --port 0`, waiting for the line that says `listening` and carries the URL. With `logFile`, every
+ * byte the process writes (its log, on stdout, and stderr) is kept in that file from the first one on.
+ */
+export async function serve(db: string, env: NodeJS.ProcessEnv = {}, port = 0, logFile?: string): Promise<Server> {
   const child = spawn(BIN, ['serve', '--db', db, '--port', String(port), '--host', '127.0.0.1'], { cwd: ROOT, env: { ...SERVE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = logFile ? createWriteStream(logFile) : undefined;
+  const logged = log ? new Promise<void>((resolve) => log.once('close', resolve)) : Promise.resolve();
+  if (log) {
+    child.stdout!.on('data', (chunk) => log.write(chunk));
+    child.stderr!.on('data', (chunk) => log.write(chunk));
+    child.once('close', () => log.end());
+  }
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not report listening in time: ${stderr}`)), 60_000);
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /listening.*?(http:\/\/[^\s)]+)/.exec(line);
+      const match = /listening.*?(http:\/\/[^\s)"]+)/.exec(line);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
@@ -45,12 +56,14 @@ export async function serve(db: string, env: NodeJS.ProcessEnv = {}, port = 0): 
   return {
     url,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
-      }),
+      });
+      await logged;
+    },
   };
 }
 
