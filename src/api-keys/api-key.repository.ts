@@ -1,3 +1,4 @@
+import { compileOnce } from '../db/compiled-query.js';
 import type { Db } from '../db/database.js';
 
 /** The account's key holder as of this request: the Agent Key user and its client group. */
@@ -14,6 +15,18 @@ export type AccountKeyHolder = {
 
 /** The account API key, stored only as its sha256. */
 export function createApiKeyRepository(db: Db) {
+  // Every API call with the account key runs this one: compiled once (see compileOnce). The users index
+  // on (account_id, is_agent_key) lets it start from the key's unique hash however many users there are.
+  const keyHolder = compileOnce((args: { keyHash: string }) =>
+    db
+      .selectFrom('account_api_keys as k')
+      .innerJoin('accounts as a', 'a.id', 'k.account_id')
+      .innerJoin('users as u', (join) => join.onRef('u.account_id', '=', 'k.account_id').on('u.is_agent_key', '=', 1))
+      .innerJoin('client_groups as g', 'g.id', 'u.client_group_id')
+      .select(['k.account_id', 'a.timezone', 'u.id as user_id', 'u.client_group_id', 'g.is_all_clients', 'k.key_hash', 'a.api_allowed_networks'])
+      .where('k.key_hash', '=', args.keyHash),
+  );
+
   return {
     /**
      * Finds the account whose key has this hash, joined with its Agent Key user's current client group:
@@ -21,14 +34,7 @@ export function createApiKeyRepository(db: Db) {
      * process sharing the database.
      */
     async findAccountKeyHolder(keyHash: string): Promise<AccountKeyHolder | undefined> {
-      return db
-        .selectFrom('account_api_keys as k')
-        .innerJoin('accounts as a', 'a.id', 'k.account_id')
-        .innerJoin('users as u', (join) => join.onRef('u.account_id', '=', 'k.account_id').on('u.is_agent_key', '=', 1))
-        .innerJoin('client_groups as g', 'g.id', 'u.client_group_id')
-        .select(['k.account_id', 'a.timezone', 'u.id as user_id', 'u.client_group_id', 'g.is_all_clients', 'k.key_hash', 'a.api_allowed_networks'])
-        .where('k.key_hash', '=', keyHash)
-        .executeTakeFirst();
+      return keyHolder.takeFirst(db, { keyHash });
     },
 
     /** Replaces the account's key in one statement, so concurrent regenerations leave exactly one. */
