@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db/database.js';
 import { freshDatabase } from './fixture.js';
-import { cpuMsOf, fetchTimed, memoryOf, ROOT, runCli, runTs, sleep, startProcess } from './processes.js';
+import { cliEntry, cpuMsOf, fetchTimed, memoryOf, ROOT, runCli, runTs, sleep, startProcess } from './processes.js';
 import type { LoadResult } from './report.js';
 
 /**
@@ -50,12 +50,12 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
   await withChecksPerDevice(db, account, CHECKS_PER_DEVICE);
   const base = `http://127.0.0.1:${options.port}`;
   console.error('bench ingest: starting the server…');
-  const server = await startProcess([join(ROOT, 'dist/cli/main.js'), 'serve', '--db', db, '--port', String(options.port), '--host', '127.0.0.1'], { LOG_LEVEL: 'warn' }, `${base}/healthz`);
+  const server = await startProcess([cliEntry(), 'serve', '--db', db, '--port', String(options.port), '--host', '127.0.0.1'], { LOG_LEVEL: 'warn' }, `${base}/healthz`);
   try {
     console.error(`bench ingest: simulator (${options.devices} devices, ${options.rate} reports/s for ${options.seconds}s after enrolment)…`);
     const simulator = spawn(
       process.execPath,
-      [join(ROOT, 'dist/cli/main.js'), 'simulate', '--db', db, '--account', account, '--url', base, '--devices', String(options.devices), '--clients', '20', '--duration', String(options.seconds), '--rate', String(options.rate), '--json'],
+      [cliEntry(), 'simulate', '--db', db, '--account', account, '--url', base, '--devices', String(options.devices), '--clients', '20', '--duration', String(options.seconds), '--rate', String(options.rate), '--json'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +17,16 @@ export function runTs(file: string, args: string[]): Promise<string> {
   });
 }
 
+/** The built CLI as ./bin/sightline runs it: the one-file bundle when the build made one (scripts/bundle.mjs). */
+export function cliEntry(): string {
+  const bundle = join(ROOT, 'dist/sightline.mjs');
+  return existsSync(bundle) ? bundle : join(ROOT, 'dist/cli/main.js');
+}
+
 /** Runs the Sightline CLI (the built dist/) to completion and returns its stdout. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
+    const child = spawn(process.execPath, [cliEntry(), ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureFixture } from './fixture.js';
 import { benchIngest } from './ingest.js';
-import { cpuMsOf, drainTimed, fetchTimed, memoryOf, ROOT, runTs, startProcess, withRssSampling, type Server } from './processes.js';
+import { cliEntry, cpuMsOf, drainTimed, fetchTimed, memoryOf, ROOT, runTs, startProcess, withRssSampling, type Server } from './processes.js';
 import { formatReport, targetsOf, type BenchResult, type LoadResult } from './report.js';
 
 const { values: args } = parseArgs({
@@ -50,7 +50,7 @@ const api = (key: string, service: string, params: Record<string, string | numbe
 
 const serverArgs = [
   ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : []),
-  join(ROOT, 'dist/cli/main.js'), 'serve', '--db', fixture.db, '--port', String(port), '--host', '127.0.0.1',
+  cliEntry(), 'serve', '--db', fixture.db, '--port', String(port), '--host', '127.0.0.1',
 ];
 // The bench hammers the API with a bad key on purpose; the throttle must not turn that into 429s.
 // The fixture is a snapshot no agent feeds: without the sweep its devices stay as seeded, run after run.

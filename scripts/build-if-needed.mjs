@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.build-stamp');
@@ -24,5 +25,6 @@ if (!existsSync(stamp) || statSync(stamp).mtimeMs < sourceTime) {
     stdio: 'inherit',
     cwd: root,
   });
+  await bundle();
   writeFileSync(stamp, new Date().toISOString());
 }

@@ -22,6 +22,17 @@ export function describeDocument(spec: ServiceSpec, attributes: Attributes, base
   const w = new XmlWriter();
   w.raw(XML_DECLARATION);
   w.open('result', attributes);
+  return w.take() + describedService(spec, baseUrl);
+}
+
+/** What `describedService` made per spec (and the base URL it was for): a spec never changes once loaded. */
+const described = new WeakMap<ServiceSpec, { baseUrl: string; markup: string }>();
+
+/** Everything inside `<result>` (the `<service>` element and the closing tag): rendered once per service. */
+function describedService(spec: ServiceSpec, baseUrl: string): string {
+  const known = described.get(spec);
+  if (known?.baseUrl === baseUrl) return known.markup;
+  const w = new XmlWriter();
   w.open('service');
   w.text('name', spec.name);
   w.text('url', describeUrl(spec, baseUrl), true);
@@ -42,7 +53,9 @@ export function describeDocument(spec: ServiceSpec, attributes: Attributes, base
   w.text('fielddescriptions', fieldTable(spec.shape), true);
   w.close('service');
   w.close('result');
-  return w.take();
+  const markup = w.take();
+  described.set(spec, { baseUrl, markup });
+  return markup;
 }
 
 function describeUrl(spec: ServiceSpec, baseUrl: string): string {

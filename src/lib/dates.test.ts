@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isCalendarDate, isoWeek, parseUtcDateTime, parseZonedDateTime, zonedDate } from './dates.js';
+import { addDays, isCalendarDate, isoWeek, isoWithOffset, parseUtcDateTime, parseZonedDateTime, zonedDate } from './dates.js';
 
 describe('history date helpers', () => {
   it('numbers ISO weeks with the week-numbering year', () => {
@@ -34,5 +34,16 @@ describe('history date helpers', () => {
     expect(parseZonedDateTime('2026-07-01 12:00:00-05:30', 'UTC')).toBe(Date.parse('2026-07-01T17:30:00Z') / 1000);
     expect(parseZonedDateTime('2026-07-01', 'UTC')).toBeUndefined();
     expect(parseZonedDateTime('2026-02-30 12:00:00', 'UTC')).toBeUndefined();
+  });
+
+  it('writes `created` in each timezone for the second asked, across a daylight-saving change', () => {
+    // 2026-03-29 01:00:00Z: London moves from GMT to BST.
+    const before = new Date(Date.parse('2026-03-29T00:59:59.250Z'));
+    expect(isoWithOffset(before, 'Europe/London')).toBe('2026-03-29T00:59:59+00:00');
+    expect(isoWithOffset(new Date(before.getTime() + 500), 'Europe/London')).toBe('2026-03-29T00:59:59+00:00');
+    expect(isoWithOffset(before, 'Pacific/Auckland')).toBe('2026-03-29T13:59:59+13:00');
+    expect(isoWithOffset(new Date(before.getTime() + 750), 'Europe/London')).toBe('2026-03-29T02:00:00+01:00');
+    expect(isoWithOffset(before, 'Europe/London')).toBe('2026-03-29T00:59:59+00:00');
+    expect(isoWithOffset(new Date(Date.parse('2026-07-01T12:00:00Z')), 'America/St_Johns')).toBe('2026-07-01T09:30:00-02:30');
   });
 });

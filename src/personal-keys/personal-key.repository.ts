@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { compileOnce } from '../db/compiled-query.js';
 import type { Db } from '../db/database.js';
 
 /** A personal key with what a request needs to act as its user now: role, group, account settings. */
@@ -22,20 +23,24 @@ export type PersonalKeyHolder = {
 
 /** Named personal API keys, stored as sha256 hashes, and their usage per service. */
 export function createPersonalKeyRepository(db: Db) {
+  // Every API call with a personal key runs this one: compiled once (see compileOnce).
+  const holder = compileOnce((args: { keyHash: string }) =>
+    db
+      .selectFrom('personal_api_keys as k')
+      .innerJoin('users as u', 'u.id', 'k.user_id')
+      .innerJoin('accounts as a', 'a.id', 'k.account_id')
+      .innerJoin('client_groups as g', 'g.id', 'u.client_group_id')
+      .select([
+        'k.id as key_id', 'k.name as key_name', 'k.key_hash', 'k.scope', 'k.expires_at', 'k.account_id', 'a.timezone', 'a.api_allowed_networks',
+        'u.id as user_id', 'u.email', 'u.role', 'u.custom_role_id', 'u.active', 'u.client_group_id', 'g.is_all_clients',
+      ])
+      .where('k.key_hash', '=', args.keyHash),
+  );
+
   return {
     /** One indexed query per request: the key joined with its user's current role and client group. */
     async findHolder(keyHash: string): Promise<PersonalKeyHolder | undefined> {
-      return db
-        .selectFrom('personal_api_keys as k')
-        .innerJoin('users as u', 'u.id', 'k.user_id')
-        .innerJoin('accounts as a', 'a.id', 'k.account_id')
-        .innerJoin('client_groups as g', 'g.id', 'u.client_group_id')
-        .select([
-          'k.id as key_id', 'k.name as key_name', 'k.key_hash', 'k.scope', 'k.expires_at', 'k.account_id', 'a.timezone', 'a.api_allowed_networks',
-          'u.id as user_id', 'u.email', 'u.role', 'u.custom_role_id', 'u.active', 'u.client_group_id', 'g.is_all_clients',
-        ])
-        .where('k.key_hash', '=', keyHash)
-        .executeTakeFirst();
+      return holder.takeFirst(db, { keyHash });
     },
 
     async create(input: { accountId: number; userId: number; name: string; prefix: string; keyHash: string; scope: 'read' | 'read-write'; now: number; expiresAt: number | null }) {
