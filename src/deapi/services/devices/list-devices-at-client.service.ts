@@ -40,6 +40,9 @@ function shapeFor(deviceType: DeviceType) {
   ] as const;
 }
 
+// One shape per device type, built once: the renderer compiles each shape it meets once (by identity).
+const SHAPES = { server: shapeFor('server'), workstation: shapeFor('workstation'), mobile_device: shapeFor('mobile_device') };
+
 export const listDevicesAtClient = defineService({
   name: 'list_devices_at_client',
   family: 'devices',
@@ -51,8 +54,8 @@ export const listDevicesAtClient = defineService({
   permission: null,
   notes:
     'status is derived: Failed when a check fails, else Overdue, else Offline, else Ok (N-sight documents only "Ok"). checkcount/dsc_247 counts all checks. A client with no devices of the type answers its sites with no devices.',
-  shape: shapeFor('server'),
-  shapeFor: (params) => shapeFor(params.devicetype),
+  shape: SHAPES.server,
+  shapeFor: (params) => SHAPES[params.devicetype],
   async handler({ caller, clients, sites: siteService, devices }, params) {
     const client = await clients.requireVisible(caller.scope, params.clientid);
     const sites = await siteService.listByClientByName(caller.scope, client.id);
