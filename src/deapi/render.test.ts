@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { documentBody, renderDocument, renderToString } from './render.js';
+import { documentBody, renderDocument, renderToString, WHOLE_ANSWER_LIMIT } from './render.js';
 import { x } from './service-spec.js';
 
 async function* chunksOf(parts: string[], onClose: () => void = () => {}) {
@@ -19,22 +19,27 @@ async function text(body: string | Readable): Promise<string> {
 }
 
 describe('documentBody', () => {
-  it('answers a one-chunk document as the string itself', async () => {
-    const body = await documentBody(chunksOf(['<result/>']));
-    expect(body).toBe('<result/>');
+  // Chunks as the renderer yields them (~64 KB each); four of them reach the limit.
+  const big = (c: string) => c.repeat(WHOLE_ANSWER_LIMIT / 4);
+
+  it('answers a document that ends within the limit as one string', async () => {
+    expect(await documentBody(chunksOf(['<result/>']))).toBe('<result/>');
+    const parts = ['<a>', big('x'), big('é'), big('y'), '</a>'];
+    expect(await documentBody(chunksOf(parts))).toBe(parts.join(''));
   });
 
-  it('streams a document of several chunks, with the same bytes in order', async () => {
-    const body = await documentBody(chunksOf(['<a>', 'é', '</a>']));
+  it('streams a longer document, with the same bytes in order', async () => {
+    const parts = [big('a'), big('b'), big('c'), big('d'), 'é', '</a>'];
+    const body = await documentBody(chunksOf(parts));
     expect(body).toBeInstanceOf(Readable);
-    expect(await text(body)).toBe('<a>é</a>');
+    expect(await text(body)).toBe(parts.join(''));
   });
 
   it('closes the rendering generator when the stream is destroyed early (client gone)', async () => {
     let closed = false;
-    const body = (await documentBody(chunksOf(['1', '2', '3', '4'], () => (closed = true)))) as Readable;
+    const body = (await documentBody(chunksOf([big('1'), big('2'), big('3'), big('4'), '5', '6'], () => (closed = true)))) as Readable;
     for await (const chunk of body) {
-      expect(chunk.toString()).toBe('1');
+      expect(chunk.toString()[0]).toBe('1');
       break; // leaving the loop destroys the stream
     }
     await new Promise((resolve) => setImmediate(resolve));

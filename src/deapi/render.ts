@@ -175,22 +175,30 @@ export function renderToString<S extends Shape>(root: string, rootAttributes: At
   return out + endTag(root);
 }
 
+/** Answers up to this many characters are sent whole; larger ones are streamed. */
+export const WHOLE_ANSWER_LIMIT = 256 * 1024;
+
 /**
- * What to send for a rendered document: the string itself when it fits in one chunk (most answers), so
- * it goes out in one write with a Content-Length, otherwise a stream of its chunks. Streaming every
- * answer cost an async generator, a Readable and chunked encoding per request: a large share of a small
- * call. The bytes are the same either way. When the stream ends early (the client went away), the
- * rendering generator is closed, which closes the data generators under it.
+ * What to send for a rendered document: the whole string when the document ends within
+ * WHOLE_ANSWER_LIMIT (every answer but the large lists: a 250-device list_devices_at_client is ~110 KB),
+ * so it goes out in one write with a Content-Length; otherwise a stream, which starts with what was
+ * rendered so far and then takes the chunks as the socket drains. Streaming cost an async generator, a
+ * Readable, chunked encoding and a write per 64 KB chunk: a large share of a small call. The bytes are
+ * the same either way, and an error before the limit is still answered as the XML error envelope. When
+ * the stream ends early (the client went away), the rendering generator is closed, which closes the data
+ * generators under it.
  */
 export async function documentBody(chunks: AsyncGenerator<string>): Promise<string | Readable> {
-  const first = await chunks.next();
-  if (first.done) return '';
-  const second = await chunks.next();
-  if (second.done) return first.value;
+  let head = '';
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return head;
+    head += next.value;
+    if (head.length >= WHOLE_ANSWER_LIMIT) break;
+  }
   async function* all() {
     try {
-      yield first.value;
-      yield second.value;
+      yield head;
       yield* chunks;
     } finally {
       await chunks.return(undefined);
