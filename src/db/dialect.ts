@@ -89,21 +89,21 @@ function withStatementCache(sqlite: SQLite.Database, onClose: () => void): Sqlit
 
 /**
  * A reading statement whose rows better-sqlite3 hands over as arrays and this turns into objects: the
- * same objects (keys in column order, a later duplicate name winning) for ~40 % less CPU on a list of
- * a few hundred rows (measured: 222 rows of 18 columns, 1.04 ms as objects, 0.65 ms as arrays turned into
- * objects here), because better-sqlite3 builds each object property by property in C++.
+ * same objects (keys in column order, a later duplicate name winning) for much less CPU, because
+ * better-sqlite3 builds each object property by property in C++. The objects are made by a function
+ * holding one object literal of the statement's columns, generated once per statement: every row then
+ * has the same layout from the start. Measured per row: 18 columns (list_devices_at_client) 4.7 µs as
+ * better-sqlite3 objects, 2.8 µs as arrays plus the literal; 64 columns (list_workstations) 2.2 µs to
+ * build from an array key by key, 0.1 µs through the literal.
  */
 function withRowsFromArrays(statement: SQLite.Statement): SqliteStatement {
   if (!statement.reader) return statement;
   const names = statement.columns().map((c) => c.name);
-  // An assignment to `__proto__` would set the prototype instead of a key: keep better-sqlite3's objects.
+  // `__proto__` in a literal would set the prototype instead of a key: keep better-sqlite3's objects.
   if (names.includes('__proto__')) return statement;
   statement.raw(true);
-  const toObject = (values: unknown[]) => {
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
-    return row;
-  };
+  // The names come from our own SQL and schema; JSON.stringify makes each a plain string-literal key.
+  const toObject = new Function('v', `return { ${names.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ')} };`) as (values: unknown[]) => object;
   return {
     reader: true,
     all: (parameters) => (statement.all(parameters) as unknown[][]).map(toObject),
