@@ -66,6 +66,8 @@ const STATEMENT_CACHE_SIZE = 500;
  * compiled statement is kept by its text (least recently used evicted). Safe because Kysely holds the
  * single connection for the whole of each query (a statement is never used by two queries at once).
  */
+const SCHEMA_CHANGE = /^\s*(create|alter|drop)\b/i;
+
 function withStatementCache(sqlite: SQLite.Database, onClose: () => void): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
@@ -78,6 +80,8 @@ function withStatementCache(sqlite: SQLite.Database, onClose: () => void): Sqlit
       if (statement) {
         statements.delete(text);
       } else {
+        // A schema change can change what `select *` returns: start again with statements prepared after it.
+        if (SCHEMA_CHANGE.test(text)) statements.clear();
         statement = withRowsFromArrays(sqlite.prepare(text));
         if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
       }

@@ -51,6 +51,15 @@ describe.each(DIALECTS)('rows as objects on %s', (dialect) => {
     expect(rows.rows[0]!.other).toBe(8);
   });
 
+  it('reads the columns a table has after a schema change', async () => {
+    await sql`create table row_shape (a integer)`.execute(database.db);
+    await sql`insert into row_shape (a) values (1)`.execute(database.db);
+    const read = () => sql<Record<string, number>>`select * from row_shape`.execute(database.db);
+    expect((await read()).rows).toEqual([{ a: 1 }]);
+    await sql`alter table row_shape add column b integer default 2`.execute(database.db);
+    expect((await read()).rows).toEqual([{ a: 1, b: 2 }]);
+  });
+
   it('returns the rows of a write with RETURNING', async () => {
     const row = await database.db
       .insertInto('clients')
