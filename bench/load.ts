@@ -3,12 +3,31 @@
 // Prints one JSON line: requests/s, latency percentiles (ms), errors and non-2xx counts, requests served.
 import autocannon from 'autocannon';
 
-/** `rate`: requests per second in all (an open load, for latency at a given pace); absent: as fast as answered. */
-type LoadOptions = { url: string; connections: number; seconds: number; warmupSeconds: number; rate?: number };
+/**
+ * `rate`: requests per second in all (an open load, for latency at a given pace); absent: as fast as answered.
+ * `paths`: request these in turn (all connections share one cycle) instead of `url`'s own path, so that
+ * consecutive requests ask for different answers (the bench's cold measurements).
+ */
+type LoadOptions = { url: string; connections: number; seconds: number; warmupSeconds: number; rate?: number; paths?: string[] };
 const options = JSON.parse(process.argv[2]!) as LoadOptions;
 
+let next = 0;
+const paths = options.paths;
+const cycle = paths?.length
+  ? {
+      requests: [
+        {
+          setupRequest: (request: { path?: string }) => {
+            request.path = paths[next++ % paths.length];
+            return request;
+          },
+        },
+      ],
+    }
+  : {};
+
 const run = (seconds: number) =>
-  autocannon({ url: options.url, connections: options.connections, duration: seconds, pipelining: 1, ...(options.rate ? { overallRate: options.rate } : {}) });
+  autocannon({ url: options.url, connections: options.connections, duration: seconds, pipelining: 1, ...(options.rate ? { overallRate: options.rate } : {}), ...cycle });
 
 const warmup = options.warmupSeconds > 0 ? await run(options.warmupSeconds) : undefined;
 const result = await run(options.seconds);

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import type { CheckTable } from '../db/schema.js';
 import { CheckStatus } from './check-status.js';
 import { inScope, keysetPages } from '../db/scope-filter.js';
+import type { ClientRange } from '../devices/device.repository.js';
 
 export type CheckRow = Selectable<CheckTable>;
 
@@ -31,16 +32,17 @@ export function createCheckRepository(db: Db) {
       return db.selectFrom('checks as k').selectAll('k').where(inScope(scope, 'k')).where('k.device_id', '=', deviceId).orderBy('k.id').execute();
     },
 
-    /** Failing checks of one client's devices, for list_failing_checks. */
-    async failingOfClient(scope: Scope, clientId: number, onlyTasks: boolean) {
+    /** Failing checks of the devices of the clients in a range of ids, by client, device and id, for list_failing_checks. */
+    async failingOfClients(scope: Scope, clients: ClientRange, onlyTasks: boolean) {
       let q = db
         .selectFrom('checks as k')
-        .select(['k.id', 'k.device_id', 'k.check_type', 'k.description', 'k.formatted_output', 'k.last_run_at'])
+        .select(['k.client_id', 'k.id', 'k.device_id', 'k.check_type', 'k.description', 'k.formatted_output', 'k.last_run_at'])
         .where(inScope(scope, 'k'))
         .where('k.statusid', '=', CheckStatus.fail)
-        .where('k.client_id', '=', clientId);
+        .where('k.client_id', '>=', clients.from)
+        .where('k.client_id', '<=', clients.to);
       if (onlyTasks) q = q.where('k.is_task', '=', 1);
-      return q.orderBy('k.device_id').orderBy('k.id').execute();
+      return q.orderBy('k.client_id').orderBy('k.device_id').orderBy('k.id').execute();
     },
 
     async findVisible(scope: Scope, checkId: number): Promise<CheckRow | undefined> {

@@ -4,7 +4,7 @@ import type { CheckRepository } from './check.repository.js';
 export type { CheckRow } from './check.repository.js';
 
 /** Check reads for the Data Extraction API: the repository's scoped reads, and the rule for a check named by a parameter. */
-export function createCheckService(checks: Pick<CheckRepository, 'findVisible' | 'pagesByDevice' | 'listByDevice' | 'failingOfClient' | 'notesByDevice'>) {
+export function createCheckService(checks: Pick<CheckRepository, 'findVisible' | 'pagesByDevice' | 'listByDevice' | 'failingOfClients' | 'notesByDevice'>) {
   return {
     ...checks,
 

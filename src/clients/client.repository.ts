@@ -17,6 +17,7 @@ export type ClientListRow = {
   server_count: number;
   workstation_count: number;
   mobile_device_count: number;
+  device_count: number;
 };
 
 export function createClientRepository(db: Db) {
@@ -30,6 +31,7 @@ export function createClientRepository(db: Db) {
             .select([
               'c.id', 'c.name', 'c.view_dashboard', 'c.view_wkstsn_assets', 'c.dashboard_username', 'c.timezone', 'c.creation_date',
               'c.server_count', 'c.workstation_count', 'c.mobile_device_count',
+              sql<number>`c.server_count + c.workstation_count + c.mobile_device_count`.as('device_count'),
             ])
             .where(inScope(scope, 'c', 'id'))
             .where('c.id', '>', after ?? 0)

@@ -1,4 +1,4 @@
-import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, type Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, type Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
@@ -68,8 +68,10 @@ const STATEMENT_CACHE_SIZE = 500;
  * compiled statement is kept by its text (least recently used evicted). Safe because Kysely holds the
  * single connection for the whole of each query (a statement is never used by two queries at once).
  */
+const SCHEMA_CHANGE = /^\s*(create|alter|drop)\b/i;
+
 function withStatementCache(sqlite: SQLite.Database, onClose: () => void): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
+  const statements = new Map<string, SqliteStatement>();
   return {
     close: () => {
       onClose();
@@ -80,11 +82,40 @@ function withStatementCache(sqlite: SQLite.Database, onClose: () => void): Sqlit
       if (statement) {
         statements.delete(text);
       } else {
-        statement = sqlite.prepare(text);
+        // A schema change can change what `select *` returns: start again with statements prepared after it.
+        if (SCHEMA_CHANGE.test(text)) statements.clear();
+        statement = withRowsFromArrays(sqlite.prepare(text));
         if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
       }
       statements.set(text, statement);
       return statement;
+    },
+  };
+}
+
+/**
+ * A reading statement whose rows better-sqlite3 hands over as arrays and this turns into objects: the
+ * same objects (keys in column order, a later duplicate name winning) for much less CPU, because
+ * better-sqlite3 builds each object property by property in C++. The objects are made by a function
+ * holding one object literal of the statement's columns, generated once per statement: every row then
+ * has the same layout from the start. Measured per row: 18 columns (list_devices_at_client) 4.7 µs as
+ * better-sqlite3 objects, 2.8 µs as arrays plus the literal; 64 columns (list_workstations) 2.2 µs to
+ * build from an array key by key, 0.1 µs through the literal.
+ */
+function withRowsFromArrays(statement: SQLite.Statement): SqliteStatement {
+  if (!statement.reader) return statement;
+  const names = statement.columns().map((c) => c.name);
+  // `__proto__` in a literal would set the prototype instead of a key: keep better-sqlite3's objects.
+  if (names.includes('__proto__')) return statement;
+  statement.raw(true);
+  // The names come from our own SQL and schema; JSON.stringify makes each a plain string-literal key.
+  const toObject = new Function('v', `return { ${names.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ')} };`) as (values: unknown[]) => object;
+  return {
+    reader: true,
+    all: (parameters) => (statement.all(parameters) as unknown[][]).map(toObject),
+    run: (parameters) => statement.run(parameters),
+    *iterate(parameters) {
+      for (const values of statement.iterate(parameters) as IterableIterator<unknown[]>) yield toObject(values);
     },
   };
 }

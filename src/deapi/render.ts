@@ -1,12 +1,18 @@
 import { Readable } from 'node:stream';
-import { CHUNK_SIZE, XML_DECLARATION, XmlWriter, type Attributes } from '../xml/writer.js';
-import type { AttributeNode, DataOf, FieldValue, GroupNode, ListNode, Shape, XmlNode } from './service-spec.js';
+import { CHUNK_SIZE, XML_DECLARATION, endTag, leafContent, startTag, type Attributes } from '../xml/writer.js';
+import type { AttributeNode, DataOf, FieldNode, FieldValue, GroupNode, ListNode, Shape, XmlNode } from './service-spec.js';
 
 /**
  * Data as the renderer walks it: the shape names the keys at run time. Callers pass data of the shape's
  * own type (`DataOf<S>`), checked where the handler returns it.
  */
 type Data = { readonly [key: string]: unknown };
+
+/** The markup of a node with no async data (and of everything under it) for the data it is given. */
+type NodeWriter = (data: Data) => string;
+
+/** The markup rendered since the last chunk was yielded. */
+type Pending = { text: string };
 
 /**
  * Renders a service's data through its declared shape, yielding ~64 KB chunks. Async iterables (marked
@@ -19,83 +25,130 @@ export async function* renderDocument<S extends Shape>(
   shape: S,
   data: DataOf<S>,
 ): AsyncGenerator<string> {
-  const w = new XmlWriter();
-  w.raw(XML_DECLARATION);
-  w.open(root, rootAttributes);
-  yield* renderNodes(w, shape, data as Data);
-  w.close(root);
-  yield w.take();
+  const pending: Pending = { text: XML_DECLARATION + startTag(root, rootAttributes) };
+  yield* renderNodes(pending, shape, data as Data);
+  yield pending.text + endTag(root);
 }
 
-async function* renderNodes(w: XmlWriter, nodes: Shape, data: Data): AsyncGenerator<string> {
+async function* renderNodes(pending: Pending, nodes: Shape, data: Data): AsyncGenerator<string> {
   for (const node of nodes) {
     if (!streams(node)) {
-      renderNodeSync(w, node, data);
+      pending.text += writerOf(node)(data);
       continue;
     }
     if (node.kind === 'group') {
       const value = node.key === undefined ? data : (data[node.key] as Data | null | undefined);
       if (value == null) {
-        if (!node.optional) w.empty(node.name);
+        if (!node.optional) pending.text += `<${node.name}/>`;
         continue;
       }
-      w.open(node.name, attributesOf(node.attributes, value));
-      yield* renderNodes(w, node.children, value);
-      w.close(node.name);
+      pending.text += startTag(node.name, attributesOf(node.attributes, value));
+      yield* renderNodes(pending, node.children, value);
+      pending.text += endTag(node.name);
       continue;
     }
     if (node.kind === 'list') {
       // A streamed list's source yields pages (arrays of rows), one per keyset query.
-      const childStreams = node.children.some(streams);
+      const element = node.children.some(streams) ? undefined : elementWriterOf(node);
       for await (const page of data[node.key] as AsyncIterable<readonly Data[]>) {
-        for (const item of page) {
-          if (childStreams) {
-            w.open(node.name, attributesOf(node.attributes, item));
-            yield* renderNodes(w, node.children, item);
-            w.close(node.name);
+        for (const row of page) {
+          if (element) {
+            pending.text += element(row);
           } else {
-            renderChildren(w, node, item);
+            pending.text += startTag(node.name, attributesOf(node.attributes, row));
+            yield* renderNodes(pending, node.children, row);
+            pending.text += endTag(node.name);
           }
-          if (w.length >= CHUNK_SIZE) yield w.take();
+          if (pending.text.length >= CHUNK_SIZE) {
+            yield pending.text;
+            pending.text = '';
+          }
         }
       }
     }
   }
 }
 
-/** Renders a subtree with no async data, without any await (the hot path for each row). */
-export function renderNodeSync(w: XmlWriter, node: XmlNode, data: Data): void {
+const writers = new WeakMap<XmlNode, NodeWriter>();
+const elementWriters = new WeakMap<GroupNode | ListNode, NodeWriter>();
+
+/**
+ * A node with no async data, compiled once into closures: which key, which escaping and which tags each
+ * element takes is decided once per shape instead of once per row and field. The markup is what the
+ * node declares, through the same escaping functions (src/xml).
+ */
+function writerOf(node: XmlNode): NodeWriter {
+  let writer = writers.get(node);
+  if (!writer) writers.set(node, (writer = compile(node)));
+  return writer;
+}
+
+function compile(node: XmlNode): NodeWriter {
   switch (node.kind) {
-    case 'field': {
-      const value = data[node.key ?? node.name];
-      if (node.repeated && Array.isArray(value)) {
-        for (const item of value as readonly FieldValue[]) w.text(node.name, item, node.cdata);
-        return;
-      }
-      if (value == null && node.optional) return;
-      w.text(node.name, value as FieldValue, node.cdata, attributesOf(node.attributes, data));
-      return;
-    }
+    case 'field':
+      return compileField(node);
     case 'group': {
-      const value = node.key === undefined ? data : (data[node.key] as Data | null | undefined);
-      if (value == null) {
-        if (!node.optional) w.empty(node.name);
-        return;
-      }
-      renderChildren(w, node, value);
-      return;
+      const { key } = node;
+      const element = elementWriterOf(node);
+      const absent = node.optional ? '' : `<${node.name}/>`;
+      return (data) => {
+        const value = key === undefined ? data : (data[key] as Data | null | undefined);
+        return value == null ? absent : element(value);
+      };
     }
     case 'list': {
-      const items = data[node.key] as Iterable<Data> | undefined;
-      if (items) for (const item of items) renderChildren(w, node, item);
+      const { key } = node;
+      const element = elementWriterOf(node);
+      return (data) => {
+        const items = data[key] as Iterable<Data> | undefined;
+        let out = '';
+        if (items) for (const item of items) out += element(item);
+        return out;
+      };
     }
   }
 }
 
-function renderChildren(w: XmlWriter, node: GroupNode | ListNode, value: Data): void {
-  w.open(node.name, attributesOf(node.attributes, value));
-  for (const child of node.children) renderNodeSync(w, child, value);
-  w.close(node.name);
+/** `<name attributes>children</name>` for the value of a group or one item of a list. */
+function elementWriterOf(node: GroupNode | ListNode): NodeWriter {
+  let writer = elementWriters.get(node);
+  if (!writer) {
+    const { name, attributes } = node;
+    const children = node.children.map(writerOf);
+    const start = startTag(name);
+    const end = endTag(name);
+    writer = (value) => {
+      let out = attributes?.length ? startTag(name, attributesOf(attributes, value)) : start;
+      for (const child of children) out += child(value);
+      return out + end;
+    };
+    elementWriters.set(node, writer);
+  }
+  return writer;
+}
+
+function compileField(node: FieldNode): NodeWriter {
+  const { name, optional, repeated, attributes } = node;
+  const key = node.key ?? node.name;
+  const cdata = node.cdata === true;
+  const start = startTag(name);
+  const end = endTag(name);
+  if (!repeated && !attributes?.length) {
+    return (data) => {
+      const value = data[key] as FieldValue;
+      return value == null && optional ? '' : start + leafContent(value, cdata) + end;
+    };
+  }
+  return (data) => {
+    const value = data[key];
+    if (repeated && Array.isArray(value)) {
+      let out = '';
+      for (const item of value as readonly FieldValue[]) out += start + leafContent(item, cdata) + end;
+      return out;
+    }
+    if (value == null && optional) return '';
+    return startTag(name, attributesOf(attributes, data)) + leafContent(value as FieldValue, cdata) + end;
+  };
 }
 
 function attributesOf(attributes: readonly AttributeNode[] | undefined, data: Data): Attributes | undefined {
@@ -117,30 +170,35 @@ function streams(node: XmlNode): boolean {
 
 /** Renders a shape whose data is fully in memory (describe examples, golden tests). */
 export function renderToString<S extends Shape>(root: string, rootAttributes: Attributes, shape: S, data: DataOf<S>): string {
-  const w = new XmlWriter();
-  w.raw(XML_DECLARATION);
-  w.open(root, rootAttributes);
-  for (const node of shape) renderNodeSync(w, node, data as Data);
-  w.close(root);
-  return w.take();
+  let out = XML_DECLARATION + startTag(root, rootAttributes);
+  for (const node of shape) out += writerOf(node)(data as Data);
+  return out + endTag(root);
 }
 
+/** Answers up to this many characters are sent whole; larger ones are streamed. */
+export const WHOLE_ANSWER_LIMIT = 256 * 1024;
+
 /**
- * What to send for a rendered document: the string itself when it fits in one chunk (most answers), so
- * it goes out in one write with a Content-Length, otherwise a stream of its chunks. Streaming every
- * answer cost an async generator, a Readable and chunked encoding per request: a large share of a small
- * call. The bytes are the same either way. When the stream ends early (the client went away), the
- * rendering generator is closed, which closes the data generators under it.
+ * What to send for a rendered document: the whole string when the document ends within
+ * WHOLE_ANSWER_LIMIT (every answer but the large lists: a 250-device list_devices_at_client is ~110 KB),
+ * so it goes out in one write with a Content-Length; otherwise a stream, which starts with what was
+ * rendered so far and then takes the chunks as the socket drains. Streaming cost an async generator, a
+ * Readable, chunked encoding and a write per 64 KB chunk: a large share of a small call. The bytes are
+ * the same either way, and an error before the limit is still answered as the XML error envelope. When
+ * the stream ends early (the client went away), the rendering generator is closed, which closes the data
+ * generators under it.
  */
 export async function documentBody(chunks: AsyncGenerator<string>): Promise<string | Readable> {
-  const first = await chunks.next();
-  if (first.done) return '';
-  const second = await chunks.next();
-  if (second.done) return first.value;
+  let head = '';
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return head;
+    head += next.value;
+    if (head.length >= WHOLE_ANSWER_LIMIT) break;
+  }
   async function* all() {
     try {
-      yield first.value;
-      yield second.value;
+      yield head;
       yield* chunks;
     } finally {
       await chunks.return(undefined);

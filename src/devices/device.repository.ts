@@ -17,6 +17,9 @@ const SUMMARY_COLUMNS = [
 
 export type DeviceSummaryRow = Pick<DeviceRow, (typeof SUMMARY_COLUMNS)[number]>;
 
+/** Clients by id, `from` to `to` inclusive: the clients of one batch of a list over many clients. */
+export type ClientRange = { from: number; to: number };
+
 /** Which devices the dashboard's All Devices list shows: one type, optionally one client or one site. */
 export type DeviceListFilter = { deviceType: DeviceType; clientId?: number; siteId?: number };
 
@@ -122,20 +125,23 @@ export function createDeviceRepository(db: Db) {
     },
 
     /**
-     * Devices of one client that need attention (failing checks of the chosen kind, overdue or offline),
-     * with their site, for list_failing_checks. One client's problem devices are held at once.
+     * Devices of the clients whose ids are in `clients` (a range, often of one) that need attention
+     * (failing checks of the chosen kind, overdue or offline), with their site, for list_failing_checks:
+     * by client, then site name, then device name. Callers bound the range so it holds a page of devices.
      */
-    async problemDevicesOfClient(scope: Scope, clientId: number, onlyTasks: boolean) {
+    async problemDevicesOfClients(scope: Scope, clients: ClientRange, onlyTasks: boolean) {
       const failing = onlyTasks
         ? sql<boolean>`exists (select 1 from checks k where k.device_id = d.id and k.statusid = ${CheckStatus.fail} and k.is_task = 1)`
         : sql<boolean>`(d.overdue_since is not null or d.offline_reason is not null or d.check_fail > 0)`;
       return db
         .selectFrom('devices as d')
         .innerJoin('sites as s', 's.id', 'd.site_id')
-        .select(['d.id', 'd.name', 'd.device_type', 'd.site_id', 's.name as site_name', 'd.overdue_since', 'd.offline_reason', 'd.utc_offset'])
+        .select(['d.client_id', 'd.id', 'd.name', 'd.device_type', 'd.site_id', 's.name as site_name', 'd.overdue_since', 'd.offline_reason', 'd.utc_offset'])
         .where(inScope(scope, 'd'))
-        .where('d.client_id', '=', clientId)
+        .where('d.client_id', '>=', clients.from)
+        .where('d.client_id', '<=', clients.to)
         .where(failing)
+        .orderBy('d.client_id')
         .orderBy('s.name')
         .orderBy('d.site_id')
         .orderBy('d.name')

@@ -7,7 +7,7 @@ export type { DeviceRow, DeviceSummaryRow } from './device.repository.js';
  * Device reads for the Data Extraction API: the repository's scoped reads as they are, and the rule for
  * a device named by a parameter.
  */
-export function createDeviceService(devices: Pick<DeviceRepository, 'findVisible' | 'pagesBySite' | 'pagesBySiteByName' | 'problemDevicesOfClient'>) {
+export function createDeviceService(devices: Pick<DeviceRepository, 'findVisible' | 'pagesBySite' | 'pagesBySiteByName' | 'problemDevicesOfClients'>) {
   return {
     ...devices,
 

@@ -28,11 +28,11 @@ export class XmlWriter {
   }
 
   open(name: string, attributes?: Attributes): void {
-    this.buffer += attributes?.length ? `<${name}${renderAttributes(attributes)}>` : `<${name}>`;
+    this.buffer += startTag(name, attributes);
   }
 
   close(name: string): void {
-    this.buffer += `</${name}>`;
+    this.buffer += endTag(name);
   }
 
   empty(name: string, attributes?: Attributes): void {
@@ -41,15 +41,27 @@ export class XmlWriter {
 
   /** A leaf element (with attributes when given); `null`/`undefined` is written as an empty element. */
   text(name: string, value: string | number | null | undefined, asCdata = false, attributes?: Attributes): void {
-    const start = attributes?.length ? `<${name}${renderAttributes(attributes)}>` : `<${name}>`;
-    if (value === null || value === undefined || value === '') {
-      this.buffer += asCdata ? `${start}<![CDATA[]]></${name}>` : `${start}</${name}>`;
-    } else if (typeof value === 'number') {
-      this.buffer += `${start}${value}</${name}>`;
-    } else {
-      this.buffer += `${start}${asCdata ? cdata(value) : escapeText(value)}</${name}>`;
-    }
+    this.buffer += startTag(name, attributes) + leafContent(value, asCdata) + endTag(name);
   }
+}
+
+/** `<name attributes…>`. */
+export function startTag(name: string, attributes?: Attributes): string {
+  return attributes?.length ? `<${name}${renderAttributes(attributes)}>` : `<${name}>`;
+}
+
+export function endTag(name: string): string {
+  return `</${name}>`;
+}
+
+/**
+ * The content of a leaf element: a number as it is, a string escaped (or in CDATA), and nothing for
+ * null, undefined or '' (an empty CDATA section when the element is CDATA).
+ */
+export function leafContent(value: string | number | null | undefined, asCdata: boolean): string {
+  if (value === null || value === undefined || value === '') return asCdata ? '<![CDATA[]]>' : '';
+  if (typeof value === 'number') return `${value}`;
+  return asCdata ? cdata(value) : escapeText(value);
 }
 
 function renderAttributes(attributes: Attributes): string {

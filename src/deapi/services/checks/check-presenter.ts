@@ -14,7 +14,8 @@ export function localRun(lastRunAt: number | null, utcOffset: number): { date: s
   return lastRunAt === null ? { date: '', time: '' } : shiftedParts(lastRunAt, utcOffset);
 }
 
+/** A check row read for this call, with its wire values added (the row is not copied). */
 export function presentCheck(k: CheckRow, utcOffset: number) {
   const local = localRun(k.last_run_at, utcOffset);
-  return { ...k, checkid: k.id, date: local.date, time: local.time, utc_run: utcDateTime(k.last_run_at) };
+  return Object.assign(k, { checkid: k.id, date: local.date, time: local.time, utc_run: utcDateTime(k.last_run_at) });
 }

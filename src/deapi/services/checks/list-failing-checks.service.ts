@@ -60,29 +60,72 @@ export const listFailingChecks = defineService({
   },
 });
 
-type ClientRef = { id: number; name: string };
+type ClientRef = { id: number; name: string; device_count?: number };
 type Reads = Pick<ServiceContext, 'clients' | 'devices' | 'checks'>;
+type ProblemDevice = Awaited<ReturnType<Reads['devices']['problemDevicesOfClients']>>[number];
+type FailingCheck = Awaited<ReturnType<Reads['checks']['failingOfClients']>>[number];
 
 /**
- * One client at a time: its problem devices and their failing checks, grouped by site. Each client is
- * yielded as soon as it is read, so the answer starts at once and only one client is held in memory.
+ * Devices a batch of clients may hold at most (a client with more is a batch of its own): the rows a
+ * batch's two queries read stay about one keyset page, while a whole account takes a few queries per
+ * thousand devices instead of two per client (measured, 200 clients: two queries per client 97 ms of
+ * SQLite, by ranges of clients 78 ms, plus Kysely's cost of building 400 queries instead of ~100).
+ */
+const BATCH_DEVICES = 1000;
+
+/**
+ * The clients in batches of consecutive ids, their problem devices and failing checks read with two
+ * range queries per batch and grouped by client and site. Each client is yielded as soon as its batch is
+ * read, so the answer starts at once and only one batch is held in memory.
  */
 async function* failingClients(reads: Reads, scope: Scope, onlyTasks: boolean, only?: ClientRef[]) {
-  const clientPages = only ? [only] : reads.clients.pages(scope);
+  const clientPages: AsyncIterable<ClientRef[]> | Iterable<ClientRef[]> = only ? [only] : reads.clients.pages(scope);
   for await (const page of clientPages) {
-    for (const client of page) {
-      const sites = await failingSites(reads, scope, client.id, onlyTasks);
-      if (sites.length > 0) yield [{ clientid: client.id, name: client.name, sites }];
+    for (const batch of batchesOf(page)) {
+      const clients = { from: batch[0]!.id, to: batch[batch.length - 1]!.id };
+      const [devices, checks] = await Promise.all([
+        reads.devices.problemDevicesOfClients(scope, clients, onlyTasks),
+        reads.checks.failingOfClients(scope, clients, onlyTasks),
+      ]);
+      // Both lists are ordered by client id, as the batch is: walk them along the clients.
+      let d = 0;
+      let k = 0;
+      for (const client of batch) {
+        while (d < devices.length && devices[d]!.client_id < client.id) d++;
+        while (k < checks.length && checks[k]!.client_id < client.id) k++;
+        const firstDevice = d;
+        const firstCheck = k;
+        while (d < devices.length && devices[d]!.client_id === client.id) d++;
+        while (k < checks.length && checks[k]!.client_id === client.id) k++;
+        const sites = failingSites(devices.slice(firstDevice, d), checks.slice(firstCheck, k), onlyTasks);
+        if (sites.length > 0) yield [{ clientid: client.id, name: client.name, sites }];
+      }
     }
   }
 }
 
-async function failingSites(reads: Reads, scope: Scope, clientId: number, onlyTasks: boolean) {
-  const [devices, checks] = await Promise.all([
-    reads.devices.problemDevicesOfClient(scope, clientId, onlyTasks),
-    reads.checks.failingOfClient(scope, clientId, onlyTasks),
-  ]);
-  const checksByDevice = new Map<number, typeof checks>();
+/** Consecutive clients (in id order) holding at most BATCH_DEVICES devices together, or one client each. */
+function* batchesOf(clients: readonly ClientRef[]): Generator<ClientRef[]> {
+  let batch: ClientRef[] = [];
+  let devices = 0;
+  for (const client of clients) {
+    const count = client.device_count ?? BATCH_DEVICES;
+    if (batch.length > 0 && devices + count > BATCH_DEVICES) {
+      yield batch;
+      batch = [];
+      devices = 0;
+    }
+    batch.push(client);
+    devices += count;
+  }
+  if (batch.length > 0) yield batch;
+}
+
+const FAILING = checkStatusText(CheckStatus.fail);
+
+/** One client's problem devices and their failing checks, grouped by site. */
+function failingSites(devices: readonly ProblemDevice[], checks: readonly FailingCheck[], onlyTasks: boolean) {
+  const checksByDevice = new Map<number, FailingCheck[]>();
   for (const k of checks) {
     let list = checksByDevice.get(k.device_id);
     if (!list) checksByDevice.set(k.device_id, (list = []));
@@ -93,14 +136,10 @@ async function failingSites(reads: Reads, scope: Scope, clientId: number, onlyTa
   let current: SiteOut | undefined;
   for (const d of devices) {
     if (current?.siteid !== d.site_id) sites.push((current = { siteid: d.site_id, name: d.site_name, servers: [], workstations: [] }));
-    const failed = (checksByDevice.get(d.id) ?? []).map((k) => ({
-      checkid: k.id,
-      check_type: k.check_type,
-      description: k.description,
-      formatted_output: k.formatted_output,
-      checkstatus: checkStatusText(CheckStatus.fail),
-      ...localRun(k.last_run_at, d.utc_offset),
-    }));
+    const failed = (checksByDevice.get(d.id) ?? []).map((k) => {
+      const run = localRun(k.last_run_at, d.utc_offset);
+      return { checkid: k.id, check_type: k.check_type, description: k.description, formatted_output: k.formatted_output, checkstatus: FAILING, date: run.date, time: run.time };
+    });
     const overdue = d.overdue_since === null ? undefined : { startdate: utcDateTime(d.overdue_since).slice(0, 10), starttime: utcDateTime(d.overdue_since).slice(11) };
     const device = {
       id: d.id,

@@ -1,4 +1,3 @@
-import { mapPages } from '../pages.js';
 import { defineService, x, param } from '../../service-spec.js';
 import { DEVICE_TYPES } from '../../../devices/device-type.js';
 
@@ -28,9 +27,6 @@ export const listClients = defineService({
     ]),
   ],
   async handler({ caller, clients }, params) {
-    return { items: mapPages(clients.pages(caller.scope, params.devicetype), (c) => ({
-        ...c,
-        device_count: c.server_count + c.workstation_count + c.mobile_device_count,
-      })) };
+    return { items: clients.pages(caller.scope, params.devicetype) };
   },
 });

@@ -70,13 +70,12 @@ export function deviceListFields(idElement: 'serverid' | 'workstationid') {
   ] as const;
 }
 
-/** Turns a stored device into the values of deviceListFields. */
+/** Turns a stored device into the values of deviceListFields: the row read for this call gets the derived values (not copied). */
 export function presentDeviceForList(d: DeviceRow) {
   const last = d.last_response_at;
   const local247 = last === null ? undefined : shiftedParts(last, d.utc_offset);
   const dsc = last === null ? undefined : lastDailySafetyCheck(last, d.utc_offset, d.dsc_hour);
-  return {
-    ...d,
+  return Object.assign(d, {
     last_boot_time: d.last_boot_at === null ? 'Not Available' : d.last_boot_at,
     atz_dst_date: d.tz_dst_date,
     utc_apt: utcDateTime(last),
@@ -97,7 +96,7 @@ export function presentDeviceForList(d: DeviceRow) {
     remote_port: '',
     remote_username: '',
     remote_domain: '',
-  };
+  });
 }
 
 /** The most recent device-local `dsc_hour:00` at or before the last upload. */

@@ -19,12 +19,13 @@ function shapeFor(deviceType: DeviceType) {
             x.text('username', 'Last logged-on user, e.g. Company\\Administrator', { canBeEmpty: true }),
             x.text('description', 'Dashboard description', { canBeEmpty: true }),
             x.str('status', 'Device status: Ok, Failed (failing checks), Overdue or Offline'),
+            // The counts are columns of the device row (kept by triggers), read where they are.
             x.group('checkcount', [
-              x.int('dsc_247', 'Number of checks (24x7 and Daily Safety Check)'),
-              x.int('pass', 'Passing checks'),
-              x.int('clear', 'Cleared checks'),
-              x.int('fail', 'Failing checks'),
-            ], { key: 'checkcount' }),
+              x.int('dsc_247', 'Number of checks (24x7 and Daily Safety Check)', { key: 'check_total' }),
+              x.int('pass', 'Passing checks', { key: 'check_pass' }),
+              x.int('clear', 'Cleared checks', { key: 'check_clear' }),
+              x.int('fail', 'Failing checks', { key: 'check_fail' }),
+            ]),
             x.flag('takecontrol', 'Take Control (remote control) enabled'),
             x.flag('patch', 'Patch Management enabled'),
             x.flag('mav', 'Managed Antivirus enabled'),
@@ -40,6 +41,9 @@ function shapeFor(deviceType: DeviceType) {
   ] as const;
 }
 
+// One shape per device type, built once: the renderer compiles each shape it meets once (by identity).
+const SHAPES = { server: shapeFor('server'), workstation: shapeFor('workstation'), mobile_device: shapeFor('mobile_device') };
+
 export const listDevicesAtClient = defineService({
   name: 'list_devices_at_client',
   family: 'devices',
@@ -51,8 +55,8 @@ export const listDevicesAtClient = defineService({
   permission: null,
   notes:
     'status is derived: Failed when a check fails, else Overdue, else Offline, else Ok (N-sight documents only "Ok"). checkcount/dsc_247 counts all checks. A client with no devices of the type answers its sites with no devices.',
-  shape: shapeFor('server'),
-  shapeFor: (params) => shapeFor(params.devicetype),
+  shape: SHAPES.server,
+  shapeFor: (params) => SHAPES[params.devicetype],
   async handler({ caller, clients, sites: siteService, devices }, params) {
     const client = await clients.requireVisible(caller.scope, params.clientid);
     const sites = await siteService.listByClientByName(caller.scope, client.id);
@@ -67,11 +71,7 @@ export const listDevicesAtClient = defineService({
   },
 });
 
-
+/** The row with its derived status added: the row is this call's own, so it is not copied. */
 function presentSummary(d: DeviceSummaryRow) {
-  return {
-    ...d,
-    status: deviceStatus(d, d.check_fail),
-    checkcount: { dsc_247: d.check_total, pass: d.check_pass, clear: d.check_clear, fail: d.check_fail },
-  };
+  return Object.assign(d, { status: deviceStatus(d, d.check_fail) });
 }
