@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,4 +142,45 @@ export function cpuMsOf(pid: number): number {
   // Fields 14 and 15 of /proc/PID/stat (after the parenthesised command name) are utime and stime in clock ticks (100 Hz).
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * CPU ms of every PostgreSQL backend serving `database`, by pid. Backends are found by the process title
+ * PostgreSQL gives them (`postgres: USER DATABASE HOST(PORT) STATE`), so other databases of a shared
+ * server (test suites) are not counted. Needs read access to /proc of the server's processes (root, or
+ * the same user); elsewhere it finds none.
+ */
+export function postgresBackendsCpu(database: string): Map<number, number> {
+  const backends = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!title.startsWith('postgres: ')) continue;
+      const [, , name] = title.split(/[\s\0]+/);
+      if (name === database) backends.set(Number(entry), cpuMsOf(Number(entry)));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return backends;
+}
+
+/**
+ * Starts measuring PostgreSQL's CPU for one database (null for SQLite): `elapsed()` answers the CPU ms its
+ * backends used since, those already there diffed and those started since counted whole. A backend that
+ * ends before `elapsed()` is missed, so the server's pool must keep its connections through the load (it
+ * does: connections are dropped only after seconds idle).
+ */
+export function postgresCpuMeter(url: string | null): { elapsed(): number } {
+  if (url === null) return { elapsed: () => 0 };
+  const database = new URL(url).pathname.slice(1);
+  const before = postgresBackendsCpu(database);
+  return {
+    elapsed() {
+      let total = 0;
+      for (const [pid, ms] of postgresBackendsCpu(database)) total += ms - (before.get(pid) ?? 0);
+      return total;
+    },
+  };
 }

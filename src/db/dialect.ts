@@ -1,4 +1,7 @@
-import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, type Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
+import {
+  type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, type Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql, SqliteDialect,
+  type SqliteDatabase,
+} from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
@@ -37,7 +40,7 @@ export type DialectHandle = { name: DialectName; dialect: Dialect; bulkInsert: B
 export function createDialect(url: string): DialectHandle {
   if (dialectNameOf(url) === 'postgres') {
     const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE });
-    return { name: 'postgres', dialect: new PostgresDialect({ pool }), bulkInsert: postgresBulkInsert(), pool };
+    return { name: 'postgres', dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }), bulkInsert: postgresBulkInsert(), pool };
   }
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
   const sqlite = new SQLite(url);
@@ -85,6 +88,86 @@ function withStatementCache(sqlite: SQLite.Database, onClose: () => void): Sqlit
       return statement;
     },
   };
+}
+
+/** Named prepared statements one PostgreSQL connection keeps (the least recently used is deallocated). */
+export const PG_STATEMENTS_PER_CONNECTION = 200;
+/**
+ * Statements with more parameters than this are sent unnamed: their texts vary with the size of a list
+ * (IN lists, multi-row VALUES), so keeping each would only churn the cache.
+ */
+const PG_STATEMENT_MAX_PARAMETERS = 64;
+
+/**
+ * Kysely's PostgreSQL driver sends every query unnamed, so PostgreSQL parses, analyses and plans it anew
+ * on every call: most of its CPU on our small calls (measured in docs/performance.md). Repositories build
+ * the same SQL text for every call, so each connection prepares a text once under a name of its own; later
+ * calls only bind and execute, and PostgreSQL settles on a generic plan where it is as good.
+ */
+function withPreparedStatements(pool: pg.Pool): PostgresPool {
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (!wrapper) {
+        wrapper = preparingClient(client);
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
+}
+
+/** A pooled connection whose parameterised queries run as named statements, at most PG_STATEMENTS_PER_CONNECTION kept. */
+function preparingClient(client: pg.PoolClient): PostgresPoolClient {
+  const names = new Map<string, string>(); // SQL text → statement name, in order of last use
+  let prepared = 0;
+  // pg's record of what this connection has prepared (a name there is bound without parsing): a name
+  // leaves it when deallocated. Names are never reused, so a stale entry could not be bound by mistake.
+  const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements ?? {};
+
+  const forget = (text: string, name: string) => {
+    names.delete(text);
+    if (parsed[name] === undefined) return; // never prepared (its Parse failed): nothing to deallocate
+    delete parsed[name];
+    // Queued on this connection ahead of any later query, so nothing waits for it; inside a transaction
+    // that has already failed it fails too, harmlessly (the statement then lives as long as the connection).
+    client.query(`deallocate ${name}`).catch(() => undefined);
+  };
+
+  const named = async (text: string, values: unknown[], retry = true): Promise<pg.QueryResult> => {
+    let name = names.get(text);
+    if (name !== undefined) {
+      names.delete(text);
+    } else {
+      if (names.size >= PG_STATEMENTS_PER_CONNECTION) {
+        const [oldText, oldName] = names.entries().next().value!;
+        forget(oldText, oldName);
+      }
+      name = `sightline_${++prepared}`;
+    }
+    names.set(text, name);
+    try {
+      return await client.query({ name, text, values });
+    } catch (error) {
+      // "cached plan must not change result type": a table changed under a `select *` (a migration run by
+      // a newer process). Prepare it afresh, and retry at once unless a transaction has already failed.
+      if ((error as { code?: string }).code !== '0A000') throw error;
+      forget(text, name);
+      if (!retry || client.getTransactionStatus() !== 'I') throw error;
+      return named(text, values, false);
+    }
+  };
+
+  const query = (text: string | pg.Submittable, values: readonly unknown[] = []) => {
+    if (typeof text !== 'string') return client.query(text);
+    // No parameters: pg uses the simple protocol (begin, commit, fixed queries); a long list: see above.
+    if (values.length === 0 || values.length > PG_STATEMENT_MAX_PARAMETERS) return client.query(text, values as unknown[]);
+    return named(text, values as unknown[]);
+  };
+  return { query, release: (destroy?: boolean) => client.release(destroy) } as unknown as PostgresPoolClient;
 }
 
 /** Adds an auto-generated 64-bit primary key `id` (`autoIncrement()` is invalid on PostgreSQL). */
