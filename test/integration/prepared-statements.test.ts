@@ -44,6 +44,13 @@ describe.each(DIALECTS)('prepared statements on %s', (dialect) => {
     expect(answers).toEqual(values);
   });
 
+  it('answers rows as objects keyed in column order, a later duplicate name winning, nulls kept', async () => {
+    const { rows } = await sql<Record<string, unknown>>`select cast(${1} as integer) as b, cast(${'x'} as text) as a, cast(${2} as integer) as b, null as c`.execute(database.db);
+    expect(rows).toEqual([{ b: 2, a: 'x', c: null }]);
+    expect(Object.keys(rows[0]!)).toEqual(['b', 'a', 'c']);
+    expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
+  });
+
   it('answers the new columns of `select *` after a table changed under a prepared statement', async () => {
     await sql`create table prepared_probe (id integer primary key, name text not null)`.execute(database.db);
     await sql`insert into prepared_probe (id, name) values (1, 'one')`.execute(database.db);
