@@ -5,17 +5,17 @@ import type { Db } from '../db/database.js';
 export function createThrottleRepository(db: Db) {
   return {
     /**
-     * Counts one bad API key from `address` in a fixed window of `windowSeconds`, in one statement (no
+     * Counts `count` bad API keys from `address` in a fixed window of `windowSeconds`, in one statement (no
      * read-then-write race between processes). Returns the count in the current window and its start.
      */
-    async countApiFailure(address: string, now: number, windowSeconds: number): Promise<{ failures: number; windowStartedAt: number }> {
+    async countApiFailures(address: string, now: number, windowSeconds: number, count: number): Promise<{ failures: number; windowStartedAt: number }> {
       const expired = sql<boolean>`api_auth_failures.window_started_at <= ${now - windowSeconds}`;
       const row = await db
         .insertInto('api_auth_failures')
-        .values({ address, window_started_at: now, failures: 1 })
+        .values({ address, window_started_at: now, failures: count })
         .onConflict((oc) =>
           oc.column('address').doUpdateSet({
-            failures: sql`case when ${expired} then 1 else api_auth_failures.failures + 1 end`,
+            failures: sql`case when ${expired} then ${count} else api_auth_failures.failures + ${count} end`,
             window_started_at: sql`case when ${expired} then ${now} else api_auth_failures.window_started_at end`,
           }),
         )
