@@ -1,6 +1,6 @@
 import {
-  type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, type Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql, SqliteDialect,
-  type SqliteDatabase,
+  type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, type Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, type RawBuilder, sql,
+  SqliteDialect, type SqliteDatabase,
 } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -225,6 +225,25 @@ export function withoutRowId<T extends string, C extends string>(name: DialectNa
 /** A foreign key to another table's `id`. */
 export function reference(table: string, onDelete: 'cascade' | 'restrict' = 'cascade') {
   return (col: ColumnDefinitionBuilder) => col.notNull().references(`${table}.id`).onDelete(onDelete);
+}
+
+/** The SQL type of a column of `rowsFrom`. */
+export type RowsColumnType = 'bigint' | 'integer' | 'text';
+
+/**
+ * Rows for a statement to read as a table, `alias(column1, column2, …)` (`update … from ROWS where …`,
+ * `insert … select … from ROWS`). On PostgreSQL one array per column through unnest: the statement has
+ * as many parameters as columns and the same text however many rows, so it is prepared once and keeps
+ * its plan (a VALUES list of N rows is a new statement for every N). On SQLite a VALUES list, whose
+ * columns SQLite names column1, column2, ….
+ */
+export function rowsFrom(dialect: DialectName, alias: string, types: readonly RowsColumnType[], rows: readonly (readonly unknown[])[]): RawBuilder<unknown> {
+  if (dialect === 'postgres') {
+    const arrays = types.map((type, i) => sql`${rows.map((row) => row[i] ?? null)}::${sql.raw(type)}[]`);
+    return sql`unnest(${sql.join(arrays)}) as ${sql.raw(alias)}(${sql.raw(types.map((_, i) => `column${i + 1}`).join(', '))})`;
+  }
+  const values = rows.map((row) => sql`(${sql.join(types.map((type, i) => sql`cast(${row[i] ?? null} as ${sql.raw(type)})`))})`);
+  return sql`(values ${sql.join(values)}) as ${sql.raw(alias)}`;
 }
 
 /** Largest number of bound parameters to put in one statement (SQLite's default limit is 32766). */
