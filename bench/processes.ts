@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -183,4 +184,55 @@ export function postgresCpuMeter(url: string | null): { elapsed(): number } {
       return total;
     },
   };
+}
+
+/**
+ * Starts measuring the WAL PostgreSQL writes for one database: the records that touch its relations and
+ * the commit records of their transactions, read back with pg_walinspect, so other databases of a shared
+ * server do not count. The reading is done from a database of its own (`sightline_bench_wal`, created
+ * with the extension when missing), so its CPU is not the measured database's; a temporary replication
+ * slot keeps the WAL from being recycled until `bytes()` has read it (and goes with the session).
+ */
+export async function postgresWalMeter(url: string): Promise<{ bytes(): Promise<number> }> {
+  const target = new URL(url).pathname.slice(1);
+  const inspectorUrl = new URL(url);
+  inspectorUrl.pathname = '/sightline_bench_wal';
+  await withClient(url, async (client) => {
+    const { rows } = await client.query(`select 1 from pg_database where datname = 'sightline_bench_wal'`);
+    if (rows.length === 0) await client.query('create database sightline_bench_wal');
+  });
+  const inspector = new pg.Client({ connectionString: inspectorUrl.toString() });
+  await inspector.connect();
+  await inspector.query('create extension if not exists pg_walinspect');
+  const slot = `sightline_bench_wal_${process.pid}`;
+  await inspector.query('select pg_create_physical_replication_slot($1, true, true)', [slot]);
+  const { rows } = await inspector.query<{ lsn: string; oid: number }>(
+    `select pg_current_wal_flush_lsn()::text as lsn, (select oid from pg_database where datname = $1)::int as oid`, [target],
+  );
+  const start = rows[0]!;
+  return {
+    async bytes() {
+      try {
+        const { rows: counted } = await inspector.query<{ bytes: string }>(
+          `with r as (select xid, record_length, block_ref from pg_get_wal_records_info($1::pg_lsn, pg_current_wal_flush_lsn())),
+                ours as (select distinct xid from r where block_ref like $2 and xid <> '0')
+           select coalesce(sum(record_length), 0)::bigint::text as bytes from r where block_ref like $2 or xid in (select xid from ours)`,
+          [start.lsn, `%rel %/${start.oid}/%`],
+        );
+        return Number(counted[0]!.bytes);
+      } finally {
+        await inspector.end();
+      }
+    },
+  };
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
