@@ -12,6 +12,7 @@ import { agents } from './migrations/0009-agents.js';
 import { runnableTemplateChecks } from './migrations/0010-runnable-template-checks.js';
 import { security } from './migrations/0011-security.js';
 import { checkActions } from './migrations/0012-check-actions.js';
+import { sweepClaims } from './migrations/0014-sweep-claims.js';
 import type { SightlineMigration } from './migrations/migration.js';
 
 /** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, SightlineMigration> = {
   '0010-runnable-template-checks': runnableTemplateChecks,
   '0011-security': security,
   '0012-check-actions': checkActions,
+  '0014-sweep-claims': sweepClaims,
 };
 
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {

@@ -65,6 +65,18 @@ describe.each(DIALECTS)('two processes on one database (%s)', (dialect) => {
     expect(writesTo('personal_api_key_usage')).toBeLessThan(20);
   });
 
+  it('sweep once per interval between them, not once each', async () => {
+    // Two more processes sweeping every second, on the fixed clock of tests: the interval never passes, so
+    // after the first sweep neither may sweep again, whichever ticks first.
+    const sweepers = [await buildTestApp(handles[0]!, { sweepSeconds: 1 }), await buildTestApp(handles[1]!, { sweepSeconds: 1 })];
+    statements.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, 2600));
+    for (const t of sweepers) await t.app.close();
+    const sweeps = statements.filter((text) => text.includes('"overdue_after_seconds"')).length;
+    expect(sweeps).toBe(1);
+    expect(statements.filter((text) => text.startsWith('insert into "sweep_claims"')).length).toBeGreaterThanOrEqual(4);
+  });
+
   it('refuse a regenerated account key at the very next request in each', async () => {
     const old = await fleet.services.apiKeys.regenerate(fleet.account.id, null);
     for (const t of apps) expect((await call(t.app, { apikey: old, service: 'list_clients' }, '192.0.2.3')).body).toContain('status="OK"');
