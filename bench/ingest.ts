@@ -5,12 +5,13 @@
 // enrolled device and measures its latency. Prints check results per second (as acknowledged by the
 // server), reports per second, the list_checks p99 and the server's CPU, and writes bench/results/ingest-*.json.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
-import { freshDatabase } from './fixture.js';
-import { cliEntry, cpuMsOf, fetchTimed, memoryOf, ROOT, runCli, runTs, sleep, startProcess } from './processes.js';
+import { freshDatabase, recreatePostgresDatabase } from './fixture.js';
+import { cliEntry, cpuMsOf, fetchTimed, memoryOf, postgresCpuMeter, postgresWalMeter, ROOT, runCli, runTs, sleep, startProcess } from './processes.js';
 import type { LoadResult } from './report.js';
 
 /**
@@ -21,6 +22,9 @@ const CHECKS_PER_DEVICE = 20;
 const CHECK_INTERVAL_SECONDS = 60;
 /** The read load whose latency is the target: tools polling list_checks steadily, not a saturating load. */
 const LIST_CHECKS_PACE = 50;
+/** Ingestion alone, before the reads start, for its cost per check result: seconds to settle, then to measure. */
+const SETTLE_SECONDS = 3;
+const COST_SECONDS = 8;
 
 export type IngestOptions = { db?: string; devices: number; rate: number; seconds: number; port: number; connections: number };
 
@@ -38,6 +42,11 @@ export type IngestResult = {
   listChecksPaced: LoadResult;
   serverCpuPercent: number;
   serverPeakRssMb: number;
+  /**
+   * Ingestion alone (no reads), per check result: the server's and PostgreSQL's CPU µs, the database's
+   * growth and (PostgreSQL) the WAL written for it, in bytes.
+   */
+  perResult: { results: number; serverCpuUs: number; postgresCpuUs: number; storedBytes: number; walBytes: number | null };
 };
 
 /** Runs the ingestion benchmark and returns (and prints) its figures. */
@@ -60,19 +69,22 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
     );
     let out = '';
     let reporting = false;
+    let resultsSoFar = 0; // check results the server has answered, from the simulator's progress line (each second)
     simulator.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     simulator.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
       if (text.includes('reporting')) reporting = true;
+      for (const m of text.matchAll(/reporting .*?check results (\d+)/g)) resultsSoFar = Number(m[1]);
       process.stderr.write(text);
     });
     const exited = new Promise<number>((resolve) => simulator.on('exit', (code) => resolve(code ?? 1)));
     while (!reporting) await sleep(100);
+    const perResult = await ingestionCost(db, postgres, server.pid, () => resultsSoFar);
     // One enrolled device's checks: the read the MSP's tools make while agents report.
     const devices = (await fetchTimed(`${base}/api/?apikey=${key}&service=list_devices_at_client&clientid=1&devicetype=workstation`)).body.toString();
     const deviceid = [...devices.matchAll(/<workstation><id>(\d+)<\/id><name><!\[CDATA\[SIM-/g)][0]?.[1] ?? /<workstation><id>(\d+)<\/id>/.exec(devices)?.[1];
     const url = `${base}/api/?apikey=${key}&service=list_checks&deviceid=${deviceid}`;
-    const loadSeconds = Math.max(5, Math.floor((options.seconds - 10) / 2));
+    const loadSeconds = Math.max(5, Math.floor((options.seconds - 10 - SETTLE_SECONDS - COST_SECONDS) / 2));
     const load = async (rate?: number) => JSON.parse(await runTs('load.ts', [JSON.stringify({ url, connections: options.connections, seconds: loadSeconds, warmupSeconds: 0, rate })])) as LoadResult;
     const listChecksPaced = await load(LIST_CHECKS_PACE);
     const cpuBefore = cpuMsOf(server.pid);
@@ -93,6 +105,7 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
       listChecksPaced,
       serverCpuPercent,
       serverPeakRssMb: memoryOf(server.pid).peakMb,
+      perResult,
     };
     const dir = join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
@@ -114,7 +127,46 @@ export function formatIngest(r: IngestResult): string {
     `  list_checks during  at ${LIST_CHECKS_PACE} req/s: p50 ${f(r.listChecksPaced.p50, 1)} ms, p99 ${f(r.listChecksPaced.p99, 1)} ms (target < 50 ms)`,
     `                      flat out: ${f(r.listChecks.rps)} req/s, p50 ${f(r.listChecks.p50, 1)} ms, p99 ${f(r.listChecks.p99, 1)} ms`,
     `  server CPU          ${f(r.serverCpuPercent)} %, peak RSS ${f(r.serverPeakRssMb)} MB`,
+    `  per check result    server ${f(r.perResult.serverCpuUs, 1)} µs CPU` +
+      (r.dialect === 'postgres' ? `, PostgreSQL ${f(r.perResult.postgresCpuUs, 1)} µs CPU, ${f(r.perResult.walBytes ?? 0)} bytes of WAL` : '') +
+      `, database +${f(r.perResult.storedBytes)} bytes (ingestion alone, ${f(r.perResult.results)} results over ${COST_SECONDS} s)`,
   ].join('\n');
+}
+
+/**
+ * The cost of ingestion alone, per check result, over COST_SECONDS once reporting has settled: CPU of
+ * the server and of PostgreSQL's backends, the database's growth, and the WAL PostgreSQL wrote for it.
+ */
+async function ingestionCost(db: string, postgres: boolean, serverPid: number, resultsSoFar: () => number): Promise<IngestResult['perResult']> {
+  await sleep(SETTLE_SECONDS * 1000);
+  const sizeOf = async () => (postgres ? postgresDatabaseBytes(db) : ['', '-wal'].reduce((sum, suffix) => sum + (existsSync(db + suffix) ? statSync(db + suffix).size : 0), 0));
+  const sizeBefore = await sizeOf();
+  const wal = postgres ? await postgresWalMeter(db) : undefined;
+  const pgCpu = postgresCpuMeter(postgres ? db : null);
+  const cpuBefore = cpuMsOf(serverPid);
+  const resultsBefore = resultsSoFar();
+  await sleep(COST_SECONDS * 1000);
+  const results = Math.max(1, resultsSoFar() - resultsBefore);
+  const serverMs = cpuMsOf(serverPid) - cpuBefore;
+  const postgresMs = pgCpu.elapsed();
+  const storedBytes = (await sizeOf()) - sizeBefore;
+  return {
+    results,
+    serverCpuUs: (serverMs * 1000) / results,
+    postgresCpuUs: (postgresMs * 1000) / results,
+    storedBytes: storedBytes / results,
+    walBytes: wal ? (await wal.bytes()) / results : null,
+  };
+}
+
+async function postgresDatabaseBytes(url: string): Promise<number> {
+  const database = await openDatabase(url, { migrate: false });
+  try {
+    const { rows } = await sql<{ bytes: string }>`select pg_database_size(current_database())::text as bytes`.execute(database.db);
+    return Number(rows[0]!.bytes);
+  } finally {
+    await database.close();
+  }
 }
 
 /** Adds script checks to every template of the account until each has `count` (enrolled devices copy them). */

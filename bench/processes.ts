@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -148,4 +149,96 @@ export function cpuMsOf(pid: number): number {
   // Fields 14 and 15 of /proc/PID/stat (after the parenthesised command name) are utime and stime in clock ticks (100 Hz).
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * CPU ms of every PostgreSQL backend serving `database`, by pid. Backends are found by the process title
+ * PostgreSQL gives them (`postgres: USER DATABASE HOST(PORT) STATE`), so other databases of a shared
+ * server (test suites) are not counted. Needs read access to /proc of the server's processes (root, or
+ * the same user); elsewhere it finds none.
+ */
+export function postgresBackendsCpu(database: string): Map<number, number> {
+  const backends = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!title.startsWith('postgres: ')) continue;
+      const [, , name] = title.split(/[\s\0]+/);
+      if (name === database) backends.set(Number(entry), cpuMsOf(Number(entry)));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return backends;
+}
+
+/**
+ * Starts measuring PostgreSQL's CPU for one database (null for SQLite): `elapsed()` answers the CPU ms its
+ * backends used since, those already there diffed and those started since counted whole. A backend that
+ * ends before `elapsed()` is missed, so the server's pool must keep its connections through the load (it
+ * does: connections are dropped only after seconds idle).
+ */
+export function postgresCpuMeter(url: string | null): { elapsed(): number } {
+  if (url === null) return { elapsed: () => 0 };
+  const database = new URL(url).pathname.slice(1);
+  const before = postgresBackendsCpu(database);
+  return {
+    elapsed() {
+      let total = 0;
+      for (const [pid, ms] of postgresBackendsCpu(database)) total += ms - (before.get(pid) ?? 0);
+      return total;
+    },
+  };
+}
+
+/**
+ * Starts measuring the WAL PostgreSQL writes for one database: the records that touch its relations and
+ * the commit records of their transactions, read back with pg_walinspect, so other databases of a shared
+ * server do not count. The reading is done from a database of its own (`sightline_bench_wal`, created
+ * with the extension when missing), so its CPU is not the measured database's; a temporary replication
+ * slot keeps the WAL from being recycled until `bytes()` has read it (and goes with the session).
+ */
+export async function postgresWalMeter(url: string): Promise<{ bytes(): Promise<number> }> {
+  const target = new URL(url).pathname.slice(1);
+  const inspectorUrl = new URL(url);
+  inspectorUrl.pathname = '/sightline_bench_wal';
+  await withClient(url, async (client) => {
+    const { rows } = await client.query(`select 1 from pg_database where datname = 'sightline_bench_wal'`);
+    if (rows.length === 0) await client.query('create database sightline_bench_wal');
+  });
+  const inspector = new pg.Client({ connectionString: inspectorUrl.toString() });
+  await inspector.connect();
+  await inspector.query('create extension if not exists pg_walinspect');
+  const slot = `sightline_bench_wal_${process.pid}`;
+  await inspector.query('select pg_create_physical_replication_slot($1, true, true)', [slot]);
+  const { rows } = await inspector.query<{ lsn: string; oid: number }>(
+    `select pg_current_wal_flush_lsn()::text as lsn, (select oid from pg_database where datname = $1)::int as oid`, [target],
+  );
+  const start = rows[0]!;
+  return {
+    async bytes() {
+      try {
+        const { rows: counted } = await inspector.query<{ bytes: string }>(
+          `with r as (select xid, record_length, block_ref from pg_get_wal_records_info($1::pg_lsn, pg_current_wal_flush_lsn())),
+                ours as (select distinct xid from r where block_ref like $2 and xid <> '0')
+           select coalesce(sum(record_length), 0)::bigint::text as bytes from r where block_ref like $2 or xid in (select xid from ours)`,
+          [start.lsn, `%rel %/${start.oid}/%`],
+        );
+        return Number(counted[0]!.bytes);
+      } finally {
+        await inspector.end();
+      }
+    },
+  };
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }

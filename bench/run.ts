@@ -1,5 +1,5 @@
-// `npm run bench [-- --db postgres://… --devices 5000 --profile]`: measures Sightline against the
-// machine's own ceiling. Loopback only; the server, the ceiling server and the load generator each run
+// `npm run bench [-- --db postgres://… --devices 5000 --profile --processes 2]`: measures Sightline against
+// the machine's own ceiling. Loopback only; the server, the ceiling server and the load generator each run
 // in their own process. Prints a table and writes the same figures to bench/results/latest.json.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureFixture } from './fixture.js';
 import { benchIngest } from './ingest.js';
-import { cliEntry, cpuMsOf, drainTimed, fetchTimed, memoryOf, ROOT, runTs, startProcess, withRssSampling, type Server } from './processes.js';
-import { formatReport, targetsOf, type BenchResult, type LoadResult } from './report.js';
+import { cliEntry, cpuMsOf, drainTimed, fetchTimed, memoryOf, postgresCpuMeter, ROOT, runTs, startProcess, withRssSampling, type Server } from './processes.js';
+import { formatReport, targetsOf, type BenchResult, type CpuCost, type LoadResult } from './report.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     ingest: { type: 'boolean', default: false },
     'ingest-devices': { type: 'string', default: '1000' },
     rate: { type: 'string', default: '250' },
+    processes: { type: 'string', default: '1' },
   },
 });
 const devices = Number(args.devices);
@@ -32,6 +33,8 @@ const clients = Number(args.clients);
 const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 const port = Number(args.port);
+const processes = Number(args.processes);
+if (!(processes >= 1)) throw new Error('--processes must be 1 or more');
 const resultsDir = join(ROOT, 'bench', 'results');
 const loadAtStart = loadavg()[0]!;
 mkdirSync(resultsDir, { recursive: true });
@@ -48,17 +51,24 @@ const base = `http://127.0.0.1:${port}`;
 const api = (key: string, service: string, params: Record<string, string | number> = {}) =>
   `${base}/api/?${new URLSearchParams({ apikey: key, service, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) })}`;
 
-const serverArgs = [
+// PostgreSQL's backends share the machine's cores: their CPU is measured and counted with the server's.
+const postgresUrl = fixture.dialect === 'postgres' ? fixture.db : null;
+const serverArgs = (onPort: number) => [
   ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : []),
-  cliEntry(), 'serve', '--db', fixture.db, '--port', String(port), '--host', '127.0.0.1',
+  cliEntry(), 'serve', '--db', fixture.db, '--port', String(onPort), '--host', '127.0.0.1',
 ];
+// With --processes N, the others listen on the ports after the ceiling's (port + 1): separate ports, the
+// load split between them round-robin by connection, as a load balancer in front of N processes would.
+const extraPorts = Array.from({ length: processes - 1 }, (_, i) => port + 2 + i);
 // The bench hammers the API with a bad key on purpose; the throttle must not turn that into 429s.
 // The fixture is a snapshot no agent feeds: without the sweep its devices stay as seeded, run after run.
 const serverEnv = { LOG_LEVEL: 'warn', SIGHTLINE_BAD_KEY_LIMIT: '1000000000', SIGHTLINE_SWEEP_SECONDS: '0' };
 console.error('bench: starting the server…');
-const server = await startProcess(serverArgs, serverEnv, api(fixture.mainKey, 'list_clients'));
+const server = await startProcess(serverArgs(port), serverEnv, api(fixture.mainKey, 'list_clients'));
 let ceiling: Server | undefined;
+const others: Server[] = [];
 try {
+  for (const onPort of extraPorts) others.push(await startProcess(serverArgs(onPort), serverEnv, `http://127.0.0.1:${onPort}/healthz`));
   // The account as list_clients sees it; pick the client nearest 250 workstations for the small calls.
   const clientList = (await fetchTimed(api(fixture.mainKey, 'list_clients'))).body.toString();
   const counted = [...clientList.matchAll(/<clientid>(\d+)<\/clientid>.*?<workstation_count>(\d+)<\/workstation_count>.*?<device_count>(\d+)<\/device_count>/gs)].map(
@@ -93,13 +103,13 @@ try {
   writeFileSync(ceilingFile, devicesAtClient.body);
   ceiling = await startProcess(['--import', 'tsx', join(ROOT, 'bench/ceiling-server.ts'), ceilingFile, String(port + 1)], {}, `http://127.0.0.1:${port + 1}/`);
   console.error('bench: ceiling…');
-  const ceilingCpuBefore = cpuMsOf(ceiling.pid);
-  const ceilingLoad = await load(`http://127.0.0.1:${port + 1}/`);
-  const ceilingCpuMs = (cpuMsOf(ceiling.pid) - ceilingCpuBefore) / ceilingLoad.served;
+  const ceilingLoad = await measuredLoad(`http://127.0.0.1:${port + 1}/`, [ceiling]);
+  const ceilingCpuMs = ceilingLoad.serverCpuMs;
   await ceiling.stop();
   ceiling = undefined;
 
   const calls: BenchResult['calls'] = [];
+  const spread: NonNullable<BenchResult['processes']>['calls'] = [];
   for (const call of smallCalls) {
     // Every answer of a cycle is read once first: checked, and its size averaged for the table.
     let bytes = 0;
@@ -109,10 +119,15 @@ try {
       bytes += sample.body.length / call.urls.length;
     }
     console.error(`bench: ${call.name}…`);
-    const cpuBefore = cpuMsOf(server.pid);
-    const result = await load(call.urls[0]!, call.urls.length > 1 ? call.urls.map((url) => url.slice(base.length)) : undefined);
-    const serverCpuMs = (cpuMsOf(server.pid) - cpuBefore) / result.served;
-    calls.push({ name: call.name, bytes, ...result, ratio: result.rps / ceilingLoad.rps, serverCpuMs, cpuRatio: ceilingCpuMs / serverCpuMs });
+    const paths = call.urls.length > 1 ? call.urls.map((url) => url.slice(base.length)) : undefined;
+    const one = await measuredLoad(call.urls[0]!, [server], paths);
+    calls.push({ name: call.name, bytes, ...one, ratio: one.rps / ceilingLoad.rps, cpuRatio: ceilingCpuMs / one.serverCpuMs });
+    if (others.length > 0) {
+      // Right after the one-process load, so both see the same machine.
+      console.error(`bench: ${call.name} over ${processes} processes…`);
+      const urls = [call.urls[0]!, ...extraPorts.map((p) => call.urls[0]!.replace(`:${port}/`, `:${p}/`))];
+      spread.push({ name: call.name, one, all: await measuredLoad(urls, [server, ...others], paths) });
+    }
   }
 
   const large: BenchResult['large'] = [];
@@ -127,7 +142,9 @@ try {
   }
 
   console.error('bench: full-account extract…');
-  const extract = JSON.parse(await runTs('extract.ts', [base, fixture.mainKey, '8', args['extract-limit']!, String(devices)])) as BenchResult['extract'];
+  const extractCpu = cpuMeter([server]);
+  const extractRun = JSON.parse(await runTs('extract.ts', [base, fixture.mainKey, '8', args['extract-limit']!, String(devices)])) as Omit<BenchResult['extract'], keyof CpuCost>;
+  const extract = { ...extractRun, ...extractCpu.perRequest(extractRun.calls) };
 
   const result: BenchResult = {
     when: new Date().toISOString(),
@@ -145,6 +162,7 @@ try {
     extract,
     large,
     serverPeakRssMb: memoryOf(server.pid).peakMb,
+    ...(others.length > 0 ? { processes: { count: processes, calls: spread } } : {}),
     targets: [],
   };
   result.targets = targetsOf(result);
@@ -154,10 +172,33 @@ try {
   console.log(formatReport(result));
 } finally {
   await ceiling?.stop();
+  for (const other of others) await other.stop();
   await server.stop();
 }
 
-/** `paths`: request these in turn (a cold measurement) on `url`'s server. */
-async function load(url: string, paths?: string[]): Promise<LoadResult> {
-  return JSON.parse(await runTs('load.ts', [JSON.stringify({ url, connections, seconds, warmupSeconds: 1, paths })])) as LoadResult;
+/**
+ * One load (load.ts, its own process) against one or more servers. `paths`: request these in turn (a cold
+ * measurement) on the servers' own host and port. `cpuOf`: the servers whose CPU, and PostgreSQL's, it costs.
+ */
+async function load(url: string | string[], cpuOf?: Server[], paths?: string[]): Promise<LoadResult & { cpu?: CpuCost }> {
+  const options = { url, connections, seconds, warmupSeconds: 1, paths, ...(cpuOf ? { cpuOf: { pids: cpuOf.map((s) => s.pid), postgres: postgresUrl } } : {}) };
+  return JSON.parse(await runTs('load.ts', [JSON.stringify(options)])) as LoadResult & { cpu?: CpuCost };
+}
+
+/** A load against one or more servers, with the CPU per request they and PostgreSQL spent on it (after its warm-up). */
+async function measuredLoad(url: string | string[], servers: Server[], paths?: string[]): Promise<LoadResult & CpuCost> {
+  const { cpu, ...result } = await load(url, servers, paths);
+  return { ...result, ...cpu! };
+}
+
+/** Measures the CPU the servers and PostgreSQL's backends spend from now on; `perRequest` divides it by the requests served. */
+function cpuMeter(servers: Server[]) {
+  const before = servers.map((s) => cpuMsOf(s.pid));
+  const postgres = postgresCpuMeter(postgresUrl);
+  return {
+    perRequest(served: number): CpuCost {
+      const serverMs = servers.reduce((sum, s, i) => sum + cpuMsOf(s.pid) - before[i]!, 0);
+      return { serverCpuMs: serverMs / served, postgresCpuMs: postgres.elapsed() / served };
+    },
+  };
 }

@@ -118,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
     commands: services.commands,
   });
-  registerSweeper(app, { ingest, commands: services.commands, intervalSeconds: config.sweepSeconds });
+  registerSweeper(app, { ingest, commands: services.commands, claims: services.repos.sweepClaims, clock, intervalSeconds: config.sweepSeconds });
 
   // Fastify's own 404 logs "Route GET:<raw url> not found" and echoes the URL in its body: a key sent
   // under a path the router does not know (`/api/%3Fapikey=KEY`) would reach the log unredacted.

@@ -27,6 +27,7 @@ import { createPersonalKeyRepository } from './personal-keys/personal-key.reposi
 import { createSiteTokenRepository } from './sites/site-token.repository.js';
 import { createDeviceCredentialRepository } from './agent-protocol/device-credential.repository.js';
 import { createCommandRepository } from './commands/command.repository.js';
+import { createSweepClaimRepository } from './agent-protocol/sweep-claim.repository.js';
 
 /** Every repository over one database: the only code that speaks SQL. */
 export function createRepositories(db: Db) {
@@ -58,6 +59,7 @@ export function createRepositories(db: Db) {
     siteTokens: createSiteTokenRepository(db),
     deviceCredentials: createDeviceCredentialRepository(db),
     commands: createCommandRepository(db),
+    sweepClaims: createSweepClaimRepository(db),
   };
 }
 

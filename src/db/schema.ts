@@ -57,6 +57,7 @@ export interface Database {
   site_enrolment_tokens: SiteEnrolmentTokenTable;
   device_credentials: DeviceCredentialTable;
   agent_commands: AgentCommandTable;
+  sweep_claims: SweepClaimTable;
 }
 
 /** A performance or bandwidth check's target (host, disk, adapter or counter); its samples are in performance_intervals (`seed` is unused). */
@@ -180,6 +181,12 @@ export interface OutboxTable {
   recipient: string;
   subject: string;
   body: string;
+}
+
+/** The last claim of a periodic sweep (one row per sweep): the process whose claim lands runs it. */
+export interface SweepClaimTable {
+  name: string;
+  claimed_at: number;
 }
 
 export interface ApiAuthFailureTable {

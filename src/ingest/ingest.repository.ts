@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { MAX_BIND_PARAMETERS } from '../db/dialect.js';
+import { type DialectName, MAX_BIND_PARAMETERS, rowsFrom } from '../db/dialect.js';
 import { createSemaphore } from '../lib/semaphore.js';
 import type { CheckDayResultTable, CheckTable, DeviceTable, OutageTable } from '../db/schema.js';
 import { DayResult } from '../history/day-result.js';
@@ -17,21 +17,22 @@ export type IngestCheckRow = CheckState & { id: number; check_type: number };
  * overdue sweep. Inventory sections have theirs in inventory.repository.ts. Writes run in the caller's
  * transaction (`transaction` hands out a repository bound to it).
  */
-export function createIngestRepository(db: Db, options: { concurrency: number }) {
+export function createIngestRepository(db: Db, options: { concurrency: number; dialect: DialectName }) {
   const inTurn = createSemaphore(options.concurrency);
+  const { dialect } = options;
   return {
-    ...ingestOperations(db),
+    ...ingestOperations(db, dialect),
     /**
      * Runs `work` in one transaction with the operations (and the raw handle, for the history writer)
      * bound to it; at most `concurrency` at once (dialect.ts `ingestConcurrency`).
      */
     transaction<T>(work: (repo: IngestRepository, trx: Db) => Promise<T>): Promise<T> {
-      return inTurn(() => db.transaction().execute((trx) => work(ingestOperations(trx), trx)));
+      return inTurn(() => db.transaction().execute((trx) => work(ingestOperations(trx, dialect), trx)));
     },
   };
 }
 
-function ingestOperations(db: Db) {
+function ingestOperations(db: Db, dialect: DialectName) {
   return {
 
     // ---- enrolment ------------------------------------------------------------------------------------
@@ -154,12 +155,10 @@ function ingestOperations(db: Db) {
       }
       const same = changes.filter((c) => !c.statusChanged);
       for (let i = 0; i < same.length; i += 500) {
-        const rows = same.slice(i, i + 500).map(({ id, state: k }) =>
-          sql`(cast(${id} as bigint), cast(${k.consecutive_fails} as integer), cast(${k.last_run_at} as bigint), cast(${k.extra} as text), cast(${k.formatted_output} as text))`,
-        );
-        // VALUES columns are column1, column2, … on both databases; UPDATE … FROM joins them to their checks.
+        const rows = same.slice(i, i + 500).map(({ id, state: k }) => [id, k.consecutive_fails, k.last_run_at, k.extra, k.formatted_output]);
+        // UPDATE … FROM joins the rows (column1, column2, …) to their checks.
         await sql`update checks set consecutive_fails = v.column2, last_run_at = v.column3, extra = v.column4, formatted_output = v.column5
-          from (values ${sql.join(rows)}) as v where checks.id = v.column1`.execute(db);
+          from ${rowsFrom(dialect, 'v', ['bigint', 'integer', 'bigint', 'text', 'text'], rows)} where checks.id = v.column1`.execute(db);
       }
     },
 

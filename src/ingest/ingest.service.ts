@@ -27,7 +27,7 @@ export const BATCH_RETENTION_SECONDS = 7 * 86400;
  * the demo seeder shares.
  */
 export function createIngestService(deps: { database: DatabaseHandle; clock: Clock }): IngestService {
-  const repo = createIngestRepository(deps.database.db, { concurrency: ingestConcurrency(deps.database.dialect) });
+  const repo = createIngestRepository(deps.database.db, { concurrency: ingestConcurrency(deps.database.dialect), dialect: deps.database.dialect });
   const now = () => epochSeconds(deps.clock);
 
   async function enrolOnce(site: { accountId: number; siteId: number }, machineId: string, facts: DeviceFacts, serverUrl: string, at: number) {

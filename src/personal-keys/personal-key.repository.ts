@@ -91,13 +91,13 @@ export function createPersonalKeyRepository(db: Db) {
         .execute();
     },
 
-    /** Counts one call of a service and stamps last use. */
-    async recordUse(keyId: number, service: string, now: number): Promise<void> {
+    /** Counts `calls` calls of a service and stamps last use. */
+    async recordUse(keyId: number, service: string, now: number, calls: number): Promise<void> {
       await db.updateTable('personal_api_keys').set({ last_used_at: now }).where('id', '=', keyId).execute();
       await db
         .insertInto('personal_api_key_usage')
-        .values({ key_id: keyId, service, calls: 1 })
-        .onConflict((oc) => oc.columns(['key_id', 'service']).doUpdateSet({ calls: sql`personal_api_key_usage.calls + 1` }))
+        .values({ key_id: keyId, service, calls })
+        .onConflict((oc) => oc.columns(['key_id', 'service']).doUpdateSet({ calls: sql`personal_api_key_usage.calls + ${calls}` }))
         .execute();
     },
   };

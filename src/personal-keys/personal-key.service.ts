@@ -5,6 +5,7 @@ import type { AuditedWrite } from '../audit/audited-write.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
+import { coalescedIncrements } from '../lib/coalesced.js';
 import { isAddressAllowed } from '../lib/networks.js';
 import type { Repositories } from '../repositories.js';
 import { constantTimeEqual, isWellFormedPersonalKey, newPersonalApiKey, personalKeyDisplayPrefix, sha256Hex } from '../lib/secrets.js';
@@ -25,6 +26,12 @@ const invalid = errors.invalidValueMessage;
  */
 export function createPersonalKeyService(deps: { keys: PersonalKeyRepository; access: AccessService; write: AuditedWrite<Pick<Repositories, 'personalKeys'>>; clock: Clock }) {
   const { keys, access, write, clock } = deps;
+  // One key's calls of one service arriving together are counted by one write (see coalescedIncrements),
+  // so a script calling in parallel, from one process or several, does not queue on the key's rows.
+  const countUse = coalescedIncrements(async (keyAndService, calls) => {
+    const [keyId, service] = JSON.parse(keyAndService) as [number, string];
+    await keys.recordUse(keyId, service, epochSeconds(clock), calls);
+  });
 
   /** Keys are personal: a user manages its own; managing another's needs User Accounts (e.g. to revoke a leak). */
   function requireOwnerOrUserManager(actor: Actor, owner: UserRow, what: string): void {
@@ -106,7 +113,7 @@ export function createPersonalKeyService(deps: { keys: PersonalKeyRepository; ac
 
     /** Counts a call; usage is informational, so a failure here (a key revoked mid-call) is not the caller's problem. */
     async recordUse(keyId: number, service: string): Promise<void> {
-      await keys.recordUse(keyId, service.slice(0, 100), epochSeconds(clock)).catch(() => undefined);
+      await countUse(JSON.stringify([keyId, service.slice(0, 100)])).catch(() => undefined);
     },
   };
 }

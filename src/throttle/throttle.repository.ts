@@ -5,14 +5,14 @@ import type { Db } from '../db/database.js';
 /** Failure counters shared by every server process (they live in the database). */
 export function createThrottleRepository(db: Db) {
   // Every bad API key runs this one until its address is throttled: compiled once (see compileOnce).
-  const apiFailure = compileOnce((args: { address: string; now: number; expiredAtOrBefore: number }) => {
+  const apiFailure = compileOnce((args: { address: string; now: number; count: number; expiredAtOrBefore: number }) => {
     const expired = sql<boolean>`api_auth_failures.window_started_at <= ${args.expiredAtOrBefore}`;
     return db
       .insertInto('api_auth_failures')
-      .values({ address: args.address, window_started_at: args.now, failures: 1 })
+      .values({ address: args.address, window_started_at: args.now, failures: args.count })
       .onConflict((oc) =>
         oc.column('address').doUpdateSet({
-          failures: sql`case when ${expired} then 1 else api_auth_failures.failures + 1 end`,
+          failures: sql`case when ${expired} then ${args.count} else api_auth_failures.failures + ${args.count} end`,
           window_started_at: sql`case when ${expired} then ${args.now} else api_auth_failures.window_started_at end`,
         }),
       )
@@ -21,11 +21,11 @@ export function createThrottleRepository(db: Db) {
 
   return {
     /**
-     * Counts one bad API key from `address` in a fixed window of `windowSeconds`, in one statement (no
+     * Counts `count` bad API keys from `address` in a fixed window of `windowSeconds`, in one statement (no
      * read-then-write race between processes). Returns the count in the current window and its start.
      */
-    async countApiFailure(address: string, now: number, windowSeconds: number): Promise<{ failures: number; windowStartedAt: number }> {
-      const row = await apiFailure.takeFirst(db, { address, now, expiredAtOrBefore: now - windowSeconds });
+    async countApiFailures(address: string, now: number, windowSeconds: number, count: number): Promise<{ failures: number; windowStartedAt: number }> {
+      const row = await apiFailure.takeFirst(db, { address, now, count, expiredAtOrBefore: now - windowSeconds });
       if (!row) throw new Error('api_auth_failures upsert returned no row');
       return { failures: Number(row.failures), windowStartedAt: Number(row.window_started_at) };
     },

@@ -1,6 +1,7 @@
 import type { Clock } from '../lib/clock.js';
 import { epochSeconds } from '../lib/clock.js';
 import { sha256Hex } from '../lib/secrets.js';
+import { coalescedIncrements } from '../lib/coalesced.js';
 import type { ThrottleRepository } from './throttle.repository.js';
 
 export type Blocked = { blocked: true; retryAfterSeconds: number };
@@ -19,6 +20,9 @@ const MAX_REMEMBERED_BLOCKS = 10_000;
 export function createApiKeyThrottle(deps: { throttle: ThrottleRepository; clock: Clock; limit: number; windowSeconds: number }) {
   const { throttle, clock, limit, windowSeconds } = deps;
   const blockedUntil = new Map<string, number>();
+  // Bad keys from one address arriving together are counted by one write (see coalescedIncrements): a
+  // flood from one address no longer queues every process on that address's row, one key at a time.
+  const countFailure = coalescedIncrements((address, count) => throttle.countApiFailures(address, epochSeconds(clock), windowSeconds, count));
 
   function remember(address: string, until: number, now: number): void {
     if (blockedUntil.size >= MAX_REMEMBERED_BLOCKS) {
@@ -35,7 +39,10 @@ export function createApiKeyThrottle(deps: { throttle: ThrottleRepository; clock
       const now = epochSeconds(clock);
       const known = blockedUntil.get(address);
       if (known !== undefined && known > now) return { blocked: true, retryAfterSeconds: known - now };
-      const { failures, windowStartedAt } = await throttle.countApiFailure(address, now, windowSeconds);
+      const counted = await countFailure(address);
+      const { windowStartedAt } = counted.result;
+      // This key's count, as a write of its own would have answered it.
+      const failures = counted.result.failures - counted.count + counted.position;
       // A new window just began: a cheap moment to forget addresses whose windows ended.
       if (failures === 1) await throttle.pruneApiFailures(now - windowSeconds);
       if (failures <= limit) return { blocked: false };

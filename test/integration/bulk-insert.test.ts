@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsFrom } from '../../src/db/dialect.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { makeAccount, makeClient, makeDevice, makeSite } from '../factories.js';
 
@@ -53,5 +55,14 @@ describe.each(DIALECTS)('bulk insert (seeding) on %s', (dialect) => {
     await expect(
       database.bulkInsert(database.db, 'software_catalog', [{ name: 'A', publisher: '', software_type: 'All' }, { name: 'B', publisher: '' }]),
     ).rejects.toThrow(/different columns/);
+  });
+
+  it('reads rows as a table (rowsFrom) with every value unchanged, nulls included, whatever their number', async () => {
+    for (const count of [1, AWKWARD.length, 700]) {
+      const rows = Array.from({ length: count }, (_, i) => [i, i % 3 === 0 ? null : 2 ** 40 + i, AWKWARD[i % AWKWARD.length]!, i % 5 === 0 ? null : `${i}`]);
+      const { rows: read } = await sql<{ column1: number; column2: number | null; column3: string; column4: string | null }>`
+        select v.column1, v.column2, v.column3, v.column4 from ${rowsFrom(dialect, 'v', ['integer', 'bigint', 'text', 'text'], rows)} order by v.column1`.execute(database.db);
+      expect(read.map((r) => [Number(r.column1), r.column2 === null ? null : Number(r.column2), r.column3, r.column4])).toEqual(rows);
+    }
   });
 });
