@@ -592,8 +592,12 @@ function mutated(valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Rec
       if (m.op === 'replace') target[key] = m.junk;
       else if (m.op === 'delete') delete target[key];
       else if (m.op === 'add' && !Array.isArray(parent)) target[`fuzz_${m.at % 7}`] = m.junk;
-      // Past MAX_ITEMS_PER_LIST (20,000): a list of copies of one item.
-      else if (m.op === 'explode') target[key] = Array.from({ length: 20_001 }, () => target[key]);
+      else if (m.op === 'explode') {
+        // Past MAX_ITEMS_PER_LIST (20,000): a list of copies of one item. The last mutation: another would
+        // walk (or explode) 20,000 items again, and two explosions make 400 million.
+        target[key] = Array.from({ length: 20_001 }, () => target[key]);
+        break;
+      }
     }
     return copy;
   });
