@@ -82,7 +82,8 @@ export async function registerAgentProtocol(app: FastifyInstance, deps: { agents
       // Past MAX_REPORT_BYTES fastify refuses the body unread (FST_ERR_CTP_BODY_TOO_LARGE → 413 too_large).
       scope.post('/reports', { bodyLimit: MAX_REPORT_BYTES }, async (request) => agents.report(deviceOf(request), parse(ReportRequest, request.body)));
 
-      scope.get('/commands', async (request, reply) => {
+      // No automatic HEAD: it would run this GET, claim the queued commands and send none of them.
+      scope.get('/commands', { exposeHeadRoute: false }, async (request, reply) => {
         const { wait } = parse(CommandsQuery, request.query);
         const hangUp = new AbortController();
         // The response's close before it is sent means the agent went away: stop waiting for it.

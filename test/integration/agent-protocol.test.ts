@@ -287,6 +287,14 @@ describe.each(DIALECTS)('the agent protocol on %s', (dialect) => {
       expectError(await call('GET', '/commands?wait=1&extra=1', device.secret), 400, 'invalid', 'extra');
     });
 
+    it('refuses HEAD on the long-poll, which would claim commands and deliver none (found by the fuzzer)', async () => {
+      const { command } = await elsewhere.enqueue(device.ref, 'run_check', { checkId: 2 });
+      const head = await inject(t.app, { method: 'HEAD', url: '/agent/v1/commands?wait=0', headers: { authorization: `Bearer ${device.secret}` } });
+      expect(head.statusCode).toBe(404);
+      expect((await commandRow(command.id)).status).toBe('queued');
+      expect((await call('GET', '/commands?wait=0', device.secret)).json()).toMatchObject({ commands: [{ id: command.id }] });
+    });
+
     it('delivers a command queued by another process during a long-poll within about a second', async () => {
       const started = Date.now();
       const poll = call('GET', '/commands?wait=20', device.secret);

@@ -23,7 +23,7 @@ export type WorldIds = {
   template: number[]; clientGroup: number[];
   /** Users the dashboard's user forms may change, disable or delete (never the world's own users). */
   victim: number[];
-  /** Rows of every kind of the other account, which must be answered as if they did not exist. */
+  /** Rows of every kind of the other account, which must be answered as if they did not exist (ids of the world's own users left out). */
   foreign: number[];
 };
 
@@ -175,7 +175,10 @@ async function idsOf(database: DatabaseHandle, acme: Fleet, globex: Fleet, victi
   const tables = ['clients', 'sites', 'devices', 'checks', 'device_patches', 'license_groups', 'installation_templates', 'client_groups', 'users'] as const;
   const of = async (table: (typeof tables)[number], account: Fleet) =>
     (await database.db.selectFrom(table).select('id').where('account_id', '=', account.account.id).orderBy('id').execute()).map((r) => Number(r.id));
-  const foreign = (await Promise.all(tables.map((table) => of(table, globex)))).flat();
+  // A foreign row's id may be the number of one of this account's users: never one the world needs
+  // (its sessions' users, the personal keys' owners), or a user form could delete it.
+  const needed = new Set((await of('users', acme)).filter((id) => !victims.includes(id)));
+  const foreign = (await Promise.all(tables.map((table) => of(table, globex)))).flat().filter((id) => !needed.has(id));
   return {
     client: await of('clients', acme), site: await of('sites', acme), device: await of('devices', acme), check: await of('checks', acme),
     patch: await of('device_patches', acme), licenseGroup: await of('license_groups', acme), template: await of('installation_templates', acme),

@@ -95,6 +95,11 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
   });
   const details = await fc.check(property, { numRuns: options.cases, seed, path: options.path });
   Object.assign(stats, elapsed());
+  // A property that threw rather than judged: the runner itself (or the world's upkeep) failed.
+  if (details.failed && failures.length === 0) {
+    throw new Error(`the fuzzer failed on case ${stats.cases + 1} (seed ${seed}, path ${details.counterexamplePath}): ${String(details.errorInstance)}\n` +
+      `${JSON.stringify(details.counterexample?.[0]).slice(0, 3000)}`, { cause: details.errorInstance });
+  }
   return { stats, failures, seed, path: details.failed ? (details.counterexamplePath ?? undefined) : undefined };
 }
 
