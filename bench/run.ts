@@ -112,10 +112,13 @@ try {
     const one = await measuredLoad(call.url, [server]);
     calls.push({ name: call.name, bytes: sample.body.length, ...one, ratio: one.rps / ceilingLoad.rps, cpuRatio: ceilingCpuMs / one.serverCpuMs });
     if (others.length > 0) {
-      // Right after the one-process load, so both see the same machine.
+      // Right after the one-process load, so both see the same machine. Each process gets as many
+      // connections as the one process had: N processes serving N times the clients, each as busy as
+      // the one was, so what they cost per request compares (a process less busy batches less: fewer
+      // requests per event-loop turn, fewer queries per packet to PostgreSQL).
       console.error(`bench: ${call.name} over ${processes} processes…`);
       const urls = [call.url, ...extraPorts.map((p) => call.url.replace(`:${port}/`, `:${p}/`))];
-      spread.push({ name: call.name, one, all: await measuredLoad(urls, [server, ...others]) });
+      spread.push({ name: call.name, one, all: await measuredLoad(urls, [server, ...others], connections * processes) });
     }
   }
 
@@ -165,14 +168,14 @@ try {
   await server.stop();
 }
 
-async function load(url: string | string[], cpuOf?: Server[]): Promise<LoadResult & { cpu?: CpuCost }> {
-  const options = { url, connections, seconds, warmupSeconds: 1, ...(cpuOf ? { cpuOf: { pids: cpuOf.map((s) => s.pid), postgres: postgresUrl } } : {}) };
+async function load(url: string | string[], cpuOf?: Server[], withConnections = connections): Promise<LoadResult & { cpu?: CpuCost }> {
+  const options = { url, connections: withConnections, seconds, warmupSeconds: 1, ...(cpuOf ? { cpuOf: { pids: cpuOf.map((s) => s.pid), postgres: postgresUrl } } : {}) };
   return JSON.parse(await runTs('load.ts', [JSON.stringify(options)])) as LoadResult & { cpu?: CpuCost };
 }
 
 /** A load against one or more servers, with the CPU per request they and PostgreSQL spent on it (after its warm-up). */
-async function measuredLoad(url: string | string[], servers: Server[]): Promise<LoadResult & CpuCost> {
-  const { cpu, ...result } = await load(url, servers);
+async function measuredLoad(url: string | string[], servers: Server[], withConnections = connections): Promise<LoadResult & CpuCost> {
+  const { cpu, ...result } = await load(url, servers, withConnections);
   return { ...result, ...cpu! };
 }
 
