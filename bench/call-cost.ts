@@ -3,6 +3,7 @@
 // round trips per call, the Node process's CPU ms per call and, on PostgreSQL, its backends' CPU ms per
 // call. CPU time barely moves when other work shares the machine, so before/after comparisons of one
 // change hold on a busy machine where req/s does not.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -61,7 +62,13 @@ const calls: Array<[string, Record<string, string | number>, string, number?]> =
 
 const concurrency = Number(args.concurrency);
 console.log(`${database.dialect}, ${args.calls} calls each (fewer of the large ones), ${concurrency} at once, in-process`);
-console.log(`${'call'.padEnd(36)}${'queries'.padStart(8)}${'node ms'.padStart(9)}${'pg ms'.padStart(8)}${'sum ms'.padStart(8)}${'wall ms'.padStart(9)}`);
+// On PostgreSQL, what this process reads from and writes to its database connections per call (its only
+// I/O: requests are injected, so /proc/self/io counts the database's sockets).
+const io = () => {
+  const text = readFileSync('/proc/self/io', 'utf8');
+  return { read: Number(/^rchar: (\d+)/m.exec(text)![1]), written: Number(/^wchar: (\d+)/m.exec(text)![1]) };
+};
+console.log(`${'call'.padEnd(36)}${'queries'.padStart(8)}${'node ms'.padStart(9)}${'pg ms'.padStart(8)}${'sum ms'.padStart(8)}${'wall ms'.padStart(9)}${postgres ? `${'from pg'.padStart(9)}${'to pg'.padStart(8)}` : ''}`);
 for (const [name, params, expect, share = 1] of calls) {
   if (args.only && !name.startsWith(args.only)) continue;
   const total = Math.max(4, Math.round(Number(args.calls) * share));
@@ -74,6 +81,7 @@ for (const [name, params, expect, share = 1] of calls) {
   };
   await run(Math.ceil(total / 4)); // warm-up: JIT, statement caches, the pool's connections
   queries = 0;
+  const ioBefore = io();
   const cpu = process.cpuUsage();
   const pg = postgresCpuMeter(postgres);
   const started = performance.now();
@@ -82,7 +90,12 @@ for (const [name, params, expect, share = 1] of calls) {
   const used = process.cpuUsage(cpu);
   const nodeMs = (used.user + used.system) / 1000 / total;
   const pgMs = pg.elapsed() / total;
-  console.log(`${name.padEnd(36)}${(queries / total).toFixed(1).padStart(8)}${nodeMs.toFixed(2).padStart(9)}${pgMs.toFixed(2).padStart(8)}${(nodeMs + pgMs).toFixed(2).padStart(8)}${(wall / total).toFixed(2).padStart(9)}`);
+  const ioAfter = io();
+  const kb = (bytes: number) => `${(bytes / total / 1024).toFixed(1)}K`;
+  console.log(
+    `${name.padEnd(36)}${(queries / total).toFixed(1).padStart(8)}${nodeMs.toFixed(2).padStart(9)}${pgMs.toFixed(2).padStart(8)}${(nodeMs + pgMs).toFixed(2).padStart(8)}${(wall / total).toFixed(2).padStart(9)}` +
+      (postgres ? `${kb(ioAfter.read - ioBefore.read).padStart(9)}${kb(ioAfter.written - ioBefore.written).padStart(8)}` : ''),
+  );
 }
 await app.close();
 await database.close();

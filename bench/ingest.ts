@@ -46,7 +46,7 @@ export type IngestResult = {
    * Ingestion alone (no reads), per check result: the server's and PostgreSQL's CPU µs, the database's
    * growth and (PostgreSQL) the WAL written for it, in bytes.
    */
-  perResult: { results: number; serverCpuUs: number; postgresCpuUs: number; storedBytes: number; walBytes: number | null };
+  perResult: { results: number; reports: number; serverCpuUs: number; postgresCpuUs: number; storedBytes: number; walBytes: number | null; walFullPageBytes: number | null };
 };
 
 /** Runs the ingestion benchmark and returns (and prints) its figures. */
@@ -69,17 +69,18 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
     );
     let out = '';
     let reporting = false;
-    let resultsSoFar = 0; // check results the server has answered, from the simulator's progress line (each second)
+    // Reports and check results the server has answered, from the simulator's progress line (each second).
+    const soFar = { reports: 0, results: 0 };
     simulator.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     simulator.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
       if (text.includes('reporting')) reporting = true;
-      for (const m of text.matchAll(/reporting .*?check results (\d+)/g)) resultsSoFar = Number(m[1]);
+      for (const m of text.matchAll(/reporting .*?reports (\d+) \| check results (\d+)/g)) Object.assign(soFar, { reports: Number(m[1]), results: Number(m[2]) });
       process.stderr.write(text);
     });
     const exited = new Promise<number>((resolve) => simulator.on('exit', (code) => resolve(code ?? 1)));
     while (!reporting) await sleep(100);
-    const perResult = await ingestionCost(db, postgres, server.pid, () => resultsSoFar);
+    const perResult = await ingestionCost(db, postgres, server.pid, () => ({ ...soFar }));
     // One enrolled device's checks: the read the MSP's tools make while agents report.
     const devices = (await fetchTimed(`${base}/api/?apikey=${key}&service=list_devices_at_client&clientid=1&devicetype=workstation`)).body.toString();
     const deviceid = [...devices.matchAll(/<workstation><id>(\d+)<\/id><name><!\[CDATA\[SIM-/g)][0]?.[1] ?? /<workstation><id>(\d+)<\/id>/.exec(devices)?.[1];
@@ -128,8 +129,10 @@ export function formatIngest(r: IngestResult): string {
     `                      flat out: ${f(r.listChecks.rps)} req/s, p50 ${f(r.listChecks.p50, 1)} ms, p99 ${f(r.listChecks.p99, 1)} ms`,
     `  server CPU          ${f(r.serverCpuPercent)} %, peak RSS ${f(r.serverPeakRssMb)} MB`,
     `  per check result    server ${f(r.perResult.serverCpuUs, 1)} µs CPU` +
-      (r.dialect === 'postgres' ? `, PostgreSQL ${f(r.perResult.postgresCpuUs, 1)} µs CPU, ${f(r.perResult.walBytes ?? 0)} bytes of WAL` : '') +
-      `, database +${f(r.perResult.storedBytes)} bytes (ingestion alone, ${f(r.perResult.results)} results over ${COST_SECONDS} s)`,
+      (r.dialect === 'postgres'
+        ? `, PostgreSQL ${f(r.perResult.postgresCpuUs, 1)} µs CPU, ${f(r.perResult.walBytes ?? 0)} bytes of WAL (${f(r.perResult.walFullPageBytes ?? 0)} of them full-page images)`
+        : '') +
+      `, database +${f(r.perResult.storedBytes)} bytes (ingestion alone: ${f(r.perResult.results)} results in ${f(r.perResult.reports)} reports over ${COST_SECONDS} s)`,
   ].join('\n');
 }
 
@@ -137,25 +140,29 @@ export function formatIngest(r: IngestResult): string {
  * The cost of ingestion alone, per check result, over COST_SECONDS once reporting has settled: CPU of
  * the server and of PostgreSQL's backends, the database's growth, and the WAL PostgreSQL wrote for it.
  */
-async function ingestionCost(db: string, postgres: boolean, serverPid: number, resultsSoFar: () => number): Promise<IngestResult['perResult']> {
+async function ingestionCost(db: string, postgres: boolean, serverPid: number, soFar: () => { reports: number; results: number }): Promise<IngestResult['perResult']> {
   await sleep(SETTLE_SECONDS * 1000);
   const sizeOf = async () => (postgres ? postgresDatabaseBytes(db) : ['', '-wal'].reduce((sum, suffix) => sum + (existsSync(db + suffix) ? statSync(db + suffix).size : 0), 0));
   const sizeBefore = await sizeOf();
   const wal = postgres ? await postgresWalMeter(db) : undefined;
   const pgCpu = postgresCpuMeter(postgres ? db : null);
   const cpuBefore = cpuMsOf(serverPid);
-  const resultsBefore = resultsSoFar();
+  const before = soFar();
   await sleep(COST_SECONDS * 1000);
-  const results = Math.max(1, resultsSoFar() - resultsBefore);
+  const after = soFar();
+  const results = Math.max(1, after.results - before.results);
   const serverMs = cpuMsOf(serverPid) - cpuBefore;
   const postgresMs = pgCpu.elapsed();
   const storedBytes = (await sizeOf()) - sizeBefore;
+  const walBytes = wal ? await wal.bytes() : undefined;
   return {
     results,
+    reports: after.reports - before.reports,
     serverCpuUs: (serverMs * 1000) / results,
     postgresCpuUs: (postgresMs * 1000) / results,
     storedBytes: storedBytes / results,
-    walBytes: wal ? (await wal.bytes()) / results : null,
+    walBytes: walBytes ? walBytes.total / results : null,
+    walFullPageBytes: walBytes ? walBytes.fullPages / results : null,
   };
 }
 

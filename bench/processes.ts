@@ -198,8 +198,10 @@ export function postgresCpuMeter(url: string | null): { elapsed(): number } {
  * server do not count. The reading is done from a database of its own (`sightline_bench_wal`, created
  * with the extension when missing), so its CPU is not the measured database's; a temporary replication
  * slot keeps the WAL from being recycled until `bytes()` has read it (and goes with the session).
+ * `fullPages` is the part that is full-page images (a page's first change after a checkpoint), which
+ * shrinks as checkpoints are further apart.
  */
-export async function postgresWalMeter(url: string): Promise<{ bytes(): Promise<number> }> {
+export async function postgresWalMeter(url: string): Promise<{ bytes(): Promise<{ total: number; fullPages: number }> }> {
   const target = new URL(url).pathname.slice(1);
   const inspectorUrl = new URL(url);
   inspectorUrl.pathname = '/sightline_bench_wal';
@@ -219,13 +221,14 @@ export async function postgresWalMeter(url: string): Promise<{ bytes(): Promise<
   return {
     async bytes() {
       try {
-        const { rows: counted } = await inspector.query<{ bytes: string }>(
-          `with r as (select xid, record_length, block_ref from pg_get_wal_records_info($1::pg_lsn, pg_current_wal_flush_lsn())),
+        const { rows: counted } = await inspector.query<{ total: string; full_pages: string }>(
+          `with r as (select xid, record_length, fpi_length, block_ref from pg_get_wal_records_info($1::pg_lsn, pg_current_wal_flush_lsn())),
                 ours as (select distinct xid from r where block_ref like $2 and xid <> '0')
-           select coalesce(sum(record_length), 0)::bigint::text as bytes from r where block_ref like $2 or xid in (select xid from ours)`,
+           select coalesce(sum(record_length), 0)::bigint::text as total, coalesce(sum(fpi_length), 0)::bigint::text as full_pages
+           from r where block_ref like $2 or xid in (select xid from ours)`,
           [start.lsn, `%rel %/${start.oid}/%`],
         );
-        return Number(counted[0]!.bytes);
+        return { total: Number(counted[0]!.total), fullPages: Number(counted[0]!.full_pages) };
       } finally {
         await inspector.end();
       }

@@ -89,7 +89,9 @@ export function formatReport(r: BenchResult): string {
   if (r.processes) {
     const n = r.processes.count;
     lines.push('');
-    lines.push(`${n} server processes on one database (each call against one process, then the load split over ${n}; CPU of every server${pg ? ' and PostgreSQL' : ''})`);
+    lines.push(
+      `${n} server processes on one database (each call against one process with ${r.connections} connections, then against ${n} with ${r.connections} each; CPU of every server${pg ? ' and PostgreSQL' : ''})`,
+    );
     lines.push(`${pad('call', 40)}${lpad('req/s 1', 9)}${lpad(`req/s ${n}`, 9)}${lpad('gain', 6)}${lpad(`p99 ${n}`, 7)}${lpad('CPU ms 1', 10)}${lpad(`CPU ms ${n}`, 10)}${lpad('req/CPU-s 1', 13)}${lpad(`req/CPU-s ${n}`, 13)}${lpad('eff.', 6)}`);
     for (const c of r.processes.calls) {
       const [one, all] = [requestsPerCpuSecond(c.one), requestsPerCpuSecond(c.all)];

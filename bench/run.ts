@@ -123,10 +123,13 @@ try {
     const one = await measuredLoad(call.urls[0]!, [server], paths);
     calls.push({ name: call.name, bytes, ...one, ratio: one.rps / ceilingLoad.rps, cpuRatio: ceilingCpuMs / one.serverCpuMs });
     if (others.length > 0) {
-      // Right after the one-process load, so both see the same machine.
+      // Right after the one-process load, so both see the same machine. Each process gets as many
+      // connections as the one process had: N processes serving N times the clients, each as busy as
+      // the one was, so what they cost per request compares (a process less busy batches less: fewer
+      // requests per event-loop turn, fewer queries per packet to PostgreSQL).
       console.error(`bench: ${call.name} over ${processes} processes…`);
       const urls = [call.urls[0]!, ...extraPorts.map((p) => call.urls[0]!.replace(`:${port}/`, `:${p}/`))];
-      spread.push({ name: call.name, one, all: await measuredLoad(urls, [server, ...others], paths) });
+      spread.push({ name: call.name, one, all: await measuredLoad(urls, [server, ...others], paths, connections * processes) });
     }
   }
 
@@ -180,14 +183,14 @@ try {
  * One load (load.ts, its own process) against one or more servers. `paths`: request these in turn (a cold
  * measurement) on the servers' own host and port. `cpuOf`: the servers whose CPU, and PostgreSQL's, it costs.
  */
-async function load(url: string | string[], cpuOf?: Server[], paths?: string[]): Promise<LoadResult & { cpu?: CpuCost }> {
-  const options = { url, connections, seconds, warmupSeconds: 1, paths, ...(cpuOf ? { cpuOf: { pids: cpuOf.map((s) => s.pid), postgres: postgresUrl } } : {}) };
+async function load(url: string | string[], cpuOf?: Server[], paths?: string[], withConnections = connections): Promise<LoadResult & { cpu?: CpuCost }> {
+  const options = { url, connections: withConnections, seconds, warmupSeconds: 1, paths, ...(cpuOf ? { cpuOf: { pids: cpuOf.map((s) => s.pid), postgres: postgresUrl } } : {}) };
   return JSON.parse(await runTs('load.ts', [JSON.stringify(options)])) as LoadResult & { cpu?: CpuCost };
 }
 
 /** A load against one or more servers, with the CPU per request they and PostgreSQL spent on it (after its warm-up). */
-async function measuredLoad(url: string | string[], servers: Server[], paths?: string[]): Promise<LoadResult & CpuCost> {
-  const { cpu, ...result } = await load(url, servers, paths);
+async function measuredLoad(url: string | string[], servers: Server[], paths?: string[], withConnections = connections): Promise<LoadResult & CpuCost> {
+  const { cpu, ...result } = await load(url, servers, paths, withConnections);
   return { ...result, ...cpu! };
 }
 

@@ -1,5 +1,5 @@
 import {
-  type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, type Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, type RawBuilder, sql,
+  type ColumnDefinitionBuilder, type CreateTableBuilder, type Dialect, type Kysely, PostgresDialect, type RawBuilder, sql,
   SqliteDialect, type SqliteDatabase, type SqliteStatement,
 } from 'kysely';
 import SQLite from 'better-sqlite3';
@@ -7,6 +7,8 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SqliteSynchronous } from '../config.js';
+import { objectLiteralOf } from './object-literal.js';
+import { createPostgresPool } from './postgres-pool.js';
 
 /**
  * Every difference between SQLite and PostgreSQL lives in this file; everything else is dialect-agnostic.
@@ -19,29 +21,33 @@ pg.types.setTypeParser(20, Number);
 // numeric (sum() over integers) likewise.
 pg.types.setTypeParser(1700, Number);
 
-/** Connections of one server process's PostgreSQL pool. */
-const PG_POOL_SIZE = 10;
+/**
+ * Connections of one server process to PostgreSQL: transactions take one each (at most this many at
+ * once); every query outside a transaction shares a few pipelined ones (postgres-pool.ts).
+ */
+const PG_TRANSACTION_CONNECTIONS = 10;
+const PG_SHARED_CONNECTIONS = 2;
 
 /**
- * Transactions ingestion may hold at once. On PostgreSQL two connections of the pool stay free, so an
- * API read never queues behind a burst of agent reports for a connection (measured: list_checks p99 went
- * from 143 ms to the figure in docs/performance.md). SQLite has one connection and serialises anyway.
+ * Transactions ingestion may hold at once. On PostgreSQL two transaction connections stay free for the
+ * API's and the dashboard's writes (reads never wait for one: they share the pipelined connections).
+ * SQLite has one connection and serialises anyway.
  */
 export function ingestConcurrency(dialect: DialectName): number {
-  return dialect === 'postgres' ? PG_POOL_SIZE - 2 : Number.POSITIVE_INFINITY;
+  return dialect === 'postgres' ? PG_TRANSACTION_CONNECTIONS - 2 : Number.POSITIVE_INFINITY;
 }
 
 export function dialectNameOf(url: string): DialectName {
   return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
 }
 
-export type DialectHandle = { name: DialectName; dialect: Dialect; bulkInsert: BulkInsert; sqlite?: SQLite.Database; pool?: pg.Pool };
+export type DialectHandle = { name: DialectName; dialect: Dialect; bulkInsert: BulkInsert; sqlite?: SQLite.Database };
 
 /** Opens the driver for a SQLite path or a PostgreSQL URL. */
 export function createDialect(url: string, sqliteSynchronous: SqliteSynchronous = 'NORMAL'): DialectHandle {
   if (dialectNameOf(url) === 'postgres') {
-    const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE });
-    return { name: 'postgres', dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }), bulkInsert: postgresBulkInsert(), pool };
+    const pool = createPostgresPool(url, { transactions: PG_TRANSACTION_CONNECTIONS, shared: PG_SHARED_CONNECTIONS });
+    return { name: 'postgres', dialect: new PostgresDialect({ pool }), bulkInsert: postgresBulkInsert() };
   }
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
   const sqlite = new SQLite(url);
@@ -120,129 +126,6 @@ function withRowsFromArrays(statement: SQLite.Statement): SqliteStatement {
       for (const values of statement.iterate(parameters) as IterableIterator<unknown[]>) yield toObject(values);
     },
   };
-}
-
-/** Named prepared statements one PostgreSQL connection keeps (the least recently used is deallocated). */
-export const PG_STATEMENTS_PER_CONNECTION = 200;
-/**
- * Statements with more parameters than this are sent unnamed: their texts vary with the size of a list
- * (IN lists, multi-row VALUES), so keeping each would only churn the cache.
- */
-const PG_STATEMENT_MAX_PARAMETERS = 64;
-
-/**
- * Kysely's PostgreSQL driver sends every query unnamed, so PostgreSQL parses, analyses and plans it anew
- * on every call: most of its CPU on our small calls (measured in docs/performance.md). Repositories build
- * the same SQL text for every call, so each connection prepares a text once under a name of its own; later
- * calls only bind and execute, and PostgreSQL settles on a generic plan where it is as good.
- */
-function withPreparedStatements(pool: pg.Pool): PostgresPool {
-  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-  return {
-    async connect() {
-      const client = await pool.connect();
-      let wrapper = wrappers.get(client);
-      if (!wrapper) {
-        wrapper = preparingClient(client);
-        wrappers.set(client, wrapper);
-      }
-      return wrapper;
-    },
-    end: () => pool.end(),
-  };
-}
-
-/** A pooled connection whose parameterised queries run as named statements, at most PG_STATEMENTS_PER_CONNECTION kept. */
-function preparingClient(client: pg.PoolClient): PostgresPoolClient {
-  const names = new Map<string, string>(); // SQL text → statement name, in order of last use
-  let prepared = 0;
-  // pg's record of what this connection has prepared (a name there is bound without parsing): a name
-  // leaves it when deallocated. Names are never reused, so a stale entry could not be bound by mistake.
-  const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements ?? {};
-
-  const forget = (text: string, name: string) => {
-    names.delete(text);
-    if (parsed[name] === undefined) return; // never prepared (its Parse failed): nothing to deallocate
-    delete parsed[name];
-    // Queued on this connection ahead of any later query, so nothing waits for it; inside a transaction
-    // that has already failed it fails too, harmlessly (the statement then lives as long as the connection).
-    client.query(`deallocate ${name}`).catch(() => undefined);
-  };
-
-  const named = async (text: string, values: unknown[], retry = true): Promise<pg.QueryResult<unknown[]>> => {
-    let name = names.get(text);
-    if (name !== undefined) {
-      names.delete(text);
-    } else {
-      if (names.size >= PG_STATEMENTS_PER_CONNECTION) {
-        const [oldText, oldName] = names.entries().next().value!;
-        forget(oldText, oldName);
-      }
-      name = `sightline_${++prepared}`;
-    }
-    names.set(text, name);
-    try {
-      return await client.query({ name, text, values, rowMode: 'array' });
-    } catch (error) {
-      // "cached plan must not change result type": a table changed under a `select *` (a migration run by
-      // a newer process). Prepare it afresh, and retry at once unless a transaction has already failed.
-      if ((error as { code?: string }).code !== '0A000') throw error;
-      forget(text, name);
-      if (!retry || client.getTransactionStatus() !== 'I') throw error;
-      return named(text, values, false);
-    }
-  };
-
-  const query = async (text: string | pg.Submittable, values: readonly unknown[] = []) => {
-    if (typeof text !== 'string') return client.query(text);
-    // No parameters: pg uses the simple protocol (begin, commit, fixed queries); a long list: see above.
-    const result =
-      values.length === 0 || values.length > PG_STATEMENT_MAX_PARAMETERS
-        ? await client.query<unknown[]>({ text, values: values as unknown[], rowMode: 'array' })
-        : await named(text, values as unknown[]);
-    return { command: result.command, rowCount: result.rowCount, rows: objectsOf(result) };
-  };
-  return { query, release: (destroy?: boolean) => client.release(destroy) } as unknown as PostgresPoolClient;
-}
-
-/** Row builders kept, one per list of column names (beyond this, rows are built by a plain loop). */
-const ROW_BUILDERS = 2000;
-const rowBuilders = new Map<string, (values: unknown[]) => Record<string, unknown>>();
-
-/**
- * The rows of a result (fetched as arrays) as objects. pg builds each object by copying an empty one and
- * assigning every column by name; a builder compiled per list of columns (an object literal with those
- * keys) makes objects of one shape for ~10 % less CPU on a list of a few hundred wide rows (measured:
- * 442 rows of 64 columns, 5.0 -> 4.5 ms). The same objects: keys in column order, a later duplicate
- * name winning.
- */
-function objectsOf(result: pg.QueryResult<unknown[]>): Record<string, unknown>[] {
-  if (result.rows.length === 0) return [];
-  const names = result.fields.map((field) => field.name);
-  const key = names.join('\u0000');
-  let build = rowBuilders.get(key);
-  if (!build) {
-    // A `__proto__` key in an object literal would set the prototype: such rows take the plain loop.
-    build = rowBuilders.size < ROW_BUILDERS && !names.includes('__proto__')
-      ? objectLiteralOf(names)
-      : (values) => {
-          const row: Record<string, unknown> = {};
-          for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
-          return row;
-        };
-    if (rowBuilders.size < ROW_BUILDERS) rowBuilders.set(key, build);
-  }
-  return result.rows.map(build);
-}
-
-/**
- * A function making, from a row's values, an object of one object literal with these keys (in order, a later
- * duplicate winning): every row gets the same layout from the start. The names come from our own SQL and
- * schema; JSON.stringify makes each a plain string-literal key. Callers keep `__proto__` out (it would set
- * the prototype).
- */
-function objectLiteralOf(names: readonly string[]): (values: unknown[]) => Record<string, unknown> {
-  return new Function('v', `return { ${names.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ')} };`) as (values: unknown[]) => Record<string, unknown>;
 }
 
 /** Adds an auto-generated 64-bit primary key `id` (`autoIncrement()` is invalid on PostgreSQL). */
