@@ -6,7 +6,7 @@
 // The bundle sits directly in dist/, like dist/config.js, so paths taken from import.meta.url
 // (`../agent/`, node_modules resolution) resolve as they do for the unbundled files.
 //
-// esbuild comes with tsx (a devDependency). Without it, nothing is bundled and ./bin/sightline runs
+// esbuild is a devDependency. Without it (an install with --omit=dev), nothing is bundled and ./bin/sightline runs
 // dist/cli/main.js as before; an old bundle is removed so it can never run stale code.
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
