@@ -27,10 +27,17 @@ export type BenchResult = {
   targets: Array<{ target: string; measured: string; met: boolean }>;
 };
 
-/** The issue's targets (SQLite figures; PostgreSQL is compared to SQLite by reading both reports). */
+/** The ~100 KB lists of issue 13's targets; every other call of the table is a small one (< 10 KB). */
+const LISTS = /^(list_clients|list_devices_at_client|list_failing_checks)\b/;
+
+/** Issue 13's targets (SQLite figures; PostgreSQL is compared to SQLite by reading both reports). */
 export function targetsOf(r: BenchResult) {
-  const worstRatio = Math.min(...r.calls.map((c) => c.ratio));
-  const worstP99 = Math.max(...r.calls.map((c) => c.p99));
+  const small = r.calls.filter((c) => !LISTS.test(c.name));
+  // The lists' target is measured cold: their hot measurements are reported, not judged.
+  const lists = r.calls.filter((c) => LISTS.test(c.name) && !c.name.includes('hot'));
+  const worstRatio = Math.min(...small.map((c) => c.ratio));
+  const worstP99 = Math.max(...small.map((c) => c.p99));
+  const worstListRatio = Math.min(...lists.map((c) => c.ratio));
   const slowestLarge = Math.min(...r.large.map((l) => l.mbPerSec));
   const loads = [...r.calls, ...(r.processes?.calls.map((c) => c.all) ?? [])];
   const failures = loads.reduce((n, c) => n + c.errors + c.non2xx, 0);
@@ -47,15 +54,16 @@ export function targetsOf(r: BenchResult) {
   return [
     { target: 'every small call ≥ 0.5 of the ceiling', measured: `worst ${worstRatio.toFixed(2)}`, met: worstRatio >= 0.5 },
     { target: 'every small call p99 < 25 ms', measured: `worst ${worstP99} ms`, met: worstP99 < 25 },
+    { target: '~100 KB lists (cold) ≥ 0.25 of the ceiling', measured: `worst ${worstListRatio.toFixed(2)}`, met: worstListRatio >= 0.25 },
     { target: 'no failed requests under load', measured: `${failures}`, met: failures === 0 },
     {
-      target: 'full-account extract < 60 s',
+      target: 'full-account extract < 20 s',
       measured: r.extract.complete ? `${r.extract.seconds.toFixed(1)} s` : `stopped at ${r.extract.seconds.toFixed(0)} s, ~${r.extract.projectedSeconds?.toFixed(0) ?? '?'} s projected`,
-      met: r.extract.complete && r.extract.seconds < 60,
+      met: r.extract.complete && r.extract.seconds < 20,
     },
-    { target: 'large answers ≥ 50 MB/s', measured: `slowest ${slowestLarge.toFixed(1)} MB/s`, met: slowestLarge >= 50 },
+    { target: 'large answers ≥ 100 MB/s', measured: `slowest ${slowestLarge.toFixed(1)} MB/s`, met: slowestLarge >= 100 },
     { target: 'server RSS < 250 MB', measured: `peak ${r.serverPeakRssMb.toFixed(0)} MB`, met: r.serverPeakRssMb < 250 },
-    { target: 'start to first answer < 1 s', measured: `${Math.round(r.startupMs)} ms`, met: r.startupMs < 1000 },
+    { target: 'start to first answer < 0.5 s', measured: `${Math.round(r.startupMs)} ms`, met: r.startupMs < 500 },
     ...processTargets,
   ];
 }
@@ -109,6 +117,6 @@ export function formatReport(r: BenchResult): string {
   lines.push('');
   lines.push(`server start to first answer: ${Math.round(r.startupMs)} ms; server peak RSS (VmHWM): ${r.serverPeakRssMb.toFixed(0)} MB`);
   lines.push('');
-  for (const t of r.targets) lines.push(`${t.met ? 'met    ' : 'MISSED '} ${pad(t.target, 40)} ${t.measured}`);
+  for (const t of r.targets) lines.push(`${t.met ? 'met    ' : 'MISSED '} ${pad(t.target, 44)} ${t.measured}`);
   return lines.join('\n');
 }
