@@ -41,6 +41,12 @@ export type DeviceListRow = {
   total_checks: number;
 };
 
+/**
+ * A device needing attention whatever its checks' kind. Written as the partial index devices_problem's
+ * WHERE (migration 0015), which the planners use only for a query whose WHERE implies it.
+ */
+const PROBLEM_DEVICE = sql<boolean>`(d.overdue_since is not null or d.offline_reason is not null or d.check_fail > 0)`;
+
 export function createDeviceRepository(db: Db) {
   return {
     /** Every column of the devices of one type at a site, in id order (list_servers / list_workstations). */
@@ -132,7 +138,7 @@ export function createDeviceRepository(db: Db) {
     async problemDevicesOfClients(scope: Scope, clients: ClientRange, onlyTasks: boolean) {
       const failing = onlyTasks
         ? sql<boolean>`exists (select 1 from checks k where k.device_id = d.id and k.statusid = ${CheckStatus.fail} and k.is_task = 1)`
-        : sql<boolean>`(d.overdue_since is not null or d.offline_reason is not null or d.check_fail > 0)`;
+        : PROBLEM_DEVICE;
       return db
         .selectFrom('devices as d')
         .innerJoin('sites as s', 's.id', 'd.site_id')
