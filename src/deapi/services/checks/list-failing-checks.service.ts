@@ -170,7 +170,9 @@ function failingSites(siteNames: readonly SiteName[], devices: readonly ProblemD
   const sites: SiteOut[] = [];
   for (const site of siteNames) {
     const out = bySite.get(site.id);
-    if (out) sites.push(Object.assign(out, { name: site.name }));
+    if (!out) continue;
+    out.name = site.name;
+    sites.push(out);
   }
   return sites;
 }
