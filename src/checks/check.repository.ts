@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Scope } from '../access/scope.js';
 import type { Db } from '../db/database.js';
 import type { CheckTable } from '../db/schema.js';
@@ -38,7 +38,9 @@ export function createCheckRepository(db: Db) {
         .selectFrom('checks as k')
         .select(['k.client_id', 'k.id', 'k.device_id', 'k.check_type', 'k.description', 'k.formatted_output', 'k.last_run_at'])
         .where(inScope(scope, 'k'))
-        .where('k.statusid', '=', CheckStatus.fail)
+        // A literal, as in the partial index checks_failing_rows (migration 0015): the planners cannot
+        // use a partial index for a bound parameter.
+        .where(sql<boolean>`k.statusid = ${sql.lit(CheckStatus.fail)}`)
         .where('k.client_id', '>=', clients.from)
         .where('k.client_id', '<=', clients.to);
       if (onlyTasks) q = q.where('k.is_task', '=', 1);

@@ -14,6 +14,7 @@ import { security } from './migrations/0011-security.js';
 import { checkActions } from './migrations/0012-check-actions.js';
 import { keyHolderIndex } from './migrations/0013-key-holder-index.js';
 import { sweepClaims } from './migrations/0014-sweep-claims.js';
+import { problemIndexes } from './migrations/0015-problem-indexes.js';
 import type { SightlineMigration } from './migrations/migration.js';
 
 /** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, SightlineMigration> = {
   '0012-check-actions': checkActions,
   '0013-key-holder-index': keyHolderIndex,
   '0014-sweep-claims': sweepClaims,
+  '0015-problem-indexes': problemIndexes,
 };
 
 /** The migrations this version of Sightline knows, in the order they run. */

@@ -1,5 +1,38 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, isCalendarDate, isoWeek, isoWithOffset, parseUtcDateTime, parseZonedDateTime, zonedDate } from './dates.js';
+import { addDays, isCalendarDate, isoWeek, isoWithOffset, parseUtcDateTime, parseZonedDateTime, shiftedParts, utcDateTime, zonedDate } from './dates.js';
+
+/** What utcDateTime wrote before its fast path: Date's UTC getters, padded. */
+function throughDate(epochSeconds: number): string {
+  const d = new Date(epochSeconds * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+describe('wire date formatting', () => {
+  it('writes every instant as Date does, whole seconds or not, before 1970 or far ahead', () => {
+    const instants = fc.oneof(
+      fc.integer({ min: -62_000_000_000, max: 253_402_300_799 }),
+      fc.integer({ min: 1_500_000_000, max: 2_000_000_000 }),
+      fc.double({ min: -1e10, max: 1e10, noNaN: true }),
+      fc.constantFrom(0, -1, 86_399, 86_400, -86_400, -86_401, -30_610_224_001, -30_610_224_000, 253_402_300_799, 253_402_300_800, 8.64e12, -8.64e12, 8.64e12 + 1),
+    );
+    fc.assert(fc.property(instants, (s) => utcDateTime(s) === throughDate(s)), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2_000_000_000 }), fc.integer({ min: -50_400, max: 50_400 }), (s, offset) => {
+        const { date, time } = shiftedParts(s, offset);
+        const full = throughDate(s + offset);
+        return date === full.slice(0, 10) && time === full.slice(11);
+      }),
+    );
+  });
+
+  it('writes null as the text asked for', () => {
+    expect(utcDateTime(null)).toBe('');
+    expect(utcDateTime(null, '0000-00-00 00:00:00')).toBe('0000-00-00 00:00:00');
+    expect(utcDateTime(1_437_385_509)).toBe('2015-07-20 09:45:09');
+  });
+});
 
 describe('history date helpers', () => {
   it('numbers ISO weeks with the week-numbering year', () => {

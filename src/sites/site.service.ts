@@ -21,7 +21,7 @@ export type NewSite = {
 
 /** Sites: the repository's scoped reads, the rule for a site named by a parameter, and adding one under a client. */
 export function createSiteService(deps: {
-  sites: Pick<SiteRepository, 'pagesByClient' | 'listByClientByName' | 'findVisible' | 'nameTakenAtClient' | 'create'>;
+  sites: Pick<SiteRepository, 'pagesByClient' | 'listByClientByName' | 'namesOfClients' | 'findVisible' | 'nameTakenAtClient' | 'create'>;
   templates: Pick<TemplateRepository, 'find'>;
 }) {
   const { sites, templates } = deps;
@@ -37,6 +37,7 @@ export function createSiteService(deps: {
   return {
     pagesByClient: sites.pagesByClient,
     listByClientByName: sites.listByClientByName,
+    namesOfClients: sites.namesOfClients,
     findVisible: sites.findVisible,
 
     /** The site `siteid` names when the scope sees it; otherwise error 4, as for one that does not exist. */

@@ -1,4 +1,4 @@
-import { utcDateTime } from '../../../lib/dates.js';
+import { shiftedParts } from '../../../lib/dates.js';
 import { CheckStatus } from '../../../checks/check-status.js';
 import type { Scope } from '../../../access/scope.js';
 import { defineService, x, param, type DataOf, type ServiceContext } from '../../service-spec.js';
@@ -61,7 +61,8 @@ export const listFailingChecks = defineService({
 });
 
 type ClientRef = { id: number; name: string; device_count?: number };
-type Reads = Pick<ServiceContext, 'clients' | 'devices' | 'checks'>;
+type Reads = Pick<ServiceContext, 'clients' | 'sites' | 'devices' | 'checks'>;
+type SiteName = Awaited<ReturnType<Reads['sites']['namesOfClients']>>[number];
 type ProblemDevice = Awaited<ReturnType<Reads['devices']['problemDevicesOfClients']>>[number];
 type FailingCheck = Awaited<ReturnType<Reads['checks']['failingOfClients']>>[number];
 
@@ -73,32 +74,43 @@ type FailingCheck = Awaited<ReturnType<Reads['checks']['failingOfClients']>>[num
  */
 const BATCH_DEVICES = 1000;
 
+/** Rows of `rows` (ordered by client id) from `from` on whose client is `clientId`: the range [start, end). */
+function runOf(rows: readonly { client_id: number }[], from: number, clientId: number): [number, number] {
+  let start = from;
+  while (start < rows.length && rows[start]!.client_id < clientId) start++;
+  let end = start;
+  while (end < rows.length && rows[end]!.client_id === clientId) end++;
+  return [start, end];
+}
+
 /**
  * The clients in batches of consecutive ids, their problem devices and failing checks read with two
- * range queries per batch and grouped by client and site. Each client is yielded as soon as its batch is
- * read, so the answer starts at once and only one batch is held in memory.
+ * range queries per batch and grouped by client and site (the sites' names and order read once per
+ * page of clients). Each client is yielded as soon as its batch is read, so the answer starts at once
+ * and only one batch is held in memory.
  */
 async function* failingClients(reads: Reads, scope: Scope, onlyTasks: boolean, only?: ClientRef[]) {
   const clientPages: AsyncIterable<ClientRef[]> | Iterable<ClientRef[]> = only ? [only] : reads.clients.pages(scope);
   for await (const page of clientPages) {
+    const sites = await reads.sites.namesOfClients(scope, { from: page[0]!.id, to: page[page.length - 1]!.id });
+    let s = 0;
     for (const batch of batchesOf(page)) {
       const clients = { from: batch[0]!.id, to: batch[batch.length - 1]!.id };
       const [devices, checks] = await Promise.all([
         reads.devices.problemDevicesOfClients(scope, clients, onlyTasks),
         reads.checks.failingOfClients(scope, clients, onlyTasks),
       ]);
-      // Both lists are ordered by client id, as the batch is: walk them along the clients.
+      // All three lists are ordered by client id, as the batch is: walk them along the clients.
       let d = 0;
       let k = 0;
       for (const client of batch) {
-        while (d < devices.length && devices[d]!.client_id < client.id) d++;
-        while (k < checks.length && checks[k]!.client_id < client.id) k++;
-        const firstDevice = d;
-        const firstCheck = k;
-        while (d < devices.length && devices[d]!.client_id === client.id) d++;
-        while (k < checks.length && checks[k]!.client_id === client.id) k++;
-        const sites = failingSites(devices.slice(firstDevice, d), checks.slice(firstCheck, k), onlyTasks);
-        if (sites.length > 0) yield [{ clientid: client.id, name: client.name, sites }];
+        const [firstSite, endSite] = runOf(sites, s, client.id);
+        const [firstDevice, endDevice] = runOf(devices, d, client.id);
+        const [firstCheck, endCheck] = runOf(checks, k, client.id);
+        [s, d, k] = [endSite, endDevice, endCheck];
+        if (firstDevice === endDevice) continue;
+        const failing = failingSites(sites.slice(firstSite, endSite), devices.slice(firstDevice, endDevice), checks.slice(firstCheck, endCheck), onlyTasks);
+        if (failing.length > 0) yield [{ clientid: client.id, name: client.name, sites: failing }];
       }
     }
   }
@@ -123,8 +135,11 @@ function* batchesOf(clients: readonly ClientRef[]): Generator<ClientRef[]> {
 
 const FAILING = checkStatusText(CheckStatus.fail);
 
-/** One client's problem devices and their failing checks, grouped by site. */
-function failingSites(devices: readonly ProblemDevice[], checks: readonly FailingCheck[], onlyTasks: boolean) {
+/**
+ * One client's problem devices (by site id, then name) and their failing checks, grouped by site in
+ * the order of the client's sites (by name, then id).
+ */
+function failingSites(siteNames: readonly SiteName[], devices: readonly ProblemDevice[], checks: readonly FailingCheck[], onlyTasks: boolean) {
   const checksByDevice = new Map<number, FailingCheck[]>();
   for (const k of checks) {
     let list = checksByDevice.get(k.device_id);
@@ -132,15 +147,16 @@ function failingSites(devices: readonly ProblemDevice[], checks: readonly Failin
     list.push(k);
   }
   type SiteOut = { siteid: number; name: string; servers: DataOf<typeof deviceChildren>[]; workstations: DataOf<typeof deviceChildren>[] };
-  const sites: SiteOut[] = [];
+  const bySite = new Map<number, SiteOut>();
   let current: SiteOut | undefined;
   for (const d of devices) {
-    if (current?.siteid !== d.site_id) sites.push((current = { siteid: d.site_id, name: d.site_name, servers: [], workstations: [] }));
+    if (current?.siteid !== d.site_id) bySite.set(d.site_id, (current = { siteid: d.site_id, name: '', servers: [], workstations: [] }));
     const failed = (checksByDevice.get(d.id) ?? []).map((k) => {
       const run = localRun(k.last_run_at, d.utc_offset);
       return { checkid: k.id, check_type: k.check_type, description: k.description, formatted_output: k.formatted_output, checkstatus: FAILING, date: run.date, time: run.time };
     });
-    const overdue = d.overdue_since === null ? undefined : { startdate: utcDateTime(d.overdue_since).slice(0, 10), starttime: utcDateTime(d.overdue_since).slice(11) };
+    const since = d.overdue_since === null ? undefined : shiftedParts(d.overdue_since, 0);
+    const overdue = since && { startdate: since.date, starttime: since.time };
     const device = {
       id: d.id,
       name: d.name,
@@ -150,6 +166,13 @@ function failingSites(devices: readonly ProblemDevice[], checks: readonly Failin
     };
     if (d.device_type === 'server') current.servers.push(device);
     else if (d.device_type === 'workstation') current.workstations.push(device);
+  }
+  const sites: SiteOut[] = [];
+  for (const site of siteNames) {
+    const out = bySite.get(site.id);
+    if (!out) continue;
+    out.name = site.name;
+    sites.push(out);
   }
   return sites;
 }
