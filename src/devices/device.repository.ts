@@ -8,22 +8,14 @@ import { inScope, keysetPages } from '../db/scope-filter.js';
 
 export type DeviceRow = Selectable<DeviceTable>;
 
-/** The columns list_devices_at_client reads as they are (check counts are kept per device by triggers). */
-const SUMMARY_COLUMNS = ['id', 'name', 'username', 'description', 'overdue_since', 'offline_reason', 'check_total', 'check_pass', 'check_clear', 'check_fail'] as const;
-/** Its eight feature flags (0 or 1 as stored by seeding and ingestion), read as one number. */
-const FLAG_COLUMNS = ['takecontrol', 'patch', 'mav', 'mob', 'systray', 'mavbreck', 'webprotection', 'riskintelligence'] as const;
+/** The columns list_devices_at_client reads (check counts are kept per device by triggers). */
+const SUMMARY_COLUMNS = [
+  'id', 'name', 'username', 'description', 'overdue_since', 'offline_reason',
+  'takecontrol', 'patch', 'mav', 'mob', 'systray', 'mavbreck', 'webprotection', 'riskintelligence',
+  'check_total', 'check_pass', 'check_clear', 'check_fail',
+] as const;
 
-export type DeviceSummaryRow = Pick<DeviceRow, (typeof SUMMARY_COLUMNS)[number] | (typeof FLAG_COLUMNS)[number]>;
-
-/**
- * The flags packed into one integer, bit i for FLAG_COLUMNS[i], or -1 when any of them is not 0 or 1
- * (then they are read as they are). Handing over a value costs the drivers about as much as a row's
- * reading: eight values fewer per row took a quarter off the query of a 10,000-device client.
- */
-const PACKED_FLAGS = sql<number>`case when (${sql.join(FLAG_COLUMNS.map((c) => sql.ref(`d.${c}`)), sql` | `)}) in (0, 1) then ${sql.join(
-  FLAG_COLUMNS.map((c, bit) => sql`${sql.ref(`d.${c}`)} * ${sql.lit(2 ** bit)}`),
-  sql` + `,
-)} else -1 end`;
+export type DeviceSummaryRow = Pick<DeviceRow, (typeof SUMMARY_COLUMNS)[number]>;
 
 /** Clients by id, `from` to `to` inclusive: the clients of one batch of a list over many clients. */
 export type ClientRange = { from: number; to: number };
@@ -78,38 +70,17 @@ export function createDeviceRepository(db: Db) {
     /** Devices of one type at a site ordered by name, with their check counts (kept by triggers) (list_devices_at_client). */
     pagesBySiteByName(scope: Scope, siteId: number, deviceType: DeviceType) {
       return keysetPages(
-        async (after: { name: string; id: number } | undefined, limit) => {
+        (after: { name: string; id: number } | undefined, limit) => {
           let q = db
             .selectFrom('devices as d')
             .select(SUMMARY_COLUMNS.map((column) => `d.${column}` as const))
-            .select(PACKED_FLAGS.as('flags'))
             .where(inScope(scope, 'd'))
             .where('d.site_id', '=', siteId)
             .where('d.device_type', '=', deviceType);
           if (after) {
             q = q.where((eb) => eb.or([eb('d.name', '>', after.name), eb.and([eb('d.name', '=', after.name), eb('d.id', '>', after.id)])]));
           }
-          const rows = await q.orderBy('d.name').orderBy('d.id').limit(limit).execute();
-          const unpacked = rows.filter((row) => row.flags < 0).map((row) => row.id);
-          const asStored = unpacked.length === 0
-            ? undefined
-            : new Map((await db.selectFrom('devices as d').select(['d.id', ...FLAG_COLUMNS.map((c) => `d.${c}` as const)]).where(inScope(scope, 'd')).where('d.id', 'in', unpacked).execute()).map((row) => [row.id, row]));
-          return rows.map((row): DeviceSummaryRow => {
-            const { flags } = row;
-            const stored = asStored?.get(row.id);
-            return {
-              id: row.id, name: row.name, username: row.username, description: row.description, overdue_since: row.overdue_since, offline_reason: row.offline_reason,
-              takecontrol: stored ? stored.takecontrol : flags & 1,
-              patch: stored ? stored.patch : (flags >> 1) & 1,
-              mav: stored ? stored.mav : (flags >> 2) & 1,
-              mob: stored ? stored.mob : (flags >> 3) & 1,
-              systray: stored ? stored.systray : (flags >> 4) & 1,
-              mavbreck: stored ? stored.mavbreck : (flags >> 5) & 1,
-              webprotection: stored ? stored.webprotection : (flags >> 6) & 1,
-              riskintelligence: stored ? stored.riskintelligence : (flags >> 7) & 1,
-              check_total: row.check_total, check_pass: row.check_pass, check_clear: row.check_clear, check_fail: row.check_fail,
-            };
-          });
+          return q.orderBy('d.name').orderBy('d.id').limit(limit).execute() as Promise<DeviceSummaryRow[]>;
         },
         (row) => ({ name: row.name, id: row.id }),
       );

@@ -53,28 +53,6 @@ describe.each(DIALECTS)('DEAPI core on %s', (dialect) => {
     );
   });
 
-  it('list_devices_at_client sends the feature flags as stored, also values other than 0 and 1 (read apart from the packed ones)', async () => {
-    const flags = (body: string, name: string) => {
-      const device = new RegExp(`<name><!\\[CDATA\\[${name}\\]\\]>.*?</workstation>`, 's').exec(body)![0];
-      return ['takecontrol', 'patch', 'mav', 'mob', 'systray', 'mavbreck', 'webprotection', 'riskintelligence'].map((f) => Number(new RegExp(`<${f}>(-?\\d+)</${f}>`).exec(device)![1]));
-    };
-    const { alphaWs, alphaWs2 } = fleet.devices;
-    const set = (id: number, values: number[]) =>
-      database.db.updateTable('devices').set({ takecontrol: values[0], patch: values[1], mav: values[2], mob: values[3], systray: values[4], mavbreck: values[5], webprotection: values[6], riskintelligence: values[7] }).where('id', '=', id).execute();
-    const list = async () => (await callApi(t.app, { apikey: fleet.apiKey, service: 'list_devices_at_client', clientid: fleet.clients.alpha.id, devicetype: 'workstation' })).body;
-    try {
-      await set(alphaWs.id, [1, 0, 1, 1, 0, 0, 1, 1]);
-      await set(alphaWs2.id, [0, 2, 1, -1, 0, 1, 0, 7]);
-      const body = await list();
-      expect(flags(body, 'ALPHA-WS001')).toEqual([1, 0, 1, 1, 0, 0, 1, 1]);
-      expect(flags(body, 'ALPHA-WS002')).toEqual([0, 2, 1, -1, 0, 1, 0, 7]);
-    } finally {
-      // The factory's values, which the other tests of this fleet read.
-      await set(alphaWs.id, [1, 1, 1, 0, 1, 0, 0, 0]);
-      await set(alphaWs2.id, [1, 1, 1, 0, 1, 0, 0, 0]);
-    }
-  });
-
   it('answers a NUL character in any parameter with code 4, in reads and writes (was code 99 on PostgreSQL; found by the fuzzer)', async () => {
     const calls: [string, Record<string, string>][] = [
       ['productid', { service: 'list_av_definitions', productid: 'bit\u0000defender' }],
