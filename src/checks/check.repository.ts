@@ -4,7 +4,7 @@ import { compileScoped } from '../db/compiled-query.js';
 import type { Db } from '../db/database.js';
 import type { CheckTable } from '../db/schema.js';
 import { CheckStatus } from './check-status.js';
-import { inScope, keysetPages } from '../db/scope-filter.js';
+import { inScope, scopedPagesByParent } from '../db/scope-filter.js';
 import type { ClientRange } from '../devices/device.repository.js';
 
 export type CheckRow = Selectable<CheckTable>;
@@ -18,20 +18,12 @@ const RESULT_COLUMNS = [
   'k.last_run_at', 'k.email', 'k.sms', 'k.emailrecovery', 'k.smsrecovery', 'k.extra',
 ] as const;
 
-export type CheckResultRow = Pick<CheckRow, 'id' | 'uid' | 'sync_status' | 'check_type' | 'description' | 'dsc_247' | 'statusid' | 'consecutive_fails' | 'last_run_at' | 'email' | 'sms' | 'emailrecovery' | 'smsrecovery' | 'extra'>;
+export type CheckResultRow = Pick<CheckRow, (typeof RESULT_COLUMNS)[number] extends `k.${infer C}` ? C : never>;
 
 export function createCheckRepository(db: Db) {
-  // The reads of list_checks and list_device_monitoring_details, run per call: compiled once (see compileScoped).
-  const pageByDevice = compileScoped((args: { deviceId: number; after: number; limit: number }, scope) =>
-    db
-      .selectFrom('checks as k')
-      .select(RESULT_COLUMNS)
-      .where(inScope(scope, 'k'))
-      .where('k.device_id', '=', args.deviceId)
-      .where('k.id', '>', args.after)
-      .orderBy('k.id')
-      .limit(args.limit),
-  );
+  // A device's checks and notes: list_checks and list_device_monitoring_details read them per call, the
+  // agent's configuration and the dashboard's device page all its checks. Compiled once (see compileScoped).
+  const pagesOfDevice = scopedPagesByParent(db, 'k', 'device_id', (scope) => db.selectFrom('checks as k').select(RESULT_COLUMNS).where(inScope(scope, 'k')));
   const ofDevice = compileScoped((args: { deviceId: number }, scope) =>
     db.selectFrom('checks as k').selectAll('k').where(inScope(scope, 'k')).where('k.device_id', '=', args.deviceId).orderBy('k.id'),
   );
@@ -49,7 +41,7 @@ export function createCheckRepository(db: Db) {
   return {
     /** The latest results of one device's checks in id order. */
     pagesByDevice(scope: Scope, deviceId: number): AsyncGenerator<CheckResultRow[]> {
-      return keysetPages((after: number | undefined, limit) => pageByDevice.execute(db, scope, { deviceId, after: after ?? 0, limit }), (row) => row.id);
+      return pagesOfDevice(scope, deviceId);
     },
 
     /** All checks of one device (a device has tens, not thousands). */

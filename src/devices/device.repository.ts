@@ -54,7 +54,8 @@ export type DeviceListRow = {
 };
 
 export function createDeviceRepository(db: Db) {
-  // Every call naming a device (list_checks, list_device_monitoring_details, …) runs this one: compiled once (see compileScoped).
+  // Every call naming a device runs one of these (list_checks and list_device_monitoring_details the
+  // narrower one): compiled once (see compileScoped).
   const visible = compileScoped((args: { deviceId: number }, scope) =>
     db.selectFrom('devices as d').selectAll('d').where('d.id', '=', args.deviceId).where(inScope(scope, 'd')),
   );

@@ -1,7 +1,7 @@
 import { requireVisible, type Scope } from '../access/scope.js';
 import type { DeviceRepository } from './device.repository.js';
 
-export type { DeviceRow, DeviceSummaryRow, MonitoredDeviceRow } from './device.repository.js';
+export type { DeviceRow, DeviceSummaryRow } from './device.repository.js';
 
 /**
  * Device reads for the Data Extraction API: the repository's scoped reads as they are, and the rule for
