@@ -1,35 +1,52 @@
 import { type Selectable, sql } from 'kysely';
 import type { Scope } from '../access/scope.js';
+import { compileScoped } from '../db/compiled-query.js';
 import type { Db } from '../db/database.js';
 import type { CheckTable } from '../db/schema.js';
 import { CheckStatus } from './check-status.js';
-import { inScope, keysetPages } from '../db/scope-filter.js';
+import { inScope, scopedPagesByParent } from '../db/scope-filter.js';
 import type { ClientRange } from '../devices/device.repository.js';
 
 export type CheckRow = Selectable<CheckTable>;
 
+/**
+ * A check's latest result as list_checks and list_device_monitoring_details show it: 14 of the table's
+ * columns, leaving out the large ones (settings, formatted_output), which cost a third of the read.
+ */
+const RESULT_COLUMNS = [
+  'k.id', 'k.uid', 'k.sync_status', 'k.check_type', 'k.description', 'k.dsc_247', 'k.statusid', 'k.consecutive_fails',
+  'k.last_run_at', 'k.email', 'k.sms', 'k.emailrecovery', 'k.smsrecovery', 'k.extra',
+] as const;
+
+export type CheckResultRow = Pick<CheckRow, (typeof RESULT_COLUMNS)[number] extends `k.${infer C}` ? C : never>;
+
 export function createCheckRepository(db: Db) {
+  // A device's checks and notes: list_checks and list_device_monitoring_details read them per call, the
+  // agent's configuration and the dashboard's device page all its checks. Compiled once (see compileScoped).
+  const pagesOfDevice = scopedPagesByParent(db, 'k', 'device_id', (scope) => db.selectFrom('checks as k').select(RESULT_COLUMNS).where(inScope(scope, 'k')));
+  const ofDevice = compileScoped((args: { deviceId: number }, scope) =>
+    db.selectFrom('checks as k').selectAll('k').where(inScope(scope, 'k')).where('k.device_id', '=', args.deviceId).orderBy('k.id'),
+  );
+  const notesOfDevice = compileScoped((args: { deviceId: number }, scope) =>
+    db
+      .selectFrom('check_notes as n')
+      .innerJoin('checks as k', 'k.id', 'n.check_id')
+      .select(['n.id', 'n.created_at', 'n.private_note', 'n.public_note', 'k.id as check_id', 'k.check_type', 'k.description as check_description'])
+      .where(inScope(scope, 'k'))
+      .where('n.device_id', '=', args.deviceId)
+      .orderBy('n.id', 'desc')
+      .limit(500),
+  );
+
   return {
-    /** The checks of one device in id order. */
-    pagesByDevice(scope: Scope, deviceId: number) {
-      return keysetPages(
-        (after: number | undefined, limit) =>
-          db
-            .selectFrom('checks as k')
-            .selectAll('k')
-            .where(inScope(scope, 'k'))
-            .where('k.device_id', '=', deviceId)
-            .where('k.id', '>', after ?? 0)
-            .orderBy('k.id')
-            .limit(limit)
-            .execute(),
-        (row) => row.id,
-      );
+    /** The latest results of one device's checks in id order. */
+    pagesByDevice(scope: Scope, deviceId: number): AsyncGenerator<CheckResultRow[]> {
+      return pagesOfDevice(scope, deviceId);
     },
 
     /** All checks of one device (a device has tens, not thousands). */
     async listByDevice(scope: Scope, deviceId: number): Promise<CheckRow[]> {
-      return db.selectFrom('checks as k').selectAll('k').where(inScope(scope, 'k')).where('k.device_id', '=', deviceId).orderBy('k.id').execute();
+      return ofDevice.execute(db, scope, { deviceId });
     },
 
     /** Failing checks of the devices of the clients in a range of ids, by client, device and id, for list_failing_checks. */
@@ -73,15 +90,7 @@ export function createCheckRepository(db: Db) {
 
     /** Notes of one device's checks, newest first (list_device_monitoring_details). */
     async notesByDevice(scope: Scope, deviceId: number) {
-      return db
-        .selectFrom('check_notes as n')
-        .innerJoin('checks as k', 'k.id', 'n.check_id')
-        .select(['n.id', 'n.created_at', 'n.private_note', 'n.public_note', 'k.id as check_id', 'k.check_type', 'k.description as check_description'])
-        .where(inScope(scope, 'k'))
-        .where('n.device_id', '=', deviceId)
-        .orderBy('n.id', 'desc')
-        .limit(500)
-        .execute();
+      return notesOfDevice.execute(db, scope, { deviceId });
     },
   };
 }

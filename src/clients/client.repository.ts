@@ -1,4 +1,5 @@
 import type { Scope } from '../access/scope.js';
+import { compileScoped } from '../db/compiled-query.js';
 import type { Db } from '../db/database.js';
 import { type Insertable, sql } from 'kysely';
 import type { ClientTable } from '../db/schema.js';
@@ -21,6 +22,11 @@ export type ClientListRow = {
 };
 
 export function createClientRepository(db: Db) {
+  // Every call naming a client (list_sites, list_devices_at_client, …) runs this one: compiled once (see compileScoped).
+  const visible = compileScoped((args: { clientId: number }, scope) =>
+    db.selectFrom('clients as c').select(['c.id', 'c.name', 'c.timezone']).where('c.id', '=', args.clientId).where(inScope(scope, 'c', 'id')),
+  );
+
   return {
     /** Visible clients with their device counts (kept by triggers), in id order; with a type, only clients having such devices. */
     pages(scope: Scope, deviceType?: DeviceType): AsyncGenerator<ClientListRow[]> {
@@ -85,12 +91,7 @@ export function createClientRepository(db: Db) {
 
     /** The client if it exists and the scope sees it; otherwise undefined (the two are not told apart). */
     async findVisible(scope: Scope, clientId: number) {
-      return db
-        .selectFrom('clients as c')
-        .select(['c.id', 'c.name', 'c.timezone'])
-        .where('c.id', '=', clientId)
-        .where(inScope(scope, 'c', 'id'))
-        .executeTakeFirst();
+      return visible.takeFirst(db, scope, { clientId });
     },
   };
 }

@@ -1,5 +1,7 @@
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Scope } from '../access/scope.js';
+import { compileScoped } from './compiled-query.js';
+import type { Db } from './database.js';
 
 /**
  * The scope rule in SQL: rows of the caller's account whose client is in the caller's client group.
@@ -30,4 +32,25 @@ export async function* keysetPages<T, K>(
     if (rows.length < pageSize) return;
     after = keyOf(rows[rows.length - 1]!);
   }
+}
+
+/**
+ * The keyset pages of the rows of one parent (a client's sites, a device's checks) in id order, from a
+ * query compiled once (see compileScoped): `base` selects from `alias` within the scope, and this adds
+ * `where alias.parentColumn = ? and alias.id > ? order by alias.id limit ?`.
+ */
+export function scopedPagesByParent<O extends { id: number }>(
+  db: Db,
+  alias: string,
+  parentColumn: string,
+  base: (scope: Scope) => SelectQueryBuilder<any, any, O>,
+): (scope: Scope, parentId: number) => AsyncGenerator<O[]> {
+  const page = compileScoped((args: { parentId: number; after: number; limit: number }, scope) =>
+    base(scope)
+      .where(sql.ref(`${alias}.${parentColumn}`), '=', args.parentId)
+      .where(sql.ref(`${alias}.id`), '>', args.after)
+      .orderBy(sql.ref(`${alias}.id`))
+      .limit(args.limit),
+  );
+  return (scope, parentId) => keysetPages((after: number | undefined, limit) => page.execute(db, scope, { parentId, after: after ?? 0, limit }), (row) => row.id);
 }

@@ -22,10 +22,12 @@ function slowCounter() {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('coalescedIncrements', () => {
-  it('writes a lone increment at once, and those arriving during a write together in the next one', async () => {
+  it('writes a lone increment at the end of the turn, and those arriving during a write together in the next one', async () => {
     const counter = slowCounter();
     const increment = coalescedIncrements(counter.write);
     const first = increment('a');
+    expect(counter.writes).toEqual([]);
+    await tick();
     expect(counter.writes.map((w) => w.count)).toEqual([1]);
     const more = [increment('a'), increment('a'), increment('a')];
     await tick();
@@ -43,7 +45,9 @@ describe('coalescedIncrements', () => {
   it('keeps keys apart: one write in flight per key, not per counter', async () => {
     const counter = slowCounter();
     const increment = coalescedIncrements(counter.write);
-    const answers = [increment('a'), increment('b'), increment('a')];
+    const answers = [increment('a'), increment('b')];
+    await tick();
+    answers.push(increment('a'));
     expect(counter.writes.map((w) => `${w.key}${w.count}`)).toEqual(['a1', 'b1']);
     counter.writes[0]!.finish();
     counter.writes[1]!.finish();
@@ -56,6 +60,7 @@ describe('coalescedIncrements', () => {
     const counter = slowCounter();
     const increment = coalescedIncrements(counter.write);
     const first = increment('a');
+    await tick();
     const carried = [increment('a'), increment('a')];
     counter.writes[0]!.finish();
     await first;
@@ -63,7 +68,19 @@ describe('coalescedIncrements', () => {
     counter.writes[1]!.fail(new Error('database gone'));
     for (const answer of carried) await expect(answer).rejects.toThrow('database gone');
     const later = increment('a');
+    await tick();
     counter.writes[2]!.finish();
     expect(await later).toEqual({ result: 2, position: 1, count: 1 });
+  });
+
+  it('puts the increments of one turn of the event loop in one write, each with its own place', async () => {
+    const counter = slowCounter();
+    const increment = coalescedIncrements(counter.write);
+    // As requests read from several sockets in one turn, before any write has begun.
+    const answers = Array.from({ length: 5 }, () => increment('a'));
+    await tick();
+    expect(counter.writes.map((w) => w.count)).toEqual([5]);
+    counter.writes[0]!.finish();
+    expect((await Promise.all(answers)).map((r) => r.result - r.count + r.position)).toEqual([1, 2, 3, 4, 5]);
   });
 });

@@ -2,28 +2,19 @@ import type { Scope } from '../access/scope.js';
 import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { SiteTable } from '../db/schema.js';
-import { inScope, keysetPages } from '../db/scope-filter.js';
+import { inScope, scopedPagesByParent } from '../db/scope-filter.js';
 import type { ClientRange } from '../devices/device.repository.js';
 
 const SITE_COLUMNS = ['s.id', 's.client_id', 's.name', 's.connection_ok', 's.creation_date', 's.primary_router', 's.secondary_router'] as const;
 
 export function createSiteRepository(db: Db) {
+  // list_sites runs this one per call: compiled once (see scopedPagesByParent).
+  const pagesOfClient = scopedPagesByParent(db, 's', 'client_id', (scope) => db.selectFrom('sites as s').select(SITE_COLUMNS).where(inScope(scope, 's')));
+
   return {
     /** Sites of one client in id order. The client must already be known to be visible. */
     pagesByClient(scope: Scope, clientId: number) {
-      return keysetPages(
-        (after: number | undefined, limit) =>
-          db
-            .selectFrom('sites as s')
-            .select(SITE_COLUMNS)
-            .where(inScope(scope, 's'))
-            .where('s.client_id', '=', clientId)
-            .where('s.id', '>', after ?? 0)
-            .orderBy('s.id')
-            .limit(limit)
-            .execute(),
-        (row) => row.id,
-      );
+      return pagesOfClient(scope, clientId);
     },
 
     /** Sites of one client ordered by name (list_devices_at_client's order). A client has few sites. */

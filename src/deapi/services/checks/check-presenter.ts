@@ -1,4 +1,4 @@
-import type { CheckRow } from '../../../checks/check.service.js';
+import type { CheckResultRow } from '../../../checks/check.service.js';
 import { type CheckState, checkState } from '../../../checks/check-status.js';
 import { shiftedParts, utcDateTime } from '../../../lib/dates.js';
 
@@ -15,7 +15,7 @@ export function localRun(lastRunAt: number | null, utcOffset: number): { date: s
 }
 
 /** A check row read for this call, with its wire values added (the row is not copied). */
-export function presentCheck(k: CheckRow, utcOffset: number) {
+export function presentCheck(k: CheckResultRow, utcOffset: number) {
   const local = localRun(k.last_run_at, utcOffset);
   return Object.assign(k, { checkid: k.id, date: local.date, time: local.time, utc_run: utcDateTime(k.last_run_at) });
 }

@@ -30,7 +30,7 @@ export const listChecks = defineService({
     ]),
   ],
   async handler({ caller, devices, checks }, params) {
-    const device = await devices.requireVisible(caller.scope, params.deviceid);
+    const device = await devices.requireVisibleMonitored(caller.scope, params.deviceid);
     return { items: mapPages(checks.pagesByDevice(caller.scope, device.id), (k) => presentCheck(k, device.utc_offset)) };
   },
 });

@@ -84,10 +84,10 @@ export const listDeviceMonitoringDetails = defineService({
     x.group('mobile_device', deviceChildren, { key: 'mobile_device', optional: true }),
   ],
   async handler({ caller, devices, checks: checkService, outages: outageService, clock }, params) {
-    const d = await devices.requireVisible(caller.scope, params.deviceid);
+    const d = await devices.requireVisibleMonitored(caller.scope, params.deviceid);
     const now = epochSeconds(clock);
     const [checks, outages, notes] = await Promise.all([
-      checkService.listByDevice(caller.scope, d.id),
+      checkService.resultsByDevice(caller.scope, d.id),
       outageService.listByDevice(caller.scope, d.id, now - OUTAGE_RETENTION_SECONDS),
       checkService.notesByDevice(caller.scope, d.id),
     ]);
