@@ -14,6 +14,9 @@ import type { SightlineMigration } from './migration.js';
  *
  * PostgreSQL limits an index entry to ~2.7 KB, so there the checks' free text (description up to 1,000
  * characters, formatted_output unbounded) stays in the table; SQLite has no such limit.
+ *
+ * Also sites by client in id order: list_sites reads a client's sites in id order, which the only index
+ * by client (account, client, name) could not give without a sort (32 -> 26 µs a query on SQLite).
  */
 export const problemIndexes: SightlineMigration = {
   async up(db: Kysely<any>, dialect) {
@@ -30,5 +33,6 @@ export const problemIndexes: SightlineMigration = {
       .columns(['client_id', 'device_id', 'id', 'account_id', 'check_type', 'is_task', 'last_run_at', ...text])
       .where(sql.raw<boolean>('statusid = 1'))
       .execute();
+    await db.schema.createIndex('sites_client_id').on('sites').columns(['account_id', 'client_id', 'id']).execute();
   },
 };
