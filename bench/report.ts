@@ -20,7 +20,7 @@ export type BenchResult = {
   /** ratio: requests/s over the ceiling's; cpuRatio: the ceiling's CPU ms per request over the call's (steadier on a busy machine). */
   calls: Array<LoadResult & CpuCost & { name: string; bytes: number; ratio: number; cpuRatio: number }>;
   extract: CpuCost & { clients: number; devices: number; complete: boolean; calls: number; seconds: number; projectedSeconds: number | null; callsPerSec: number; mb: number };
-  large: Array<{ name: string; bytes: number; ttfbMs: number; seconds: number; mbPerSec: number; maxRssMb: number; peakRssMb: number }>;
+  large: Array<{ name: string; bytes: number; ttfbMs: number; seconds: number; mbPerSec: number; firstMbPerSec?: number; maxRssMb: number; peakRssMb: number }>;
   serverPeakRssMb: number;
   /** With --processes N: each small call against the first process alone, then spread over all N. */
   processes?: { count: number; calls: Array<{ name: string; one: LoadResult & CpuCost; all: LoadResult & CpuCost }> };
@@ -110,9 +110,9 @@ export function formatReport(r: BenchResult): string {
     }
   }
   lines.push('');
-  lines.push(`${pad('large answer', 60)}${lpad('MB', 7)}${lpad('TTFB ms', 9)}${lpad('MB/s', 7)}${lpad('RSS MB', 8)}`);
+  lines.push(`${pad('large answer (median of 3 after the first)', 60)}${lpad('MB', 7)}${lpad('TTFB ms', 9)}${lpad('MB/s', 7)}${lpad('first', 7)}${lpad('RSS MB', 8)}`);
   for (const l of r.large) {
-    lines.push(`${pad(l.name, 60)}${lpad((l.bytes / 1e6).toFixed(1), 7)}${lpad(l.ttfbMs.toFixed(0), 9)}${lpad(l.mbPerSec.toFixed(1), 7)}${lpad(l.maxRssMb.toFixed(0), 8)}`);
+    lines.push(`${pad(l.name, 60)}${lpad((l.bytes / 1e6).toFixed(1), 7)}${lpad(l.ttfbMs.toFixed(0), 9)}${lpad(l.mbPerSec.toFixed(1), 7)}${lpad(l.firstMbPerSec?.toFixed(1) ?? '', 7)}${lpad(l.maxRssMb.toFixed(0), 8)}`);
   }
   lines.push('');
   lines.push(`server start to first answer: ${Math.round(r.startupMs)} ms; server peak RSS (VmHWM): ${r.serverPeakRssMb.toFixed(0)} MB`);

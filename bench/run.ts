@@ -143,9 +143,20 @@ try {
     [`list_devices_at_client (${Number(args.large)}-device client, workstations)`, api(fixture.largeKey, 'list_devices_at_client', { clientid: largeClientId, devicetype: 'workstation' })],
   ] as const) {
     console.error(`bench: ${name}…`);
-    const { value, maxRssMb, peakMb } = await withRssSampling(server.pid, () => drainTimed(url));
-    if (!value.head.includes('status="OK"') || !value.tail.trimEnd().endsWith('</result>')) throw new Error(`${name} did not answer a complete document`);
-    large.push({ name, bytes: value.bytes, ttfbMs: value.ttfbMs, seconds: value.totalMs / 1000, mbPerSec: value.bytes / 1e6 / (value.totalMs / 1000), maxRssMb, peakRssMb: peakMb });
+    // The first answer of its kind since the server started (its code not yet optimised by V8, its
+    // statements not yet prepared), then three more: the figure judged is their median, the steady
+    // rate of a server that has answered it before; the first is reported beside it.
+    const { value: runs, maxRssMb, peakMb } = await withRssSampling(server.pid, async () => {
+      const all = [];
+      for (let i = 0; i < 4; i++) all.push(await drainTimed(url));
+      return all;
+    });
+    for (const run of runs) {
+      if (!run.head.includes('status="OK"') || !run.tail.trimEnd().endsWith('</result>')) throw new Error(`${name} did not answer a complete document`);
+    }
+    const mbPerSec = (run: (typeof runs)[number]) => run.bytes / 1e6 / (run.totalMs / 1000);
+    const median = runs.slice(1).sort((a, b) => a.totalMs - b.totalMs)[1]!;
+    large.push({ name, bytes: median.bytes, ttfbMs: median.ttfbMs, seconds: median.totalMs / 1000, mbPerSec: mbPerSec(median), firstMbPerSec: mbPerSec(runs[0]!), maxRssMb, peakRssMb: peakMb });
   }
 
   console.error('bench: full-account extract…');
