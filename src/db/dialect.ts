@@ -11,7 +11,8 @@ import { objectLiteralOf } from './object-literal.js';
 import { createPostgresPool } from './postgres-pool.js';
 
 /**
- * Every difference between SQLite and PostgreSQL lives in this file; everything else is dialect-agnostic.
+ * Every difference between SQLite and PostgreSQL lives in this file and in postgres-pool.ts (how queries
+ * reach PostgreSQL's connections); everything else is dialect-agnostic.
  * Decisions: times are integer epoch seconds (bigint), flags 0/1 integers, ids 64-bit integers.
  */
 export type DialectName = 'sqlite' | 'postgres';
